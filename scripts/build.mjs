@@ -1,0 +1,27 @@
+// Bundles the extension and the CLI with esbuild. The AWS SDK stays out of the
+// extension's main bundle: it is loaded lazily from its own chunk when a sync runs.
+import { build } from 'esbuild';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  define: { PACKAGE_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+};
+
+const entries = [
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('src/extension.ts')) entries.push({ entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+
+await Promise.all(entries.map((e) => build({ ...common, ...e })));
+chmodSync('dist/cli.js', 0o755);
+if (watch) console.log('watch mode is not supported; rerun npm run build');

@@ -1,0 +1,79 @@
+/**
+ * The `training-versions` command: the engine for CI and pre-commit use.
+ * Exit codes: 0 success / nothing at warning or above; 1 findings or a remote
+ * error; 2 bad usage or an unreadable path.
+ */
+import { PathError } from '../services/files';
+import { CHECK_USAGE, runCheck } from './check';
+import { CLEANUP_USAGE, runCleanup } from './cleanup';
+import { type CliIO, UsageError } from './common';
+
+declare const PACKAGE_VERSION: string | undefined;
+const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
+
+type Command = { usage: string; run: (args: string[], io: CliIO) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  check: { usage: CHECK_USAGE, run: (a, io) => runCheck(a, io, VERSION) },
+  cleanup: { usage: CLEANUP_USAGE, run: runCleanup },
+};
+
+function usage(): string {
+  return [
+    'Usage:',
+    ...Object.values(COMMANDS).map((c) => '  ' + c.usage),
+    '',
+    'PATH: files or folders (searched for training_versions.json, skipping node_modules and .git); default "."',
+    'Exit codes: 0 ok, 1 findings at warning or above / a remote error, 2 bad usage or unreadable path.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(VERSION);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`Unknown command "${name}".\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out('Usage: ' + cmd.usage);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof PathError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`training-versions ${name}: ${(e as Error).message}\nUsage: ${cmd.usage}`);
+      return 2;
+    }
+    io.err(`training-versions ${name}: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIO = {
+    out: (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'),
+    err: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
+    env: process.env,
+    cwd: process.cwd(),
+    color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`training-versions: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

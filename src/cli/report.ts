@@ -1,0 +1,127 @@
+/** Output formats of `training-versions check`: text, json (SPEC.md §7) and SARIF 2.1.0. */
+import * as path from 'node:path';
+import { LineIndex } from '../core/document';
+import type { Finding, FindingCode, Severity } from '../core/findings';
+import { FINDING_DOCS } from '../core/catalogue';
+
+export interface FileReport {
+  /** The path as found (relative to the working folder when given so). */
+  path: string;
+  text: string;
+  bom: boolean;
+  findings: Finding[];
+}
+
+export interface PositionedFinding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  versionId: string | null;
+  related: { message: string; line: number; column: number; endLine: number; endColumn: number }[];
+}
+
+/** 1-based positions; the BOM is not counted (editors hide it). */
+export function positionFindings(report: FileReport): PositionedFinding[] {
+  const index = new LineIndex(report.text);
+  const at = (offset: number) => {
+    const p = index.position(offset);
+    const shift = report.bom && p.line === 0 && offset > 0 ? 1 : 0;
+    return { line: p.line + 1, column: p.character - shift + 1 };
+  };
+  const range = (offset: number, length: number) => {
+    const s = at(offset);
+    const e = at(offset + length);
+    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+  };
+  return report.findings.map((f) => ({
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    ...range(f.offset, f.length),
+    versionId: f.versionId,
+    related: f.related.map((r) => ({ message: r.message, ...range(r.offset, r.length) })),
+  }));
+}
+
+export function formatJson(reports: FileReport[]): string {
+  return JSON.stringify(
+    {
+      files: reports.map((r) => ({
+        path: r.path,
+        findings: positionFindings(r).map((f) => ({
+          code: f.code, severity: f.severity, message: f.message, line: f.line, column: f.column,
+          endLine: f.endLine, endColumn: f.endColumn, versionId: f.versionId,
+        })),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+export function formatText(reports: FileReport[], color: boolean): string {
+  const c = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const sev = (s: Severity) => (s === 'error' ? c('31', 'error') : s === 'warning' ? c('33', 'warning') : c('36', 'info'));
+  const lines: string[] = [];
+  const counts = { error: 0, warning: 0, information: 0 };
+  for (const r of reports) {
+    const fs = positionFindings(r);
+    if (fs.length === 0) continue;
+    lines.push(c('4', r.path));
+    for (const f of fs) {
+      counts[f.severity]++;
+      lines.push(`  ${f.line}:${f.column}  ${sev(f.severity)}  ${f.message}  ${c('2', f.code)}`);
+    }
+    lines.push('');
+  }
+  const total = counts.error + counts.warning + counts.information;
+  lines.push(
+    total === 0
+      ? `No problems in ${reports.length} file${reports.length === 1 ? '' : 's'}.`
+      : `${reports.length} file${reports.length === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.information} information.`,
+  );
+  return lines.join('\n');
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note' };
+
+export function formatSarif(reports: FileReport[], version: string): string {
+  const rules = (Object.keys(FINDING_DOCS) as FindingCode[]).map((code) => ({
+    id: code,
+    name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
+    shortDescription: { text: FINDING_DOCS[code].title },
+    fullDescription: { text: FINDING_DOCS[code].explanation },
+    help: { text: FINDING_DOCS[code].fix },
+    defaultConfiguration: { level: SARIF_LEVEL[FINDING_DOCS[code].severity] },
+  }));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const uri = (p: string) => (path.isAbsolute(p) ? 'file://' + p : p).split(path.sep).join('/');
+  const results = reports.flatMap((r) =>
+    positionFindings(r).map((f) => ({
+      ruleId: f.code,
+      ruleIndex: ruleIndex.get(f.code),
+      level: SARIF_LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: uri(r.path) }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+      relatedLocations: f.related.map((rel, i) => ({
+        id: i + 1,
+        message: { text: rel.message },
+        physicalLocation: { artifactLocation: { uri: uri(r.path) }, region: { startLine: rel.line, startColumn: rel.column, endLine: rel.endLine, endColumn: rel.endColumn } },
+      })),
+      ...(f.versionId !== null ? { properties: { versionId: f.versionId } } : {}),
+    })),
+  );
+  return JSON.stringify(
+    {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'training-versions', version, informationUri: 'https://github.com/training-versions/training-versions#findings', rules } }, results }],
+    },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * The cleanup plan of one file: which groups merge into which entry, which URLs
+ * are upgraded, and the resulting text. What the CLI prints and the editor previews.
+ */
+import { RULE_TITLES, describeVersion, explainMember } from './duplicates';
+import { applyEdits, type TextEdit } from './edits';
+import { type Analysis, fixAllEdits } from './findings';
+import { mergeChanges, upgradeUrl, withUrlUpgrade } from './merge';
+import { str } from './versions';
+
+export interface MergePlan {
+  kept: { id: string | null; label: string; index: number };
+  removed: { id: string | null; label: string; index: number; rule: string; reason: string }[];
+  /** Fields the kept entry takes or changes. */
+  fields: string[];
+}
+
+export interface UrlUpgradePlan {
+  id: string | null;
+  label: string;
+  from: string;
+  to: string;
+}
+
+export interface CleanupPlan {
+  merges: MergePlan[];
+  urlUpgrades: UrlUpgradePlan[];
+  edits: TextEdit[];
+  /** The text after every fix; equal to the input when there is nothing to do. */
+  newText: string;
+  changed: boolean;
+}
+
+/** Plans every fix of the analysed file (§2 merges and accelerated URLs). */
+export function planCleanup(analysis: Analysis): CleanupPlan {
+  const text = analysis.doc.text;
+  if (!analysis.writable) return { merges: [], urlUpgrades: [], edits: [], newText: text, changed: false };
+  const prefer = analysis.options.preferAcceleratedUrls;
+  const merges: MergePlan[] = analysis.groups.map((g) => {
+    let changes = mergeChanges(analysis.doc, g);
+    if (prefer) changes = withUrlUpgrade(g.winner, changes);
+    return {
+      kept: { id: g.winner.id ?? null, label: describeVersion(g.winner), index: g.winner.index },
+      removed: g.members.slice(1).map((m) => {
+        const link = explainMember(g, m.index);
+        return { id: m.id ?? null, label: describeVersion(m), index: m.index, rule: link ? RULE_TITLES[link.rule] : 'linked', reason: link?.detail ?? 'linked through other duplicates' };
+      }),
+      fields: changes.map((c) => c.key),
+    };
+  });
+  const grouped = new Set(analysis.groups.flatMap((g) => g.members.map((m) => m.index)));
+  const urlUpgrades: UrlUpgradePlan[] = [];
+  if (prefer) {
+    for (const v of analysis.versions) {
+      if (grouped.has(v.index)) continue;
+      const url = str(v.value, 'loraUrl');
+      const to = url === undefined ? undefined : upgradeUrl(url);
+      if (url !== undefined && to !== undefined) urlUpgrades.push({ id: v.id ?? null, label: describeVersion(v), from: url, to });
+    }
+  }
+  const edits = fixAllEdits(analysis);
+  const newText = edits.length ? applyEdits(text, edits) : text;
+  return { merges, urlUpgrades, edits, newText, changed: newText !== text };
+}

@@ -1,0 +1,166 @@
+/**
+ * SPEC.md §2: which entries of one file are the same model, and which one is kept.
+ */
+import { type Version, hasParameters, str } from './versions';
+
+export type LinkRule = 'same-object' | 'id-is-file' | 'version-name-is-file' | 'same-job';
+
+/** Why two entries were linked. */
+export interface Link {
+  rule: LinkRule;
+  a: number;
+  b: number;
+  /** A human explanation naming the evidence. */
+  detail: string;
+}
+
+/** A set of entries naming one model; `members` in winner-priority order. */
+export interface DuplicateGroup {
+  /** Index into `versions` of the kept entry. */
+  winner: Version;
+  /** All members, the winner first, then by the same priority. */
+  members: Version[];
+  links: Link[];
+}
+
+export const RULE_TITLES: Record<LinkRule, string> = {
+  'same-object': 'same S3 object',
+  'id-is-file': 'id is the file',
+  'version-name-is-file': 'version name is the file',
+  'same-job': 'same RunPod job',
+};
+
+class UnionFind {
+  private readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+  find(x: number): number {
+    const p = this.parent;
+    while (p[x] !== x) {
+      p[x] = p[p[x]];
+      x = p[x];
+    }
+    return x;
+  }
+  union(a: number, b: number): boolean {
+    const ra = this.find(a), rb = this.find(b);
+    if (ra === rb) return false;
+    if (ra < rb) this.parent[rb] = ra;
+    else this.parent[ra] = rb;
+    return true;
+  }
+}
+
+function timeOf(v: Version): number {
+  const t = str(v.value, 'timestamp');
+  const ms = t === undefined ? NaN : Date.parse(t);
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
+
+/** §2 winner order: non-empty parameters; has completedAt; newest timestamp; earliest in file. */
+export function compareWinner(a: Version, b: Version): number {
+  const pa = hasParameters(a.value) ? 1 : 0, pb = hasParameters(b.value) ? 1 : 0;
+  if (pa !== pb) return pb - pa;
+  const ca = str(a.value, 'completedAt') ? 1 : 0, cb = str(b.value, 'completedAt') ? 1 : 0;
+  if (ca !== cb) return cb - ca;
+  const ta = timeOf(a), tb = timeOf(b);
+  if (ta !== tb) return tb > ta ? 1 : -1;
+  return a.index - b.index;
+}
+
+/**
+ * Finds the duplicate groups among `versions` (all four links, transitive).
+ * `styleId` is the folder's style id; rule 3 is skipped without one.
+ */
+export function findDuplicateGroups(versions: Version[], styleId: string | undefined): DuplicateGroup[] {
+  const n = versions.length;
+  const uf = new UnionFind(n);
+  const links: Link[] = [];
+  const link = (a: number, b: number, rule: LinkRule, detail: string) => {
+    if (a === b) return;
+    if (uf.union(a, b)) links.push({ rule, a, b, detail });
+  };
+
+  // 1. Same object.
+  const byObject = new Map<string, number>();
+  // 2. Id is the file: stems of loraUrls.
+  const byUrlStem = new Map<string, number[]>();
+  // 3. Version name is the file: labels of this style's files.
+  const byLabel = new Map<string, number[]>();
+  // 4. Same job.
+  const byBase = new Map<string, number>();
+
+  for (let i = 0; i < n; i++) {
+    const v = versions[i];
+    if (v.objectKey !== undefined) {
+      const j = byObject.get(v.objectKey);
+      if (j === undefined) byObject.set(v.objectKey, i);
+      else link(j, i, 'same-object', `both loraUrls name the S3 object s3://${v.location!.bucket}/${v.location!.key}`);
+    }
+    if (v.urlStem !== undefined) push(byUrlStem, v.urlStem, i);
+    if (styleId !== undefined && v.file && v.file.styleId === styleId) push(byLabel, v.file.label, i);
+    if (v.baseId !== undefined) {
+      const j = byBase.get(v.baseId);
+      if (j === undefined) byBase.set(v.baseId, i);
+      else link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const v = versions[i];
+    if (v.id !== undefined) {
+      for (const j of byUrlStem.get(v.id) ?? []) {
+        link(i, j, 'id-is-file', `id "${v.id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
+      }
+    }
+    if (v.versionName !== undefined) {
+      for (const j of byLabel.get(v.versionName) ?? []) {
+        link(i, j, 'version-name-is-file', `version name ${v.versionName} is the label of the file ${versions[j].file!.stem}.safetensors of style ${styleId}`);
+      }
+    }
+  }
+
+  const groups = new Map<number, Version[]>();
+  for (let i = 0; i < n; i++) {
+    const r = uf.find(i);
+    const g = groups.get(r);
+    if (g) g.push(versions[i]);
+    else groups.set(r, [versions[i]]);
+  }
+  const linksByRoot = new Map<number, Link[]>();
+  for (const l of links) push(linksByRoot, uf.find(l.a), l);
+
+  const out: DuplicateGroup[] = [];
+  for (const [root, members] of groups) {
+    if (members.length < 2) continue;
+    members.sort(compareWinner);
+    out.push({ winner: members[0], members, links: (linksByRoot.get(root) ?? []).map((l) => ({ ...l, a: versions[l.a].index, b: versions[l.b].index })) });
+  }
+  out.sort((a, b) => a.winner.index - b.winner.index);
+  return out;
+}
+
+function describe(v: Version): string {
+  const name = str(v.value, 'name');
+  return name !== undefined && v.id !== undefined && name !== v.id ? `"${name}" (${v.id})` : `"${v.id ?? name ?? '#' + (v.index + 1)}"`;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}
+
+/** The link that best explains why `member` is in the group: one to the winner if any. */
+export function explainMember(group: DuplicateGroup, memberIndex: number): Link | undefined {
+  const w = group.winner.index;
+  let any: Link | undefined;
+  for (const l of group.links) {
+    if ((l.a === memberIndex && l.b === w) || (l.b === memberIndex && l.a === w)) return l;
+    if (!any && (l.a === memberIndex || l.b === memberIndex)) any = l;
+  }
+  return any;
+}
+
+export { describe as describeVersion };

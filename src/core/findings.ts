@@ -1,0 +1,231 @@
+/**
+ * SPEC.md §3: the finding catalogue, and `analyze`, which turns a file's text
+ * into findings with offsets. Also the fixes: per finding and for the whole file.
+ */
+import { type ParsedDocument, isPlainObject, parseDocument } from './document';
+import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups } from './duplicates';
+import { type TextEdit } from './edits';
+import { removeElementsEdits, setPropertiesEdits } from './jsonEdit';
+import { mergeChanges, mergeGroupEdits, upgradeUrl, upgradeUrlEdits, withUrlUpgrade } from './merge';
+import { IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
+
+export type Severity = 'error' | 'warning' | 'information';
+export type FindingCode = 'invalid-json' | 'invalid-schema' | 'duplicate-version' | 'minimal-entry' | 'non-accelerated-url' | 'stale-job';
+
+export const SEVERITY: Record<FindingCode, Severity> = {
+  'invalid-json': 'error',
+  'invalid-schema': 'error',
+  'duplicate-version': 'warning',
+  'minimal-entry': 'information',
+  'non-accelerated-url': 'warning',
+  'stale-job': 'warning',
+};
+
+export interface RelatedLocation {
+  offset: number;
+  length: number;
+  message: string;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  offset: number;
+  length: number;
+  /** The `id` of the version concerned, when there is one. */
+  versionId: string | null;
+  /** Index of the entry in `versions`, when the finding is about one. */
+  entryIndex?: number;
+  related: RelatedLocation[];
+  /** For `duplicate-version`: index of its group in `Analysis.groups`. */
+  group?: number;
+}
+
+export interface AnalyzeOptions {
+  /** The folder's style id (`styleIdOfFolder`); rule 3 of §2 needs it. */
+  styleId?: string;
+  preferAcceleratedUrls?: boolean;
+  staleAfterHours?: number;
+  /** The time to judge staleness against (ms since epoch); default now. */
+  now?: number;
+}
+
+export interface Analysis {
+  doc: ParsedDocument;
+  /** Object entries of `versions` (empty when the file is not usable). */
+  versions: Version[];
+  groups: DuplicateGroup[];
+  findings: Finding[];
+  /** False when the file does not parse or `versions` is unusable: never write it. */
+  writable: boolean;
+  options: Required<Omit<AnalyzeOptions, 'styleId'>> & { styleId?: string };
+}
+
+const KNOWN_TYPES: Record<string, 'string' | 'number' | 'object'> = {
+  name: 'string', timestamp: 'string', parameters: 'object', status: 'string', selectionSetId: 'number',
+  imageCount: 'number', loraUrl: 'string', completedAt: 'string', failedAt: 'string', error: 'string',
+  lastSynced: 'string', description: 'string',
+};
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
+}
+
+/** Analyses one training_versions.json text. */
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const opts = {
+    styleId: options.styleId,
+    preferAcceleratedUrls: options.preferAcceleratedUrls ?? true,
+    staleAfterHours: options.staleAfterHours ?? 24,
+    now: options.now ?? Date.now(),
+  };
+  const doc = parseDocument(text);
+  const result: Analysis = { doc, versions: [], groups: [], findings: [], writable: false, options: opts };
+  const findings = result.findings;
+  const add = (f: Omit<Finding, 'severity' | 'related'> & { related?: RelatedLocation[] }) =>
+    findings.push({ severity: SEVERITY[f.code], related: [], ...f });
+
+  if (doc.syntaxError) {
+    const e = doc.syntaxError;
+    add({ code: 'invalid-json', message: `Not valid JSON: ${e.message}. Fix the syntax; the file is left untouched until it parses.`, offset: e.offset, length: e.length, versionId: null });
+    return result;
+  }
+  if (!isPlainObject(doc.root)) {
+    add({ code: 'invalid-schema', message: `The file must be an object with a "versions" array, not ${typeName(doc.root)}.`, offset: doc.rootOffset, length: doc.rootLength, versionId: null });
+    return result;
+  }
+  const vp = doc.versionsProperty;
+  if (!vp) {
+    add({ code: 'invalid-schema', message: 'Missing "versions": the file must be an object with a "versions" array.', offset: doc.rootOffset, length: 1, versionId: null });
+    return result;
+  }
+  if (!doc.elements) {
+    add({ code: 'invalid-schema', message: `"versions" must be an array, not ${typeName(doc.root.versions)}.`, offset: vp.valueOffset, length: vp.valueLength, versionId: null });
+    return result;
+  }
+  result.writable = true;
+
+  // Schema of each entry.
+  for (const el of doc.elements) {
+    if (!el.isObject) {
+      add({ code: 'invalid-schema', message: `Version #${el.index + 1} must be an object, not ${typeName(el.value)}.`, offset: el.offset, length: el.length, versionId: null, entryIndex: el.index });
+      continue;
+    }
+    const value = el.value as Record<string, unknown>;
+    const idProp = el.byKey.get('id');
+    const versionId = typeof value.id === 'string' ? value.id : null;
+    if (!idProp) {
+      add({ code: 'invalid-schema', message: `Version #${el.index + 1} has no "id": every version needs a string id (the RunPod job id or the file stem).`, offset: el.offset, length: el.length, versionId, entryIndex: el.index });
+    } else if (typeof value.id !== 'string') {
+      add({ code: 'invalid-schema', message: `"id" must be a string, not ${typeName(value.id)}.`, offset: idProp.valueOffset, length: idProp.valueLength, versionId, entryIndex: el.index });
+    }
+    for (const [key, expected] of Object.entries(KNOWN_TYPES)) {
+      const p = el.byKey.get(key);
+      if (!p) continue;
+      const v = value[key];
+      if (v === null) continue;
+      const ok = expected === 'object' ? isPlainObject(v) : typeof v === expected && (expected !== 'number' || Number.isFinite(v));
+      if (!ok) {
+        add({ code: 'invalid-schema', message: `"${key}" must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${typeName(v)}.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: el.index });
+      } else if (key === 'status' && !(STATUSES as readonly string[]).includes(v as string)) {
+        add({ code: 'invalid-schema', message: `Unknown status "${String(v)}": use one of ${STATUSES.join(', ')}.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: el.index });
+      }
+    }
+  }
+
+  const versions = versionsOf(doc);
+  result.versions = versions;
+  result.groups = findDuplicateGroups(versions, opts.styleId);
+  const inGroup = new Set<number>();
+
+  result.groups.forEach((g, gi) => {
+    const w = g.winner;
+    const wId = w.node.byKey.get('id');
+    const wLoc = wId ? { offset: wId.valueOffset, length: wId.valueLength } : { offset: w.node.offset, length: 1 };
+    for (const m of g.members) {
+      inGroup.add(m.index);
+      if (m === w) continue;
+      const link = explainMember(g, m.index);
+      const why = link ? `${RULE_TITLES[link.rule]}: ${link.detail}` : 'linked through other duplicates';
+      const idp = m.node.byKey.get('id');
+      add({
+        code: 'duplicate-version',
+        message: `Duplicate of ${describeVersion(w)}, which is kept (${why}). Merge them: the kept entry takes every field this one adds.`,
+        offset: idp ? idp.valueOffset : m.node.offset,
+        length: idp ? idp.valueLength : 1,
+        versionId: m.id ?? null,
+        entryIndex: m.index,
+        group: gi,
+        related: [{ ...wLoc, message: `Kept entry ${describeVersion(w)}` }],
+      });
+    }
+  });
+
+  const staleMs = opts.staleAfterHours * 3600_000;
+  for (const v of versions) {
+    const versionId = v.id ?? null;
+    if (v.minimal && !inGroup.has(v.index)) {
+      add({ code: 'minimal-entry', message: `${describeVersion(v)} is a minimal entry (no parameters, imageCount or selectionSetId), typically written by an S3 sync, and no detailed entry exists to merge it with. Add its training details if you have them.`, offset: v.node.offset, length: v.node.length, versionId, entryIndex: v.index });
+    }
+    const url = str(v.value, 'loraUrl');
+    if (opts.preferAcceleratedUrls && url !== undefined) {
+      const up = upgradeUrl(url);
+      const p = v.node.byKey.get('loraUrl')!;
+      if (up !== undefined) {
+        add({ code: 'non-accelerated-url', message: `Regular S3 URL: the accelerated form ${up} downloads faster. Upgrade it.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
+      }
+    }
+    const status = str(v.value, 'status');
+    if (status !== undefined && IN_FLIGHT.includes(status)) {
+      const ts = str(v.value, 'timestamp');
+      const t = ts === undefined ? NaN : Date.parse(ts);
+      if (!Number.isNaN(t) && opts.now - t > staleMs) {
+        const p = v.node.byKey.get('status')!;
+        const hours = Math.floor((opts.now - t) / 3600_000);
+        const age = hours >= 72 ? `${Math.floor(hours / 24)} days` : `${hours} h`;
+        add({ code: 'stale-job', message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. Run an S3 sync to find its model file.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
+      }
+    }
+  }
+  findings.sort((a, b) => a.offset - b.offset);
+  return result;
+}
+
+/** The edits of one finding's fix, or undefined when it has none. */
+export function fixFor(analysis: Analysis, finding: Finding): TextEdit[] | undefined {
+  if (!analysis.writable) return undefined;
+  if (finding.code === 'duplicate-version' && finding.group !== undefined) return mergeGroupEdits(analysis.doc, analysis.groups[finding.group]);
+  if (finding.code === 'non-accelerated-url' && finding.entryIndex !== undefined) {
+    const v = analysis.versions.find((x) => x.index === finding.entryIndex);
+    return v ? upgradeUrlEdits(analysis.doc, v) : undefined;
+  }
+  return undefined;
+}
+
+/** Every fix of the file at once: all groups merged, every remaining regular URL upgraded. */
+export function fixAllEdits(analysis: Analysis): TextEdit[] {
+  if (!analysis.writable) return [];
+  const doc = analysis.doc;
+  const prefer = analysis.options.preferAcceleratedUrls;
+  const edits: TextEdit[] = [];
+  const remove = new Set<number>();
+  const inGroup = new Set<number>();
+  for (const g of analysis.groups) {
+    let changes = mergeChanges(doc, g);
+    if (prefer) changes = withUrlUpgrade(g.winner, changes);
+    edits.push(...setPropertiesEdits(doc, g.winner.node, changes));
+    for (const m of g.members) {
+      inGroup.add(m.index);
+      if (m !== g.winner) remove.add(m.index);
+    }
+  }
+  if (prefer) {
+    for (const v of analysis.versions) if (!inGroup.has(v.index)) edits.push(...upgradeUrlEdits(doc, v));
+  }
+  edits.push(...removeElementsEdits(doc, remove));
+  return edits;
+}

@@ -1,0 +1,173 @@
+/**
+ * Identity rules of SPEC.md §1: S3 URL spellings, file stems, version labels,
+ * style ids and RunPod base job ids. Pure functions, no I/O.
+ */
+
+/** An S3 object named by a URL, in whichever spelling. */
+export interface S3Location {
+  /** Bucket name, lower-cased (bucket names are DNS names). */
+  bucket: string;
+  /** Object key, URL-decoded. */
+  key: string;
+  /** Key exactly as spelled in the URL path (still encoded). */
+  rawKey: string;
+  /** Region named by the host, when it names one. */
+  region?: string;
+  /** True for `s3-accelerate` hosts (including the dual-stack one). */
+  accelerated: boolean;
+  /** Everything after the key (query and fragment), kept on rewrites. */
+  suffix: string;
+}
+
+const AWS_SUFFIX = '.amazonaws.com';
+
+/**
+ * Parses any S3 URL spelling of §1 into (bucket, key). Returns undefined for a
+ * URL that is not an S3 object URL.
+ */
+export function parseS3Url(url: string): S3Location | undefined {
+  const m = /^(https?):\/\/([^/?#]+)(\/[^?#]*)?([?#].*)?$/i.exec(url.trim());
+  if (!m) return undefined;
+  const host = m[2].toLowerCase().replace(/:\d+$/, '');
+  const path = m[3] ?? '/';
+  const suffix = m[4] ?? '';
+  if (!host.endsWith(AWS_SUFFIX)) return undefined;
+  const head = host.slice(0, -AWS_SUFFIX.length);
+
+  // Virtual-hosted: <bucket>.<service part>
+  const vh = /^(.+?)\.(s3-accelerate(?:\.dualstack)?|s3(?:\.dualstack)?(?:[.-]([a-z0-9-]+))?)$/.exec(head);
+  if (vh) {
+    const rawKey = path.slice(1);
+    return finish(vh[1], rawKey, vh[2].startsWith('s3-accelerate'), regionOf(vh[3]), suffix);
+  }
+  // Path-style: s3[.-]<region>.amazonaws.com/<bucket>/<key>
+  const ps = /^s3(?:\.dualstack)?(?:[.-]([a-z0-9-]+))?$/.exec(head);
+  if (ps) {
+    const slash = path.indexOf('/', 1);
+    if (slash < 0) return undefined;
+    const bucket = path.slice(1, slash);
+    return finish(bucket, path.slice(slash + 1), false, regionOf(ps[1]), suffix);
+  }
+  return undefined;
+}
+
+function regionOf(part: string | undefined): string | undefined {
+  if (!part || part === 'external-1') return part === 'external-1' ? 'us-east-1' : undefined;
+  return part;
+}
+
+function finish(bucket: string, rawKey: string, accelerated: boolean, region: string | undefined, suffix: string): S3Location | undefined {
+  if (!bucket || !rawKey) return undefined;
+  let key: string;
+  try {
+    key = decodeURIComponent(rawKey);
+  } catch {
+    key = rawKey;
+  }
+  let b: string;
+  try {
+    b = decodeURIComponent(bucket).toLowerCase();
+  } catch {
+    b = bucket.toLowerCase();
+  }
+  return { bucket: b, key, rawKey, region, accelerated, suffix };
+}
+
+/** True when the bucket can be reached through S3 Transfer Acceleration (no dots). */
+export function canAccelerate(bucket: string): boolean {
+  return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes('.');
+}
+
+/** The accelerated URL of the object, or undefined when the bucket has none. */
+export function acceleratedUrl(loc: S3Location): string | undefined {
+  if (!canAccelerate(loc.bucket)) return undefined;
+  return `https://${loc.bucket}.s3-accelerate.amazonaws.com/${loc.rawKey}${loc.suffix}`;
+}
+
+/** A stable string naming the object: equal for every spelling of one (bucket, key). */
+export function objectIdentity(loc: S3Location): string {
+  return `${loc.bucket}\u0000${loc.key}`;
+}
+
+/** The last path segment of a URL, URL-decoded ("style_1_vV7.safetensors"). */
+export function urlFileName(url: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(\/[^?#]*)/i.exec(url.trim());
+  if (!m) return undefined;
+  const seg = m[1].slice(m[1].lastIndexOf('/') + 1);
+  if (!seg) return undefined;
+  try {
+    return decodeURIComponent(seg);
+  } catch {
+    return seg;
+  }
+}
+
+const SAFETENSORS = '.safetensors';
+
+/** The file stem of a `.safetensors` file name, else undefined. */
+export function fileStem(fileName: string): string | undefined {
+  return fileName.toLowerCase().endsWith(SAFETENSORS) && fileName.length > SAFETENSORS.length
+    ? fileName.slice(0, -SAFETENSORS.length)
+    : undefined;
+}
+
+/** A model file named `style_<styleId>_v<label>`. */
+export interface ModelFile {
+  stem: string;
+  styleId: string;
+  /** Normalised version label ("V7"). */
+  label: string;
+}
+
+const STYLE_STEM = /^style_(\d+)_v(.+)$/i;
+
+/** Parses a file stem `style_<id>_v<label>`; label normalised per §1. */
+export function parseModelStem(stem: string): ModelFile | undefined {
+  const m = STYLE_STEM.exec(stem);
+  if (!m) return undefined;
+  const label = normaliseLabel(m[2]);
+  if (!label) return undefined;
+  return { stem, styleId: stripZeros(m[1]), label };
+}
+
+/**
+ * Normalises a version label: upper-case, one leading `V` of a doubled `VV`
+ * stripped, a bare number gets `V`. Returns undefined for an empty label.
+ */
+export function normaliseLabel(raw: string): string | undefined {
+  let l = raw.trim().toUpperCase();
+  if (!l) return undefined;
+  if (l.startsWith('VV')) l = l.slice(1);
+  if (/^\d/.test(l)) l = 'V' + l;
+  return l;
+}
+
+/**
+ * An entry's version name: its `name` when that is a version label
+ * (`V4`, `v4`, `4` → `V4`), never a file name.
+ */
+export function versionNameOf(name: unknown): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  const m = /^\s*v{0,2}(\d+)\s*$/i.exec(name);
+  return m ? 'V' + m[1] : undefined;
+}
+
+/** The style id of a folder name: its leading digits (`1_ink_intensity` → `1`). */
+export function styleIdOfFolder(folderName: string): string | undefined {
+  const m = /^(\d+)/.exec(folderName);
+  return m ? stripZeros(m[1]) : undefined;
+}
+
+function stripZeros(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
+}
+
+/** The base job id: one trailing `-e<N>` or `-u<N>` stripped. */
+export function baseJobId(id: string): string {
+  return id.replace(/-[eu]\d+$/, '');
+}
+
+/** True for ids shaped like a RunPod job id (`<uuid>` optionally with `-e<N>`). */
+export function isJobId(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-[eu]\d+)?$/i.test(id);
+}

@@ -1,0 +1,131 @@
+/**
+ * SPEC.md §2 merge rules: what the kept entry of a duplicate group holds after
+ * the merge, and the text edits that get it there.
+ */
+import type { ParsedDocument } from './document';
+import type { DuplicateGroup } from './duplicates';
+import { acceleratedUrl, canAccelerate, parseS3Url } from './identity';
+import { type PropertyChange, removeElementsEdits, setPropertiesEdits } from './jsonEdit';
+import type { TextEdit } from './edits';
+import { type Version, SYNCED_FROM_S3, isEmptyValue, str } from './versions';
+
+/** The JSON text of an entry's own property value, as written in the file. */
+export function rawValue(doc: ParsedDocument, v: Version, key: string): string | undefined {
+  const p = v.node.byKey.get(key);
+  return p ? doc.text.substr(p.valueOffset, p.valueLength) : undefined;
+}
+
+function timeMs(x: unknown): number {
+  if (typeof x !== 'string') return NaN;
+  return Date.parse(x);
+}
+
+/** What the merge of `group` sets on its winner (keys in order: winner's, then new ones). */
+export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): PropertyChange[] {
+  const members = group.members;
+  const w = group.winner;
+  const others = members.slice(1);
+  const anyDetailed = members.some((m) => !m.minimal);
+  const completedBy = w.value.status === 'completed' ? w : members.find((m) => m.value.status === 'completed');
+  const endsCompleted = completedBy !== undefined;
+
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const m of members) {
+    for (const p of m.node.properties) {
+      if (!seen.has(p.key)) {
+        seen.add(p.key);
+        keys.push(p.key);
+      }
+    }
+  }
+
+  const changes: PropertyChange[] = [];
+  const set = (key: string, from: Version) => {
+    const raw = rawValue(doc, from, key);
+    if (raw !== undefined && from !== w) changes.push({ key, raw });
+  };
+  const fill = (key: string, accept: (m: Version) => boolean = () => true) => {
+    if (!isEmptyValue(w.value[key])) return;
+    const from = others.find((m) => !isEmptyValue(m.value[key]) && accept(m));
+    if (from) set(key, from);
+  };
+
+  for (const key of keys) {
+    switch (key) {
+      case 'status':
+        if (completedBy && w.value.status !== 'completed') set(key, completedBy);
+        else fill(key);
+        break;
+      case 'completedAt':
+        if (completedBy && completedBy !== w && !isEmptyValue(completedBy.value.completedAt)) set(key, completedBy);
+        else fill(key);
+        break;
+      case 'loraUrl': {
+        const own = str(w.value, 'loraUrl');
+        if (own !== undefined && parseS3Url(own)?.accelerated) break;
+        const fast = others.find((m) => {
+          const u = str(m.value, 'loraUrl');
+          return u !== undefined && parseS3Url(u)?.accelerated === true;
+        });
+        if (fast) set(key, fast);
+        else fill(key);
+        break;
+      }
+      case 'lastSynced': {
+        let latest: Version | undefined;
+        let best = timeMs(w.value.lastSynced);
+        for (const m of others) {
+          const t = timeMs(m.value.lastSynced);
+          if (!Number.isNaN(t) && (Number.isNaN(best) || t > best)) {
+            best = t;
+            latest = m;
+          }
+        }
+        if (latest) set(key, latest);
+        else fill(key);
+        break;
+      }
+      case 'error':
+      case 'failedAt':
+        // A failed attempt's error never lands on an entry that ends up completed.
+        if (!endsCompleted) fill(key);
+        break;
+      case 'description':
+        fill(key, (m) => !(anyDetailed && m.value.description === SYNCED_FROM_S3));
+        break;
+      default:
+        fill(key);
+    }
+  }
+  return changes;
+}
+
+/** The accelerated form of a regular S3 URL, when one exists. */
+export function upgradeUrl(url: string): string | undefined {
+  const loc = parseS3Url(url);
+  if (!loc || loc.accelerated || !canAccelerate(loc.bucket)) return undefined;
+  return acceleratedUrl(loc);
+}
+
+/** Adds the URL upgrade to a set of changes for `v`, looking at its final loraUrl. */
+export function withUrlUpgrade(v: Version, changes: PropertyChange[]): PropertyChange[] {
+  const i = changes.findIndex((c) => c.key === 'loraUrl');
+  const current = i >= 0 ? (JSON.parse(changes[i].raw) as unknown) : v.value.loraUrl;
+  if (typeof current !== 'string') return changes;
+  const up = upgradeUrl(current);
+  if (up === undefined) return changes;
+  const change = { key: 'loraUrl', raw: JSON.stringify(up) };
+  return i >= 0 ? changes.map((c, k) => (k === i ? change : c)) : [...changes, change];
+}
+
+/** Edits that merge one group: the winner's changes, the other members removed. */
+export function mergeGroupEdits(doc: ParsedDocument, group: DuplicateGroup): TextEdit[] {
+  const remove = new Set(group.members.slice(1).map((m) => m.index));
+  return [...setPropertiesEdits(doc, group.winner.node, mergeChanges(doc, group)), ...removeElementsEdits(doc, remove)];
+}
+
+/** Edit that rewrites one entry's loraUrl to its accelerated form. */
+export function upgradeUrlEdits(doc: ParsedDocument, v: Version): TextEdit[] {
+  return setPropertiesEdits(doc, v.node, withUrlUpgrade(v, []));
+}

@@ -1,0 +1,107 @@
+/**
+ * File I/O without vscode: finding training_versions.json files, reading them,
+ * and replacing them atomically with a backup.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+export const VERSIONS_FILE = 'training_versions.json';
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+/** A path the user gave that could not be used. */
+export class PathError extends Error {}
+
+/**
+ * Expands files and folders into training_versions.json files (folders are
+ * searched recursively, skipping node_modules and .git). Sorted, de-duplicated.
+ */
+export async function findVersionFiles(paths: string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const p of paths) {
+    let st;
+    try {
+      st = await fs.stat(p);
+    } catch (e) {
+      throw new PathError(`Cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}. Pass a training_versions.json file or a folder that contains some.`);
+    }
+    if (st.isFile()) found.add(p);
+    else if (st.isDirectory()) await walk(p, found);
+    else throw new PathError(`Cannot read ${p}: not a file or folder.`);
+  }
+  return [...found].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+async function walk(dir: string, out: Set<string>): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new PathError(`Cannot read the folder ${dir}: ${(e as Error).message}`);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) await walk(path.join(dir, e.name), out);
+    } else if (e.isFile() && e.name === VERSIONS_FILE) {
+      out.add(path.join(dir, e.name));
+    }
+  }
+}
+
+/** The style folder's name of a training_versions.json path. */
+export function styleFolderOf(file: string): string {
+  return path.basename(path.dirname(path.resolve(file)));
+}
+
+export async function readText(file: string): Promise<string> {
+  return fs.readFile(file, 'utf8');
+}
+
+export interface WriteOptions {
+  /** Copy the current file to `<file>.backup` first. */
+  backup: boolean;
+  /** The text the change was planned on: refuse to write if the file changed since. */
+  expected?: string;
+}
+
+/** The file changed between planning and writing. */
+export class ConcurrentChangeError extends Error {}
+
+/**
+ * Replaces `file` with `text` atomically (temporary file in the same folder,
+ * then rename), after an optional backup. Refuses text that is not JSON.
+ */
+export async function writeAtomic(file: string, text: string, options: WriteOptions): Promise<{ backup?: string }> {
+  JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // never write a file that does not parse
+  if (options.expected !== undefined) {
+    const now = await fs.readFile(file, 'utf8');
+    if (now !== options.expected) throw new ConcurrentChangeError(`${file} changed on disk while the change was planned; nothing was written. Run the command again.`);
+  }
+  let backup: string | undefined;
+  if (options.backup) {
+    backup = `${file}.backup`;
+    await fs.copyFile(file, backup);
+  }
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let mode: number | undefined;
+  try {
+    mode = (await fs.stat(file)).mode & 0o777;
+  } catch {
+    mode = undefined;
+  }
+  const handle = await fs.open(tmp, 'w', mode ?? 0o644);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  return { backup };
+}

@@ -79,7 +79,7 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   const uf = new UnionFind(n);
   const links: Link[] = [];
   const link = (a: number, b: number, rule: LinkRule, detail: string) => {
-    if (a === b) return;
+    if (a === b || namesOtherObject(versions[a], versions[b])) return;
     if (uf.union(a, b)) links.push({ rule, a, b, detail });
   };
 
@@ -89,8 +89,8 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   const byUrlStem = new Map<string, number[]>();
   // 3. Version name is the file: labels of this style's files.
   const byLabel = new Map<string, number[]>();
-  // 4. Same job.
-  const byBase = new Map<string, number>();
+  // 4. Same job: per base id, the first entry without an S3 object and the first of each object.
+  const byBase = new Map<string, { bare?: number; byObject: Map<string, number> }>();
 
   for (let i = 0; i < n; i++) {
     const v = versions[i];
@@ -102,9 +102,19 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
     if (v.urlStem !== undefined) push(byUrlStem, v.urlStem, i);
     if (styleId !== undefined && v.file && v.file.styleId === styleId) push(byLabel, v.file.label, i);
     if (v.baseId !== undefined) {
-      const j = byBase.get(v.baseId);
-      if (j === undefined) byBase.set(v.baseId, i);
-      else link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
+      let seen = byBase.get(v.baseId);
+      if (!seen) byBase.set(v.baseId, (seen = { byObject: new Map() }));
+      const sameJob = (j: number) =>
+        link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
+      if (seen.bare !== undefined) sameJob(seen.bare);
+      if (v.objectKey === undefined) {
+        for (const j of seen.byObject.values()) sameJob(j);
+        seen.bare ??= i;
+      } else {
+        const j = seen.byObject.get(v.objectKey);
+        if (j !== undefined) sameJob(j);
+        else seen.byObject.set(v.objectKey, i);
+      }
     }
   }
   for (let i = 0; i < n; i++) {
@@ -139,6 +149,15 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   }
   out.sort((a, b) => a.winner.index - b.winner.index);
   return out;
+}
+
+/**
+ * Entries whose loraUrls name two different S3 objects are two models, whatever
+ * else they share: the same file name under two keys or buckets is no duplicate
+ * (§2), and merging them would drop one model's file.
+ */
+function namesOtherObject(a: Version, b: Version): boolean {
+  return a.objectKey !== undefined && b.objectKey !== undefined && a.objectKey !== b.objectKey;
 }
 
 function describe(v: Version): string {

@@ -22,6 +22,13 @@ const entries = [
 ];
 if (existsSync('src/extension.ts')) entries.push({ entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 
+if (process.argv.includes('--tests')) {
+  // Integration tests run inside the extension host: one bundle per test file, vscode and mocha external.
+  const { readdirSync } = await import('node:fs');
+  const files = readdirSync('test/integration').filter((f) => f.endsWith('.ts')).map((f) => `test/integration/${f}`);
+  entries.push({ entryPoints: files, outdir: 'out/test/integration', external: ['vscode', 'mocha'] });
+}
+
 await Promise.all(entries.map((e) => build({ ...common, ...e })));
 chmodSync('dist/cli.js', 0o755);
 if (watch) console.log('watch mode is not supported; rerun npm run build');

@@ -1,0 +1,55 @@
+// Runs the integration tests inside a real VS Code extension host, offline:
+// code-server (the open-source VS Code server) driven by headless Chromium.
+// Two sessions: the examples workspace, then a two-folder workspace.
+// With --electron (`npm run test:electron`, on a machine that can download or
+// has desktop VS Code) the same test files run through @vscode/test-electron.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const run = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
+};
+
+const electron = process.argv.includes('--electron');
+if (!electron) run('bash', ['scripts/vscode-host/install.sh']);
+run(process.execPath, ['scripts/build.mjs', '--tests']);
+
+const tmp = mkdtempSync(join(tmpdir(), 'tv-integration-'));
+let failed = 0;
+try {
+  const single = join(tmp, 'examples');
+  cpSync(join(root, 'examples'), single, { recursive: true });
+  const multiA = join(tmp, 'multi', 'first');
+  const multiB = join(tmp, 'multi', 'second');
+  cpSync(join(root, 'examples'), multiA, { recursive: true });
+  cpSync(join(root, 'test', 'fixtures', 'second-root'), multiB, { recursive: true });
+  const workspaceFile = join(tmp, 'multi', 'two-folders.code-workspace');
+  writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'first' }, { path: 'second' }] }, null, 2));
+
+  const tests = join(root, 'out', 'test', 'integration', 'index.js');
+  for (const [name, ws] of [['examples workspace', single], ['two-folder workspace', workspaceFile]]) {
+    console.log(`\n=== Integration tests in a real VS Code host: ${name} ===`);
+    let status;
+    if (electron) {
+      const { runTests } = await import('@vscode/test-electron');
+      status = await runTests({ extensionDevelopmentPath: root, extensionTestsPath: tests, launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'] }).then(() => 0, (e) => {
+        console.error(e);
+        return 1;
+      });
+    } else {
+      status = spawnSync(process.execPath, [join(root, 'scripts', 'vscode-host', 'run-tests.mjs'), '--extension', root, '--tests', tests, '--workspace', ws], { stdio: 'inherit', cwd: root }).status;
+    }
+    if (status !== 0) {
+      failed++;
+      console.error(`Integration tests failed in the ${name} (exit ${status}).`);
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,46 @@
+/** Publishes the findings of every indexed file as diagnostics (source `training-versions`). */
+import * as vscode from 'vscode';
+import type { Finding } from '../core/findings';
+import { converterFor } from './convert';
+import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
+
+export const DIAGNOSTIC_SOURCE = 'training-versions';
+
+const SEVERITY = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+} as const;
+
+/** Diagnostics carry their finding, so code actions never match on messages. */
+export class FindingDiagnostic extends vscode.Diagnostic {
+  constructor(range: vscode.Range, readonly finding: Finding) {
+    super(range, finding.message, SEVERITY[finding.severity]);
+  }
+}
+
+export function toDiagnostics(file: IndexedFile, docsUri: vscode.Uri): vscode.Diagnostic[] {
+  const conv = converterFor(file.analysis, file.text);
+  return file.analysis.findings.map((f) => {
+    const d = new FindingDiagnostic(conv.range(f.offset, f.length), f);
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = { value: f.code, target: docsUri.with({ fragment: f.code }) };
+    if (f.related.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(file.uri, conv.range(r.offset, r.length)), r.message));
+    return d;
+  });
+}
+
+export function registerDiagnostics(context: vscode.ExtensionContext, index: WorkspaceIndex): vscode.DiagnosticCollection {
+  const collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  const docsUri = vscode.Uri.joinPath(context.extensionUri, 'README.md');
+  const publish = (uris: vscode.Uri[]) => {
+    for (const uri of uris) {
+      const f = index.get(uri);
+      if (f) collection.set(uri, toDiagnostics(f, docsUri));
+      else collection.delete(uri);
+    }
+  };
+  context.subscriptions.push(collection, index.onDidChange(publish));
+  publish(index.all().map((f) => f.uri));
+  return collection;
+}

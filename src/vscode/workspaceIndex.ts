@@ -1,0 +1,199 @@
+/**
+ * The one index of every training_versions.json in the workspace, open or not.
+ * Diagnostics, code actions, hovers and the tree all read it; nothing else scans.
+ * Open documents are indexed from their live text (debounced), closed files
+ * from disk, kept current by a file watcher.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { type Analysis, analyze } from '../core/findings';
+import { styleIdOfFolder } from '../core/identity';
+import { readSettings } from './settings';
+
+export const VERSIONS_GLOB = '**/training_versions.json';
+export const VERSIONS_FILE = 'training_versions.json';
+const EXCLUDE = '**/{node_modules,.git}/**';
+
+export interface IndexedFile {
+  uri: vscode.Uri;
+  folder: vscode.WorkspaceFolder | undefined;
+  /** The style folder's name (`1_ink_intensity`). */
+  styleFolder: string;
+  styleId: string | undefined;
+  /** Text as the editor sees it (no BOM). */
+  text: string;
+  /** The open document's version when indexed from one. */
+  documentVersion?: number;
+  analysis: Analysis;
+}
+
+export function isVersionsFile(uri: vscode.Uri): boolean {
+  return path.basename(uri.path) === VERSIONS_FILE && !/\/(node_modules|\.git)\//.test(uri.path);
+}
+
+export class WorkspaceIndex implements vscode.Disposable {
+  private readonly files = new Map<string, IndexedFile>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri[]>();
+  /** Fires with the files that were added, changed or removed. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly pending = new Map<string, { uri: vscode.Uri; timer: NodeJS.Timeout }>();
+  private ready: Promise<void> | undefined;
+  /** Files scanned, for the log. */
+  lastScanMs = 0;
+
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly debounceMs = 150) {
+    const watcher = vscode.workspace.createFileSystemWatcher(VERSIONS_GLOB);
+    // Deleting or renaming a style folder reports only the folder: watch deletes of anything.
+    const deletes = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    this.disposables.push(
+      watcher,
+      deletes,
+      watcher.onDidCreate((u) => this.schedule(u, 0)),
+      watcher.onDidChange((u) => this.schedule(u, 0)),
+      watcher.onDidDelete((u) => this.remove(u)),
+      deletes.onDidDelete((u) => this.removeUnder(u)),
+      vscode.workspace.onDidOpenTextDocument((d) => isVersionsFile(d.uri) && this.schedule(d.uri, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && isVersionsFile(e.document.uri) && this.schedule(e.document.uri, this.debounceMs)),
+      // Closing an unsaved document falls back to what is on disk.
+      vscode.workspace.onDidCloseTextDocument((d) => isVersionsFile(d.uri) && this.schedule(d.uri, 0)),
+      vscode.workspace.onDidRenameFiles((e) => {
+        for (const f of e.files) {
+          this.removeUnder(f.oldUri);
+          void this.scanUnder(f.newUri);
+        }
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('trainingVersions.staleAfterHours') || e.affectsConfiguration('trainingVersions.preferAcceleratedUrls')) this.reanalyzeAll();
+      }),
+    );
+  }
+
+  /** Resolves once the first scan is complete. */
+  whenReady(): Promise<void> {
+    if (!this.ready) this.ready = this.rescan();
+    return this.ready;
+  }
+
+  all(): IndexedFile[] {
+    return [...this.files.values()];
+  }
+
+  get(uri: vscode.Uri): IndexedFile | undefined {
+    return this.files.get(uri.toString());
+  }
+
+  /** The index entry for a document, brought up to date with its text now. */
+  forDocument(doc: vscode.TextDocument): IndexedFile {
+    const cur = this.files.get(doc.uri.toString());
+    if (cur && cur.documentVersion === doc.version) return cur;
+    const f = this.build(doc.uri, doc.getText(), doc.version);
+    this.files.set(doc.uri.toString(), f);
+    return f;
+  }
+
+  /** Scans every workspace folder again. */
+  async rescan(): Promise<void> {
+    const t0 = Date.now();
+    const uris = await vscode.workspace.findFiles(VERSIONS_GLOB, EXCLUDE);
+    const seen = new Set(uris.map((u) => u.toString()));
+    const removed = [...this.files.values()].filter((f) => !seen.has(f.uri.toString())).map((f) => f.uri);
+    for (const u of removed) this.files.delete(u.toString());
+    const results = await Promise.all(uris.map((u) => this.load(u)));
+    const changed = results.filter((u): u is vscode.Uri => u !== undefined);
+    this.lastScanMs = Date.now() - t0;
+    this.log.info(`Indexed ${uris.length} training_versions.json file(s) in ${this.lastScanMs} ms.`);
+    this.changed.fire([...removed, ...changed]);
+  }
+
+  private schedule(uri: vscode.Uri, delay: number): void {
+    if (!isVersionsFile(uri)) return;
+    const key = uri.toString();
+    const p = this.pending.get(key);
+    if (p) clearTimeout(p.timer);
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      void this.load(uri).then((u) => u && this.changed.fire([u]));
+    }, delay);
+    this.pending.set(key, { uri, timer });
+  }
+
+  private remove(uri: vscode.Uri): void {
+    const key = uri.toString();
+    // A deleted file whose document is still open keeps its live text.
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === key && !d.isClosed && d.isDirty)) return;
+    if (this.files.delete(key)) this.changed.fire([uri]);
+  }
+
+  /** Forgets every indexed file at or below `uri` (a deleted file or folder). */
+  private removeUnder(uri: vscode.Uri): void {
+    const prefix = uri.toString();
+    const gone = [...this.files.values()].filter((f) => {
+      const k = f.uri.toString();
+      return k === prefix || k.startsWith(prefix.endsWith('/') ? prefix : prefix + '/');
+    });
+    for (const f of gone) this.remove(f.uri);
+  }
+
+  /** Indexes the files at or below `uri` (a created or renamed file or folder). */
+  private async scanUnder(uri: vscode.Uri): Promise<void> {
+    if (isVersionsFile(uri)) return this.schedule(uri, 0);
+    let stat: vscode.FileStat;
+    try {
+      stat = await vscode.workspace.fs.stat(uri);
+    } catch {
+      return;
+    }
+    if (stat.type & vscode.FileType.Directory) {
+      for (const u of await vscode.workspace.findFiles(new vscode.RelativePattern(uri, VERSIONS_GLOB), EXCLUDE)) this.schedule(u, 0);
+    }
+  }
+
+  /** (Re)indexes one file from its open document or from disk; returns it when it changed. */
+  private async load(uri: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const key = uri.toString();
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
+    if (doc) {
+      const cur = this.files.get(key);
+      if (cur && cur.documentVersion === doc.version) return undefined;
+      this.files.set(key, this.build(uri, doc.getText(), doc.version));
+      return uri;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+    } catch (e) {
+      if (this.files.delete(key)) return uri;
+      if ((e as vscode.FileSystemError).code !== 'FileNotFound') this.log.warn(`Cannot read ${uri.fsPath}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const cur = this.files.get(key);
+    if (cur && cur.documentVersion === undefined && cur.text === text) return undefined;
+    this.files.set(key, this.build(uri, text, undefined));
+    return uri;
+  }
+
+  private build(uri: vscode.Uri, text: string, documentVersion: number | undefined): IndexedFile {
+    const styleFolder = path.basename(path.dirname(uri.path));
+    const styleId = styleIdOfFolder(styleFolder);
+    const s = readSettings(uri);
+    const analysis = analyze(text, { styleId, preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours });
+    return { uri, folder: vscode.workspace.getWorkspaceFolder(uri), styleFolder, styleId, text, documentVersion, analysis };
+  }
+
+  private reanalyzeAll(): void {
+    const uris: vscode.Uri[] = [];
+    for (const [key, f] of this.files) {
+      this.files.set(key, this.build(f.uri, f.text, f.documentVersion));
+      uris.push(f.uri);
+    }
+    this.changed.fire(uris);
+  }
+
+  dispose(): void {
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

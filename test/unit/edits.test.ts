@@ -1,0 +1,188 @@
+/**
+ * Round trip of the fixes (SPEC.md §3) and byte preservation (§1, §2 "Nothing
+ * else in the file changes, byte for byte"): LF/CRLF, BOM, 2/4 spaces.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseDocument } from '../../src/core/document';
+import { applyEdits, normaliseEdits } from '../../src/core/edits';
+import { analyze, fixAllEdits, fixFor } from '../../src/core/findings';
+import { appendElementsEdit, removeElementsEdits } from '../../src/core/jsonEdit';
+import {
+  JOB, NOW, type Entry, type Layout, acceleratedModelUrl, assertEol, assertOnlyEditsChanged, assertParses, codes, detailed, file,
+  fixAll, minimal, regularModelUrl, render, versionsOfText,
+} from '../support/helpers';
+
+const LAYOUTS: (Layout & { label: string })[] = [];
+for (const eol of ['\n', '\r\n'] as const) {
+  for (const bom of [false, true]) {
+    for (const indent of [2, 4]) LAYOUTS.push({ eol, bom, indent, label: `${eol === '\n' ? 'LF' : 'CRLF'}${bom ? '+BOM' : ''}, ${indent} spaces` });
+  }
+}
+LAYOUTS.push({ indent: '\t', label: 'tabs' });
+
+/** Files with something for every fix: each style folder 1. */
+const SCENARIOS: Record<string, Entry[]> = {
+  'webhook entry and its S3 copy (seed)': [
+    detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }),
+    detailed(`${JOB.b}-e1`, 'V6', { loraUrl: acceleratedModelUrl(1, 'V6') }),
+    minimal(1, 'V7'),
+  ],
+  'S3 copy first, winner last, fields to insert': [
+    minimal(1, 'V4', { loraUrl: acceleratedModelUrl(1, 'V4') }),
+    detailed(`${JOB.c}-e1`, 'V4', { status: 'failed', completedAt: undefined, error: 'oom', failedAt: '2025-10-13T10:09:12.001Z' }),
+    detailed(`${JOB.c}-e2`, 'V4', { status: 'training', completedAt: undefined, timestamp: '2025-10-14T08:00:12.000Z' }),
+  ],
+  'regular URLs only, and two groups in a row': [
+    detailed(`${JOB.a}-e1`, 'V1', { loraUrl: regularModelUrl(1, 'V1') }),
+    minimal(1, 'V1'),
+    minimal(1, 'V2'),
+    detailed(`${JOB.b}-e1`, 'V2'),
+    detailed(`${JOB.d}-e1`, 'V3', { loraUrl: regularModelUrl(1, 'V3') }),
+  ],
+};
+
+describe('fix all: round trip and bytes outside the edits', () => {
+  for (const [name, entries] of Object.entries(SCENARIOS)) {
+    for (const layout of LAYOUTS) {
+      test(`${name} — ${layout.label}`, () => {
+        const text = render({ versions: entries, updatedBy: 'webhook-handler' }, layout);
+        const { text: out, edits, analysis } = fixAll(text, { styleId: '1', now: NOW });
+        assert.ok(analysis.findings.some((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url'));
+        assert.ok(edits.length > 0);
+        assertParses(out);
+        assertOnlyEditsChanged(text, out, edits);
+        assertEol(out, layout.eol ?? '\n');
+        assert.equal(out.charCodeAt(0) === 0xfeff, !!layout.bom, 'BOM kept as it was');
+        assert.equal(out.endsWith(layout.eol ?? '\n'), true);
+        // Analyse again: neither code remains.
+        const again = analyze(out, { styleId: '1', now: NOW });
+        assert.deepEqual(codes(again).filter((c) => c === 'duplicate-version' || c === 'non-accelerated-url'), []);
+        // Applying again changes nothing.
+        assert.deepEqual(fixAllEdits(again), []);
+        // Every line the edits added is indented like its siblings.
+        const unit = typeof layout.indent === 'string' ? layout.indent : ' '.repeat(layout.indent ?? 2);
+        for (const line of out.split(layout.eol ?? '\n')) {
+          const m = /^(\s*)"[A-Za-z]+":/.exec(line);
+          if (m) assert.ok(m[1] === unit || m[1] === unit.repeat(3) || m[1] === unit.repeat(4), `indent of ${JSON.stringify(line)}`);
+        }
+      });
+    }
+  }
+
+  test('a compact file (one line, no spaces) stays compact', () => {
+    const text = JSON.stringify({ versions: SCENARIOS['S3 copy first, winner last, fields to insert'] });
+    const { text: out, edits } = fixAll(text, { styleId: '1' });
+    assertParses(out);
+    assertOnlyEditsChanged(text, out, edits);
+    assert.equal(out.includes('\n'), false);
+    assert.equal(versionsOfText(out).length, 1);
+  });
+
+  test('a file with entries on single lines keeps them on single lines', () => {
+    const lines = SCENARIOS['webhook entry and its S3 copy (seed)'].map((e) => '    ' + JSON.stringify(e));
+    const text = `{\n  "versions": [\n${lines.join(',\n')}\n  ]\n}\n`;
+    const { text: out, edits } = fixAll(text, { styleId: '1' });
+    assertOnlyEditsChanged(text, out, edits);
+    assert.equal(out.split('\n').length, text.split('\n').length - 1);
+    const merged = versionsOfText(out)[0];
+    assert.equal(merged.lastSynced, '2025-10-12T09:46:20.075Z');
+  });
+
+  test('merging into an entry whose fields sit on the line of its brace', () => {
+    const text = '{"versions": [{"id": "style_1_vV7", "name": "style_1_vV7.safetensors", "loraUrl": "' + regularModelUrl(1, 'V7') +
+      '", "parameters": {}},\n  {"id": "' + JOB.a + '-e1", "name": "V7", "parameters": {"a": 1},\n   "status": "completed"}]}';
+    const { text: out, edits } = fixAll(text, { styleId: '1' });
+    assertParses(out);
+    assertOnlyEditsChanged(text, out, edits);
+    assert.deepEqual(versionsOfText(out), [{ id: `${JOB.a}-e1`, name: 'V7', parameters: { a: 1 }, status: 'completed', loraUrl: acceleratedModelUrl(1, 'V7') }]);
+  });
+
+  test('unicode, escapes and duplicate keys around the edits survive', () => {
+    const text = '{\n  "versions": [\n    {"id": "' + JOB.a + '-e1", "name": "V7 \\"ünïcödé\\" 🎨", "name": "V7", "parameters": {"prompt": "a\\u0041\\n"}},\n' +
+      '    {"id": "style_1_vV7", "name": "style_1_vV7.safetensors", "loraUrl": "' + acceleratedModelUrl(1, 'V7') + '", "parameters": {}}\n  ],\n  "note": "é"\n}\n';
+    const { text: out, edits } = fixAll(text, { styleId: '1' });
+    assertParses(out);
+    assertOnlyEditsChanged(text, out, edits);
+    assert.ok(out.includes('"name": "V7 \\"ünïcödé\\" 🎨", "name": "V7"'));
+    assert.equal(versionsOfText(out)[0].loraUrl, acceleratedModelUrl(1, 'V7'));
+  });
+});
+
+describe('each single fix applied alone', () => {
+  for (const [name, entries] of Object.entries(SCENARIOS)) {
+    for (const layout of [LAYOUTS[0], LAYOUTS[7]]) {
+      test(`${name} — ${layout.label}`, () => {
+        const text = render({ versions: entries }, layout);
+        const a = analyze(text, { styleId: '1', now: NOW });
+        let fixed = 0;
+        for (const f of a.findings) {
+          const edits = fixFor(a, f);
+          if (f.code !== 'duplicate-version' && f.code !== 'non-accelerated-url') {
+            assert.equal(edits, undefined, `${f.code} has no fix`);
+            continue;
+          }
+          assert.ok(edits && edits.length > 0, `${f.code} has a fix`);
+          const out = applyEdits(text, edits);
+          assertParses(out);
+          assertOnlyEditsChanged(text, out, edits);
+          assertEol(out, layout.eol ?? '\n');
+          const after = analyze(out, { styleId: '1', now: NOW });
+          const still = after.findings.filter((g) => g.code === f.code && g.versionId === f.versionId);
+          assert.deepEqual(still, [], `${f.code} of ${f.versionId} is gone`);
+          fixed++;
+        }
+        assert.ok(fixed > 0);
+      });
+    }
+  }
+
+  test('no fix is offered on a file that cannot be written', () => {
+    const a = analyze('{"versions": {}}');
+    assert.equal(fixFor(a, a.findings[0]), undefined);
+    assert.deepEqual(fixAllEdits(a), []);
+  });
+});
+
+describe('edit primitives', () => {
+  test('normaliseEdits sorts and drops overlapping edits', () => {
+    const out = normaliseEdits([
+      { offset: 10, length: 5, newText: 'b' },
+      { offset: 0, length: 3, newText: 'a' },
+      { offset: 12, length: 1, newText: 'overlaps' },
+      { offset: 15, length: 0, newText: 'c' },
+    ]);
+    assert.deepEqual(out.map((e) => e.newText), ['a', 'b', 'c']);
+    assert.equal(applyEdits('0123456789abcdefghij', out), 'a3456789bcfghij');
+  });
+
+  test('removing runs of entries at the start, middle and end', () => {
+    const entries = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id }));
+    for (const layout of LAYOUTS) {
+      const text = file(entries, layout);
+      const doc = parseDocument(text);
+      for (const remove of [[0], [0, 1], [2, 3], [5], [4, 5], [0, 2, 5], [1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5]]) {
+        const edits = removeElementsEdits(doc, new Set(remove));
+        const out = applyEdits(text, edits);
+        assertParses(out);
+        assertEol(out, layout.eol ?? '\n');
+        assert.deepEqual(versionsOfText(out).map((e) => e.id), entries.filter((_, i) => !remove.includes(i)).map((e) => e.id), `${layout.label} ${remove}`);
+        // The result is laid out as if rendered without those entries.
+        if (remove.length < entries.length) assert.equal(out, file(entries.filter((_, i) => !remove.includes(i)), layout));
+      }
+    }
+  });
+
+  test('appending entries follows the file\'s layout', () => {
+    const extra = { id: 'style_1_vV9', name: 'style_1_vV9.safetensors', parameters: {} };
+    for (const layout of LAYOUTS) {
+      for (const before of [[{ id: 'a', parameters: { x: 1 } }], []]) {
+        const text = file(before, layout);
+        const edit = appendElementsEdit(parseDocument(text), [extra])!;
+        const out = applyEdits(text, [edit]);
+        assertOnlyEditsChanged(text, out, [edit]);
+        assert.equal(out, file([...before, extra], layout), layout.label);
+      }
+    }
+  });
+});

@@ -1,0 +1,373 @@
+/** SPEC.md §4, the pure half: status mapping, target selection, planning, webhooks, polling. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { analyze } from '../../src/core/findings';
+import {
+  type JobLookup, type RunpodJobResult, type StatusSummary, applyWebhookPayload, chooseLoraUrl, describeSummary, loraUrlOfOutput,
+  matchWebhookEntry, parseRetryAfter, parseStatusBody, planStatusFile, pollDecision, redactSecret, selectStatusTargets,
+  statusUpdate, stringifyError, summarizeStatus, validateStatusBody,
+} from '../../src/core/runpod';
+import { versionsOf } from '../../src/core/versions';
+
+const JOB = '26945dbf-4e87-4574-ad26-b1f71e865942';
+const JOB2 = '3e248bb6-012c-4384-ae6c-4b19c126d093';
+const JOB3 = 'b91f0c2e-6a1d-4f7e-9c55-2d8e0a7b3c41';
+const BUCKET = 'storyboard-user-files';
+const KEY = 'actor_maker_user/custom-styles-models/style_1_vV8.safetensors';
+const FAST = `https://${BUCKET}.s3-accelerate.amazonaws.com/${KEY}`;
+const REGULAR = `https://${BUCKET}.s3.us-west-1.amazonaws.com/${KEY}`;
+const NOW = Date.parse('2025-10-14T10:00:00.000Z');
+const LATER = Date.parse('2025-10-14T11:30:00.000Z');
+
+type Entry = Record<string, unknown>;
+
+function pending(id: string, extra: Entry = {}): Entry {
+  return { id, name: 'V8', timestamp: '2025-10-14T09:00:00.000Z', parameters: { network_dim: 16 }, status: 'pending', selectionSetId: 1, imageCount: 40, ...extra };
+}
+
+function file(entries: Entry[], indent: string | number = 2, eol = '\n', bom = false): string {
+  const body = JSON.stringify({ versions: entries }, null, indent).split('\n').join(eol) + eol;
+  return (bom ? '\uFEFF' : '') + body;
+}
+
+function result(body: Entry): RunpodJobResult {
+  const r = validateStatusBody(body);
+  assert.ok(r.ok, 'the test body must be a valid status response');
+  return r.result;
+}
+
+function versionOf(entry: Entry) {
+  const a = analyze(file([entry]));
+  assert.equal(a.versions.length, 1);
+  return a.versions[0];
+}
+
+/** Plans one file with one lookup per base id; returns the plan. */
+function plan(text: string, lookups: Record<string, JobLookup>, now = NOW, only?: string) {
+  const a = analyze(text);
+  return planStatusFile('x/training_versions.json', a, selectStatusTargets(a, only), new Map(Object.entries(lookups)), { now });
+}
+
+function parsedVersions(text: string): Entry[] {
+  return (JSON.parse(text.replace(/^\uFEFF/, '')) as { versions: Entry[] }).versions;
+}
+
+describe('status map (every RunPod status)', () => {
+  const cases: [string, string][] = [
+    ['IN_QUEUE', 'pending'], ['IN_PROGRESS', 'training'], ['COMPLETED', 'completed'],
+    ['FAILED', 'failed'], ['CANCELLED', 'failed'], ['TIMED_OUT', 'failed'],
+  ];
+  for (const [runpod, ours] of cases) {
+    test(`${runpod} → ${ours}`, () => {
+      const v = versionOf(pending(`${JOB}-e1`, { status: 'starting' }));
+      const u = statusUpdate(v, result({ id: JOB, status: runpod }), { now: NOW });
+      assert.equal(u.status, ours);
+      const changed = Object.fromEntries(u.changes.map((c) => [c.key, JSON.parse(c.raw) as unknown]));
+      assert.equal(changed.status, ours);
+      assert.equal(u.running, ours === 'pending' || ours === 'training');
+      if (ours === 'completed') {
+        assert.equal(changed.completedAt, new Date(NOW).toISOString());
+        assert.equal(changed.failedAt, undefined);
+      } else if (ours === 'failed') {
+        assert.equal(changed.failedAt, new Date(NOW).toISOString());
+        assert.equal(changed.error, `RunPod reported ${runpod}`);
+        assert.equal(changed.completedAt, undefined);
+      } else {
+        assert.deepEqual(Object.keys(changed), ['status']);
+      }
+    });
+  }
+
+  test('COMPLETED takes loraUrl from output.loraUrl, output.lora_url or output.url', () => {
+    for (const key of ['loraUrl', 'lora_url', 'url']) {
+      const v = versionOf(pending(`${JOB}-e1`));
+      const u = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { [key]: FAST } }), { now: NOW });
+      const lora = u.changes.find((c) => c.key === 'loraUrl');
+      assert.equal(lora && JSON.parse(lora.raw), FAST, key);
+    }
+    assert.equal(loraUrlOfOutput({ loraUrl: 'not a url' }), undefined);
+    assert.equal(loraUrlOfOutput('https://x/y.safetensors'), undefined);
+  });
+
+  test('FAILED stores RunPod error; an object error is stringified', () => {
+    const v = versionOf(pending(`${JOB}-e1`, { status: 'training' }));
+    const asText = statusUpdate(v, result({ id: JOB, status: 'FAILED', error: 'CUDA out of memory' }), { now: NOW });
+    assert.equal(JSON.parse(asText.changes.find((c) => c.key === 'error')!.raw), 'CUDA out of memory');
+    const err = { error_type: 'RuntimeError', error_message: 'boom', error_traceback: 'line 1' };
+    const asObject = statusUpdate(v, result({ id: JOB, status: 'FAILED', error: err }), { now: NOW });
+    const stored = JSON.parse(asObject.changes.find((c) => c.key === 'error')!.raw) as unknown;
+    assert.equal(typeof stored, 'string');
+    assert.deepEqual(JSON.parse(stored as string), err);
+    assert.equal(stringifyError(''), undefined);
+    assert.equal(stringifyError({}), undefined);
+    assert.equal(stringifyError(42), '42');
+  });
+
+  test('completedAt / failedAt come from the response when RunPod gives one, else now', () => {
+    const v = versionOf(pending(`${JOB}-e1`));
+    const given = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', completedAt: '2025-10-14T09:41:05.201Z' }), { now: NOW });
+    assert.equal(JSON.parse(given.changes.find((c) => c.key === 'completedAt')!.raw), '2025-10-14T09:41:05.201Z');
+    const inOutput = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { completed_at: 1760434865 } }), { now: NOW });
+    assert.equal(JSON.parse(inOutput.changes.find((c) => c.key === 'completedAt')!.raw), new Date(1760434865 * 1000).toISOString());
+    const failed = statusUpdate(v, result({ id: JOB, status: 'FAILED', failedAt: '2025-10-14T09:30:00Z' }), { now: NOW });
+    assert.equal(JSON.parse(failed.changes.find((c) => c.key === 'failedAt')!.raw), '2025-10-14T09:30:00.000Z');
+  });
+
+  test('an existing completedAt is kept when RunPod gives no timestamp', () => {
+    const v = versionOf(pending(`${JOB}-e1`, { status: 'completed', completedAt: '2025-10-14T09:41:00.000Z', loraUrl: FAST }));
+    const u = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { loraUrl: FAST } }), { now: LATER });
+    assert.deepEqual(u.changes, []);
+  });
+
+  test('a completed entry is never turned back into another status', () => {
+    const v = versionOf(pending(`${JOB}-e1`, { status: 'completed', completedAt: '2025-10-14T09:41:00.000Z' }));
+    for (const s of ['IN_QUEUE', 'IN_PROGRESS', 'FAILED']) {
+      const u = statusUpdate(v, result({ id: JOB, status: s, error: 'x' }), { now: NOW });
+      assert.deepEqual(u.changes, [], s);
+      assert.equal(u.status, 'completed');
+      assert.equal(u.running, false);
+      assert.match(u.notes.join(' '), /already completed/);
+    }
+  });
+});
+
+describe('the URL rule: never replace an accelerated URL by a regular one', () => {
+  test('an accelerated loraUrl stays when RunPod reports the regular spelling', () => {
+    const v = versionOf(pending(`${JOB}-e1`, { loraUrl: FAST }));
+    const u = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { loraUrl: REGULAR } }), { now: NOW, preferAcceleratedUrls: false });
+    assert.equal(u.changes.find((c) => c.key === 'loraUrl'), undefined);
+    assert.match(u.notes.join(' '), /kept the accelerated loraUrl/);
+  });
+
+  test('an accelerated loraUrl stays even for a regular URL of another object', () => {
+    const other = `https://${BUCKET}.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV9.safetensors`;
+    assert.equal(chooseLoraUrl(FAST, other, false), undefined);
+  });
+
+  test('a regular URL from RunPod is upgraded to the accelerated form when preferred', () => {
+    const v = versionOf(pending(`${JOB}-e1`));
+    const u = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { lora_url: REGULAR } }), { now: NOW });
+    assert.equal(JSON.parse(u.changes.find((c) => c.key === 'loraUrl')!.raw), FAST);
+    const off = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { lora_url: REGULAR } }), { now: NOW, preferAcceleratedUrls: false });
+    assert.equal(JSON.parse(off.changes.find((c) => c.key === 'loraUrl')!.raw), REGULAR);
+  });
+
+  test('a regular loraUrl is replaced by an accelerated one, not by another regular spelling', () => {
+    assert.equal(chooseLoraUrl(REGULAR, FAST, false), FAST);
+    const pathStyle = `https://s3.us-west-1.amazonaws.com/${BUCKET}/${KEY}`;
+    assert.equal(chooseLoraUrl(REGULAR, pathStyle, false), undefined);
+    assert.equal(chooseLoraUrl(undefined, pathStyle, false), pathStyle);
+  });
+});
+
+describe('parsing status bodies', () => {
+  test('valid, malformed, unknown status', () => {
+    assert.equal(parseStatusBody(JSON.stringify({ id: JOB, status: 'COMPLETED' })).ok, true);
+    const notJson = parseStatusBody('<html>Bad gateway</html>');
+    assert.ok(!notJson.ok && /not JSON/.test(notJson.message));
+    const noStatus = parseStatusBody('{"id":"x"}');
+    assert.ok(!noStatus.ok && /no "status"/.test(noStatus.message));
+    const unknown = parseStatusBody('{"id":"x","status":"EXPLODED"}');
+    assert.ok(!unknown.ok && /unknown RunPod status "EXPLODED"/.test(unknown.message));
+    assert.equal(parseStatusBody('[1,2]').ok, false);
+  });
+
+  test('Retry-After in seconds and as an HTTP date', () => {
+    assert.equal(parseRetryAfter('2', NOW), 2000);
+    assert.equal(parseRetryAfter(new Date(NOW + 5000).toUTCString(), NOW), 5000);
+    assert.equal(parseRetryAfter(new Date(NOW - 5000).toUTCString(), NOW), 0);
+    assert.equal(parseRetryAfter('soon', NOW), undefined);
+    assert.equal(parseRetryAfter(null, NOW), undefined);
+  });
+
+  test('redaction removes the secret and its URL-encoded form', () => {
+    const key = 'rpa_SECRET/KEY+42';
+    assert.equal(redactSecret(`header ${key} and ${encodeURIComponent(key)}`, key), 'header *** and ***');
+    assert.equal(redactSecret('nothing here', key), 'nothing here');
+  });
+});
+
+describe('which entries are checked', () => {
+  const text = file([
+    pending(`${JOB}-e1`),
+    pending(`${JOB2}-e2`, { status: 'training' }),
+    pending(JOB3, { status: 'starting' }),
+    pending('4d1c0f7e-1111-4222-8333-944455556666-e1', { status: 'completed' }),
+    pending('5d1c0f7e-1111-4222-8333-944455556666-e1', { status: 'failed' }),
+    { id: 7, status: 'pending' },
+    { id: 'style_1_vV3', name: 'style_1_vV3.safetensors', status: 'pending', parameters: {} },
+  ]);
+
+  test('every pending / starting / training entry with a string id, by base id', () => {
+    const { targets, skipped } = selectStatusTargets(analyze(text));
+    assert.deepEqual(targets.map((t) => t.id), [`${JOB}-e1`, `${JOB2}-e2`, JOB3]);
+    assert.deepEqual(targets.map((t) => t.baseId), [JOB, JOB2, JOB3]);
+    assert.deepEqual(skipped.map((s) => s.version.id), ['style_1_vV3']);
+  });
+
+  test('one given version, whatever its status; by id or base id', () => {
+    const byId = selectStatusTargets(analyze(text), '4d1c0f7e-1111-4222-8333-944455556666-e1');
+    assert.deepEqual(byId.targets.map((t) => t.id), ['4d1c0f7e-1111-4222-8333-944455556666-e1']);
+    const byBase = selectStatusTargets(analyze(text), JOB2);
+    assert.deepEqual(byBase.targets.map((t) => t.id), [`${JOB2}-e2`]);
+    assert.deepEqual(selectStatusTargets(analyze(text), 'nope').targets, []);
+  });
+
+  test('a file that does not parse has no targets', () => {
+    assert.deepEqual(selectStatusTargets(analyze('{ "versions": [ ')).targets, []);
+  });
+});
+
+describe('planning a check', () => {
+  const entries = [pending(`${JOB}-e2`), pending(`${JOB2}-e1`, { status: 'training' }), pending(JOB3), pending('style_1_vV3', { parameters: {} })];
+
+  test('results are applied as minimal edits; expired and errors change nothing', () => {
+    const text = file(entries);
+    const p = plan(text, {
+      [JOB]: { kind: 'result', result: result({ id: JOB, status: 'COMPLETED', output: { loraUrl: FAST } }) },
+      [JOB2]: { kind: 'expired' },
+      [JOB3]: { kind: 'error', message: 'job x: timeout' },
+    });
+    assert.equal(p.changed, true);
+    const after = parsedVersions(p.newText);
+    const before = parsedVersions(text);
+    assert.equal(after[0].status, 'completed');
+    assert.equal(after[0].loraUrl, FAST);
+    assert.equal(after[0].completedAt, new Date(NOW).toISOString());
+    assert.deepEqual(after.slice(1), before.slice(1), 'expired, errored and skipped entries are untouched');
+    assert.deepEqual(p.jobs.map((j) => j.outcome), ['updated', 'expired', 'error', 'skipped']);
+    const expired = p.jobs[1];
+    assert.equal(expired.to, 'training', 'expired keeps its status');
+    assert.match(expired.message, /no longer holds this job/);
+    assert.match(expired.message, /not a failure/);
+    assert.match(expired.message, /S3 sync/);
+    const s = summarizeStatus([p]);
+    assert.deepEqual(
+      { checked: s.checked, updated: s.updated, running: s.running, expired: s.expired, errors: s.errors, skipped: s.skipped, filesChanged: s.filesChanged },
+      { checked: 3, updated: 1, running: 0, expired: 1, errors: 1, skipped: 1, filesChanged: 1 },
+    );
+    assert.match(describeSummary(s), /1 updated, 0 still running, 1 expired, 1 error/);
+    assert.match(describeSummary(s), /S3 sync/);
+  });
+
+  test('only the edited values change; CRLF, BOM and 4-space indentation survive', () => {
+    const text = file(entries, 4, '\r\n', true);
+    const p = plan(text, { [JOB]: { kind: 'result', result: result({ id: JOB, status: 'FAILED', error: { message: 'OOM' } }) } });
+    assert.ok(p.newText.startsWith('\uFEFF{\r\n    "versions": ['));
+    assert.equal(p.newText.replace(/\r\n/g, '').includes('\n'), false, 'no bare LF introduced');
+    assert.ok(p.newText.includes('\r\n            "failedAt": "2025-10-14T10:00:00.000Z"'), 'new keys follow the entry layout');
+    // Exactly: the status value replaced, two properties appended after the last one; every other byte kept.
+    const first = text.indexOf('"imageCount": 40') + '"imageCount": 40'.length;
+    const added = `,\r\n            "failedAt": "2025-10-14T10:00:00.000Z",\r\n            "error": ${JSON.stringify(JSON.stringify({ message: 'OOM' }))}`;
+    const expected = (text.slice(0, first) + added + text.slice(first)).replace('"status": "pending"', '"status": "failed"');
+    assert.equal(p.newText, expected);
+  });
+
+  test('applying the same result twice changes nothing, even later', () => {
+    const lookups: Record<string, JobLookup> = {
+      [JOB]: { kind: 'result', result: result({ id: JOB, status: 'COMPLETED', output: { url: REGULAR } }) },
+      [JOB2]: { kind: 'result', result: result({ id: JOB2, status: 'CANCELLED' }) },
+      [JOB3]: { kind: 'result', result: result({ id: JOB3, status: 'IN_PROGRESS' }) },
+    };
+    const first = plan(file(entries), lookups, NOW);
+    assert.equal(first.changed, true);
+    // Second application: every entry is checked again (completed / failed ones by id).
+    for (const id of [`${JOB}-e2`, `${JOB2}-e1`, JOB3]) {
+      const again = plan(first.newText, lookups, LATER, id);
+      assert.equal(again.changed, false, id);
+      assert.equal(again.newText, first.newText);
+      assert.equal(again.jobs.find((j) => j.id === id)?.outcome, 'unchanged');
+    }
+  });
+
+  test('an answer for another job is an error, nothing changes', () => {
+    const p = plan(file([pending(`${JOB}-e1`)]), { [JOB]: { kind: 'result', result: result({ id: JOB2, status: 'COMPLETED' }) } });
+    assert.equal(p.changed, false);
+    assert.equal(p.jobs[0].outcome, 'error');
+    assert.match(p.jobs[0].message, /another job/);
+  });
+
+  test('a file that does not parse is reported unusable and never changed', () => {
+    const p = plan('{ "versions": [ ', {});
+    assert.equal(p.changed, false);
+    assert.match(p.unusable ?? '', /invalid-json/);
+  });
+});
+
+describe('webhook payloads', () => {
+  const text = file([pending(`${JOB}-e2`), pending(JOB2, { status: 'training' }), pending(`${JOB3}-e1`)]);
+
+  test('by exact id', () => {
+    const r = applyWebhookPayload(text, JSON.stringify({ id: JOB2, status: 'COMPLETED', output: { loraUrl: FAST } }), { now: NOW });
+    assert.ok(r.ok);
+    assert.equal(r.by, 'id');
+    assert.equal(r.versionId, JOB2);
+    const v = parsedVersions(r.newText)[1];
+    assert.equal(v.status, 'completed');
+    assert.equal(v.loraUrl, FAST);
+  });
+
+  test('by base id: the stored id carries -e2, the payload the base id (the seed fix)', () => {
+    const r = applyWebhookPayload(text, JSON.stringify({ id: JOB, status: 'FAILED', error: 'boom' }), { now: NOW });
+    assert.ok(r.ok);
+    assert.equal(r.by, 'base-id');
+    assert.equal(r.versionId, `${JOB}-e2`);
+    const v = parsedVersions(r.newText)[0];
+    assert.equal(v.status, 'failed');
+    assert.equal(v.error, 'boom');
+  });
+
+  test('base equals base: payload -e2, stored -e1', () => {
+    const r = applyWebhookPayload(text, JSON.stringify({ id: `${JOB3}-e2`, status: 'IN_PROGRESS' }), { now: NOW });
+    assert.ok(r.ok);
+    assert.equal(r.versionId, `${JOB3}-e1`);
+    assert.equal(parsedVersions(r.newText)[2].status, 'training');
+  });
+
+  test('an exact match wins over a base-id match', () => {
+    const versions = versionsOf(analyze(file([pending(`${JOB}-e1`), pending(JOB)])).doc);
+    const m = matchWebhookEntry(versions, JOB);
+    assert.equal(m?.version.id, JOB);
+    assert.equal(m?.by, 'id');
+    assert.deepEqual(m?.others.map((o) => o.id), [`${JOB}-e1`]);
+  });
+
+  test('nothing matches: a clear message, nothing changed', () => {
+    const r = applyWebhookPayload(text, JSON.stringify({ id: '99999999-0000-4000-8000-000000000000', status: 'COMPLETED' }), { now: NOW });
+    assert.ok(!r.ok);
+    assert.equal(r.reason, 'no-match');
+    assert.match(r.message, /No version matches job 99999999-0000-4000-8000-000000000000/);
+    assert.match(r.message, /nothing changed/);
+  });
+
+  test('an invalid payload or file is refused', () => {
+    const bad = applyWebhookPayload(text, '{"status": "COMPLETED"}', { now: NOW });
+    assert.ok(!bad.ok && bad.reason === 'invalid-payload' && /no "id"/.test(bad.message));
+    const notJson = applyWebhookPayload(text, 'hello', { now: NOW });
+    assert.ok(!notJson.ok && notJson.reason === 'invalid-payload');
+    const badFile = applyWebhookPayload('{"versions": 3}', JSON.stringify({ id: JOB, status: 'COMPLETED' }), { now: NOW });
+    assert.ok(!badFile.ok && badFile.reason === 'invalid-file');
+  });
+
+  test('the same payload twice: the second changes nothing', () => {
+    const payload = JSON.stringify({ id: JOB, status: 'COMPLETED', output: { lora_url: REGULAR } });
+    const once = applyWebhookPayload(text, payload, { now: NOW });
+    assert.ok(once.ok && once.changed);
+    const twice = applyWebhookPayload(once.newText, payload, { now: LATER });
+    assert.ok(twice.ok);
+    assert.equal(twice.changed, false);
+    assert.equal(twice.newText, once.newText);
+    assert.match(twice.message, /nothing changed/);
+  });
+});
+
+describe('poll decisions', () => {
+  const base: StatusSummary = { checked: 2, updated: 0, unchanged: 0, running: 0, expired: 0, errors: 0, skipped: 0, notChecked: 0, filesChanged: 0 };
+  test('poll while jobs run; stop when none are left, on errors, when stopped or off', () => {
+    assert.deepEqual(pollDecision({ ...base, running: 2 }, 30), { again: true, delayMs: 30_000, reason: '2 jobs still running' });
+    assert.equal(pollDecision({ ...base, running: 0 }, 30).again, false);
+    assert.equal(pollDecision({ ...base, running: 1, errors: 1 }, 30).again, false);
+    assert.equal(pollDecision({ ...base, running: 1 }, 30, { message: 'bad key' }).again, false);
+    assert.equal(pollDecision({ ...base, running: 1 }, 0).again, false);
+  });
+});

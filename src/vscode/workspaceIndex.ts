@@ -90,6 +90,8 @@ export class WorkspaceIndex implements vscode.Disposable {
     if (cur && cur.documentVersion === doc.version) return cur;
     const f = this.build(doc.uri, doc.getText(), doc.version);
     this.files.set(doc.uri.toString(), f);
+    // A pending debounced load will now see this version as done: announce the change here.
+    queueMicrotask(() => this.changed.fire([doc.uri]));
     return f;
   }
 

@@ -7,6 +7,7 @@ import { PathError } from '../services/files';
 import { CHECK_USAGE, runCheck } from './check';
 import { CLEANUP_USAGE, runCleanup } from './cleanup';
 import { type CliIO, UsageError } from './common';
+import { STATUS_USAGE, runStatus } from './status';
 import { SYNC_USAGE, runSync } from './sync';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -17,6 +18,7 @@ type Command = { usage: string; run: (args: string[], io: CliIO) => Promise<numb
 const COMMANDS: Record<string, Command> = {
   check: { usage: CHECK_USAGE, run: (a, io) => runCheck(a, io, VERSION) },
   cleanup: { usage: CLEANUP_USAGE, run: runCleanup },
+  status: { usage: STATUS_USAGE, run: runStatus },
   sync: { usage: SYNC_USAGE, run: runSync },
 };
 

@@ -339,7 +339,8 @@ export function planStatusFile(
     const u = statusUpdate(t.version, r, options);
     edits.push(...setPropertiesEdits(analysis.doc, t.version.node, u.changes));
     const fields = u.changes.map((c) => c.key);
-    const what = u.changes.length === 0 ? `no change (RunPod: ${r.status})` : `${base.from ?? '(no status)'} → ${u.status} (RunPod: ${r.status}); sets ${fields.join(', ')}`;
+    const sets = u.changes.map((c) => `${c.key} ${excerpt(c.raw, 100)}`).join(', ');
+    const what = u.changes.length === 0 ? `no change (RunPod: ${r.status})` : `${base.from ?? '(no status)'} → ${u.status} (RunPod: ${r.status}); sets ${sets}`;
     jobs.push({ ...base, outcome: u.changes.length ? 'updated' : 'unchanged', running: u.running, to: u.status, runpodStatus: r.status, fields, message: [what, ...u.notes].join('; ') });
   }
   jobs.sort((a, b) => a.index - b.index);

@@ -9,14 +9,13 @@
  * another. Before an object becomes a new entry, the §2 duplicate rules are run
  * on the would-be entry: a sync never creates a duplicate.
  */
-import type { ElementNode } from './document';
-import { compareWinner, describeVersion, findDuplicateGroups, RULE_TITLES } from './duplicates';
+import { compareWinner, describeVersion, RULE_TITLES } from './duplicates';
 import { applyEdits, type TextEdit } from './edits';
-import type { Analysis } from './findings';
+import { analyze, type Analysis } from './findings';
 import { baseJobId, canAccelerate, fileStem, objectIdentity, parseModelStem, type ModelFile } from './identity';
 import { appendElementsEdit, setPropertiesEdits, type PropertyChange } from './jsonEdit';
 import { upgradeUrl } from './merge';
-import { describeVersion as versionOfNode, isEmptyValue, str, SYNCED_FROM_S3, type Version } from './versions';
+import { isEmptyValue, str, SYNCED_FROM_S3, type Version } from './versions';
 
 /** One object of a bucket listing. */
 export interface S3ObjectInfo {
@@ -338,12 +337,6 @@ function updateChanges(v: Version, url: string, prefer: boolean, now: string): F
   return changes;
 }
 
-/** A Version for an entry that is not in the text yet (index past the last element). */
-function syntheticVersion(index: number, entry: Record<string, unknown>): Version {
-  const node: ElementNode = { index, offset: -1, length: 0, value: entry, properties: [], byKey: new Map(), isObject: true };
-  return versionOfNode(node);
-}
-
 /** Plans the sync of `objects` (one bucket) into `targets`. Pure. */
 export function planSync(objects: readonly S3ObjectInfo[], targets: readonly SyncTarget[], options: SyncPlanOptions): SyncPlan {
   const now = isoTime(options.now, new Date().toISOString());
@@ -352,12 +345,14 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
   const skipped: SkippedFile[] = [];
   const states: FileState[] = [];
   const byStyle = new Map<string, FileState[]>();
+  const invalidByStyle = new Map<string, string[]>();
 
   for (const t of targets) {
     const a = t.analysis;
     if (!a.writable) {
       const first = a.findings.find((f) => f.severity === 'error');
       skipped.push({ path: t.path, kind: 'invalid', reason: first ? `${first.code}: ${first.message}` : 'the file is not usable' });
+      if (a.options.styleId !== undefined) push(invalidByStyle, a.options.styleId, t.path);
       continue;
     }
     const styleId = a.options.styleId;
@@ -425,7 +420,10 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
   const unplaced: UnplacedObject[] = [];
   for (const o of unmatched) {
     const folders = byStyle.get(o.model.styleId) ?? [];
-    if (folders.length === 0) {
+    const broken = invalidByStyle.get(o.model.styleId);
+    if (folders.length === 0 && broken) {
+      unplaced.push({ key: o.key, styleId: o.model.styleId, reason: `the file of style ${o.model.styleId} (${broken.join(', ')}) does not parse; fix it and sync again` });
+    } else if (folders.length === 0) {
       unplaced.push({ key: o.key, styleId: o.model.styleId, reason: `no style folder with style id ${o.model.styleId} among the files synced` });
     } else if (folders.length > 1) {
       unplaced.push({ key: o.key, styleId: o.model.styleId, reason: `${folders.length} style folders have style id ${o.model.styleId} (${folders.map((f) => f.target.path).join(', ')}); add the entry by hand to the right one` });
@@ -437,19 +435,8 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
   const files: FileSyncPlan[] = [];
   let added = 0, matched = 0, notAddedCount = 0, changedFiles = 0;
   for (const st of states) {
-    const additions = planAdditions(st, urlOf, now, claim);
-    const doc = st.target.analysis.doc;
-    const edits: TextEdit[] = [];
-    st.updates.sort((a, b) => a.index - b.index);
-    for (const u of st.updates) {
-      const node = st.versions.find((v) => v.index === u.index)!.node;
-      const changes: PropertyChange[] = u.changes.map((c) => ({ key: c.field, raw: JSON.stringify(c.to) }));
-      edits.push(...setPropertiesEdits(doc, node, changes));
-    }
-    const append = appendElementsEdit(doc, additions.map((a) => a.entry));
-    if (append) edits.push(append);
-    const newText = edits.length ? applyEdits(doc.text, edits) : doc.text;
-    const changed = newText !== doc.text;
+    const { additions, edits, newText } = finishFile(st, urlOf, now, claim);
+    const changed = newText !== st.target.analysis.doc.text;
     if (changed) changedFiles++;
     added += additions.length;
     matched += st.updates.length;
@@ -463,20 +450,36 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
   };
 }
 
+/** The edits of a file: each update set in place, the new entries appended (only through the jsonEdit helpers). */
+function fileEdits(st: FileState, entries: Record<string, unknown>[]): TextEdit[] {
+  const doc = st.target.analysis.doc;
+  const edits: TextEdit[] = [];
+  for (const u of st.updates) {
+    const node = st.versions.find((v) => v.index === u.index)!.node;
+    const changes: PropertyChange[] = u.changes.map((c) => ({ key: c.field, raw: JSON.stringify(c.to) }));
+    edits.push(...setPropertiesEdits(doc, node, changes));
+  }
+  const append = appendElementsEdit(doc, entries);
+  if (append) edits.push(append);
+  return edits;
+}
+
 /**
- * The new entries of one file. Objects with the same file stem become one
- * entry; a would-be entry that the §2 rules link to an existing entry becomes
- * a match of that entry instead (or is left out when that entry is taken).
+ * The new entries of one file, its edits and new text. Objects with the same
+ * file stem become one entry. Then the §2 rules run on the text the sync would
+ * write: a new entry they link to an existing one becomes a match of that entry
+ * instead, or is left out when that entry is already taken. A sync never writes
+ * a duplicate, by the same rules `check` uses.
  */
-function planAdditions(
+function finishFile(
   st: FileState,
   urlOf: (o: ModelObject) => string,
   now: string,
   claim: (st: FileState, v: Version, o: ModelObject, rule: SyncMatchRule, reason: string) => void,
-): EntryAddition[] {
-  if (st.pending.length === 0) return [];
+): { additions: EntryAddition[]; edits: TextEdit[]; newText: string } {
+  const doc = st.target.analysis.doc;
   const byStem = new Map<string, ModelObject>();
-  const fresh: ModelObject[] = [];
+  let fresh: ModelObject[] = [];
   for (const o of st.pending) {
     const first = byStem.get(o.model.stem);
     if (first) st.notAdded.push({ key: o.key, reason: `another object with the same file name, ${first.key}, becomes the entry "${o.model.stem}"` });
@@ -486,35 +489,43 @@ function planAdditions(
     }
   }
 
-  const base = st.target.analysis.doc.elements?.length ?? 0;
-  const entries = fresh.map((o) => newEntry(o, urlOf(o), now));
-  const synthetic = entries.map((e, k) => syntheticVersion(base + k, e));
-  const dropped = new Set<number>();
-  const groups = findDuplicateGroups([...st.versions, ...synthetic], st.styleId);
-  for (const g of groups) {
-    const existing = g.members.filter((m) => m.index < base);
-    const news = g.members.filter((m) => m.index >= base).sort((a, b) => a.index - b.index);
-    if (news.length === 0) continue;
-    for (const [n, s] of news.entries()) {
-      const k = s.index - base;
-      const o = fresh[k];
-      const free = existing.find((e) => !st.claimed.has(e.index));
-      if (free) {
-        const link = g.links.find((l) => (l.a === s.index && l.b === free.index) || (l.b === s.index && l.a === free.index));
-        const why = link ? `as a new entry it would duplicate it (${RULE_TITLES[link.rule]}: ${link.detail})` : `as a new entry it would join the duplicates of ${describeVersion(free)}`;
-        claim(st, free, o, 'linked', why);
-        dropped.add(k);
-      } else if (existing.length > 0) {
-        const taken = st.claimed.get(existing[0].index);
-        st.notAdded.push({ key: o.key, reason: `it would duplicate ${describeVersion(existing[0])}, which ${taken ? taken.key : 'another object'} already matched` });
-        dropped.add(k);
-      } else if (n > 0) {
-        st.notAdded.push({ key: o.key, reason: `it would duplicate the new entry for ${fresh[news[0].index - base].key}` });
-        dropped.add(k);
+  const base = doc.elements?.length ?? 0;
+  for (;;) {
+    st.updates.sort((a, b) => a.index - b.index);
+    const entries = fresh.map((o) => newEntry(o, urlOf(o), now));
+    const edits = fileEdits(st, entries);
+    const newText = edits.length ? applyEdits(doc.text, edits) : doc.text;
+    if (fresh.length === 0) return { additions: [], edits, newText };
+
+    const after = analyze(newText, { styleId: st.styleId });
+    const dropped = new Set<number>();
+    for (const g of after.groups) {
+      const news = g.members.filter((m) => m.index >= base).sort((a, b) => a.index - b.index);
+      if (news.length === 0) continue;
+      const existing = g.members.filter((m) => m.index < base);
+      for (const [n, s] of news.entries()) {
+        const k = s.index - base;
+        const o = fresh[k];
+        const free = existing.find((e) => !st.claimed.has(e.index));
+        if (free) {
+          const link = g.links.find((l) => (l.a === s.index && l.b === free.index) || (l.b === s.index && l.a === free.index));
+          const why = link ? `as a new entry it would duplicate it (${RULE_TITLES[link.rule]}: ${link.detail})` : `as a new entry it would join the duplicates of ${describeVersion(free)}`;
+          claim(st, st.versions.find((v) => v.index === free.index)!, o, 'linked', why);
+          dropped.add(k);
+        } else if (existing.length > 0) {
+          const taken = st.claimed.get(existing[0].index);
+          st.notAdded.push({ key: o.key, reason: `it would duplicate ${describeVersion(existing[0])}, which ${taken ? taken.key : 'another object'} already matched` });
+          dropped.add(k);
+        } else if (n > 0) {
+          st.notAdded.push({ key: o.key, reason: `it would duplicate the new entry for ${fresh[news[0].index - base].key}` });
+          dropped.add(k);
+        }
       }
     }
+    if (dropped.size === 0) return { additions: fresh.map((o, k) => ({ key: o.key, entry: entries[k] })), edits, newText };
+    // Plan again without them: the claims changed the updates, and indices moved.
+    fresh = fresh.filter((_, k) => !dropped.has(k));
   }
-  return fresh.flatMap((o, k) => (dropped.has(k) ? [] : [{ key: o.key, entry: entries[k] }]));
 }
 
 /** The minimal entry the sync writes for a new object (SPEC.md §5). */

@@ -3,13 +3,17 @@
  * else in the file changes, byte for byte"): LF/CRLF, BOM, 2/4 spaces.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseDocument } from '../../src/core/document';
 import { applyEdits, normaliseEdits } from '../../src/core/edits';
+import { planCleanup } from '../../src/core/cleanup';
 import { analyze, fixAllEdits, fixFor } from '../../src/core/findings';
+import { styleIdOfFolder } from '../../src/core/identity';
 import { appendElementsEdit, removeElementsEdits } from '../../src/core/jsonEdit';
 import {
-  JOB, NOW, type Entry, type Layout, acceleratedModelUrl, assertEol, assertOnlyEditsChanged, assertParses, codes, detailed, file,
+  FIXTURES, JOB, NOW, type Entry, type Layout, acceleratedModelUrl, assertEol, assertOnlyEditsChanged, assertParses, codes, detailed, file,
   fixAll, minimal, regularModelUrl, render, versionsOfText,
 } from '../support/helpers';
 
@@ -185,4 +189,30 @@ describe('edit primitives', () => {
       }
     }
   });
+});
+
+describe('golden fixtures (test/fixtures/<style>_<name>/)', () => {
+  // training_versions.json → expected-findings.json (the text under each range) and cleaned.json (exact bytes).
+  for (const name of ['1_seed_crlf_bom', '1_near_misses', '5_transitive']) {
+    test(name, () => {
+      const dir = path.join(FIXTURES, name);
+      const text = readFileSync(path.join(dir, 'training_versions.json'), 'utf8');
+      const a = analyze(text, { styleId: styleIdOfFolder(name), now: NOW });
+      const expected = JSON.parse(readFileSync(path.join(dir, 'expected-findings.json'), 'utf8')) as { code: string; versionId: string | null; at: string; related?: string }[];
+      assert.deepEqual(
+        a.findings.map((f) => ({
+          code: f.code,
+          versionId: f.versionId,
+          at: f.code === 'minimal-entry' ? `${text[f.offset]}…${text[f.offset + f.length - 1]}` : text.substr(f.offset, f.length),
+          ...(f.related.length ? { related: text.substr(f.related[0].offset, f.related[0].length) } : {}),
+        })),
+        expected,
+      );
+      const cleaned = readFileSync(path.join(dir, 'cleaned.json'), 'utf8');
+      const plan = planCleanup(a);
+      assert.equal(plan.newText, cleaned);
+      assert.equal(plan.changed, cleaned !== text);
+      assert.equal(planCleanup(analyze(cleaned, { styleId: styleIdOfFolder(name), now: NOW })).changed, false);
+    });
+  }
 });

@@ -15,6 +15,11 @@ export function rawValue(doc: ParsedDocument, v: Version, key: string): string |
   return p ? doc.text.substr(p.valueOffset, p.valueLength) : undefined;
 }
 
+/** An entry's own value of `key`: never one inherited from Object.prototype (`toString`, `constructor`…). */
+function ownValue(v: Version, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(v.value, key) ? v.value[key] : undefined;
+}
+
 function timeMs(x: unknown): number {
   if (typeof x !== 'string') return NaN;
   return Date.parse(x);
@@ -46,8 +51,8 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
     if (raw !== undefined && from !== w) changes.push({ key, raw });
   };
   const fill = (key: string, accept: (m: Version) => boolean = () => true) => {
-    if (!isEmptyValue(w.value[key])) return;
-    const from = others.find((m) => !isEmptyValue(m.value[key]) && accept(m));
+    if (!isEmptyValue(ownValue(w, key))) return;
+    const from = others.find((m) => !isEmptyValue(ownValue(m, key)) && accept(m));
     if (from) set(key, from);
   };
 

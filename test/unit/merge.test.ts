@@ -61,6 +61,15 @@ describe('fill what the winner lacks', () => {
     assert.deepEqual(m.nested, { a: null });
   });
 
+  test('keys named like Object.prototype members are filled like any other', () => {
+    const member = JSON.parse('{"id": "style_1_vV7", "parameters": {}, "hasOwnProperty": 3, "toString": "t", "constructor": {"a": 1}, "__proto__": {"b": 2}}') as Entry;
+    const [m] = merged([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }), { ...member, loraUrl: regularModelUrl(1, 'V7') }], '1');
+    assert.equal(Object.prototype.hasOwnProperty.call(m, 'hasOwnProperty') && m.hasOwnProperty, 3);
+    assert.equal(Object.prototype.hasOwnProperty.call(m, 'toString') && m.toString, 't');
+    assert.deepEqual(Object.prototype.hasOwnProperty.call(m, 'constructor') && m.constructor, { a: 1 });
+    assert.deepEqual(Object.getOwnPropertyDescriptor(m, '__proto__')?.value, { b: 2 });
+  });
+
   test('parameters are never replaced by a member\'s', () => {
     const [m] = merged([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7, parameters: { network_dim: 16 } }), detailed(`${JOB.a}-e2`, 'V7', { parameters: { network_dim: 32, extra: 1 }, completedAt: undefined })], '1');
     assert.deepEqual(m.parameters, { network_dim: 16 });

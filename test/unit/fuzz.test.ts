@@ -68,7 +68,7 @@ const anyJson: fc.Arbitrary<unknown> = fc.oneof(
     'https://a.b.s3.amazonaws.com/style_1_vV7.safetensors', '3e248bb6-012c-4384-ae6c-4b19c126d093-e9', '2025-10-12T08:14:00.884Z'),
   fc.jsonValue({ maxDepth: 2 }),
 );
-const KEYS = ['id', 'name', 'timestamp', 'parameters', 'status', 'selectionSetId', 'imageCount', 'loraUrl', 'completedAt', 'failedAt', 'error', 'lastSynced', 'description', 'x'];
+const KEYS = ['id', 'name', 'timestamp', 'parameters', 'status', 'selectionSetId', 'imageCount', 'loraUrl', 'completedAt', 'failedAt', 'error', 'lastSynced', 'description', 'x', 'toString', 'constructor', '__proto__'];
 
 type TreeMutation =
   | { kind: 'set'; entry: number; key: string; value: unknown }

@@ -37,6 +37,8 @@ const copySpec = fc.record({
   lastSynced: fc.option(isoTime, { nil: undefined }),
   description: fc.constantFrom('Synced from S3', 'Synced from S3', 'uploaded by hand', undefined),
   completedAt: fc.option(isoTime, { nil: undefined }),
+  // Unknown keys, some named like Object.prototype members: merged like any other field.
+  extra: fc.record({ notes: fc.string({ maxLength: 8 }), toString: fc.constantFrom('a', ''), constructor: fc.integer() }, { requiredKeys: [] }),
 });
 
 const retrySpec = fc.record({
@@ -171,6 +173,7 @@ function build(spec: FileSpec): { entries: Entry[]; models: number } {
         completedAt: c.completedAt,
         parameters: {},
         description: c.description,
+        ...c.extra,
         [TAG]: t,
       });
     }
@@ -210,7 +213,9 @@ function expectedMerge(ordered: Entry[]): Entry {
   const [w, ...others] = ordered;
   const anyDetailed = ordered.some((e) => !isMinimal(e));
   const completedBy = w.status === 'completed' ? w : ordered.find((e) => e.status === 'completed');
-  const fill = (k: string, ok: (e: Entry) => boolean = () => true) => (isEmptyValue(w[k]) ? others.find((e) => !isEmptyValue(e[k]) && ok(e))?.[k] ?? w[k] : w[k]);
+  const own = (e: Entry, k: string) => (Object.prototype.hasOwnProperty.call(e, k) ? e[k] : undefined);
+  const fill = (k: string, ok: (e: Entry) => boolean = () => true) =>
+    isEmptyValue(own(w, k)) ? others.find((e) => !isEmptyValue(own(e, k)) && ok(e))?.[k] ?? own(w, k) : w[k];
   const out: Entry = {};
   const keys = new Set(ordered.flatMap((e) => Object.keys(e)));
   for (const k of keys) {

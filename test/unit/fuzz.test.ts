@@ -99,7 +99,7 @@ function mutateTree(text: string, ms: TreeMutation[]): unknown {
     if (m.kind === 'copy') vs.splice(m.to % (vs.length + 1), 0, structuredClone(e));
     else if (m.kind === 'replaceEntry') vs[i] = structuredClone(m.value);
     else if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
-      if (m.kind === 'set') e[m.key] = structuredClone(m.value);
+      if (m.kind === 'set') Object.defineProperty(e, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
       else delete e[m.key];
     }
   }

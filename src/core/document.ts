@@ -77,23 +77,56 @@ export function parseDocument(text: string): ParsedDocument {
   s.ws();
   doc.rootOffset = s.pos;
   if (isPlainObject(root)) {
-    doc.rootProperties = s.objectProperties();
+    // One pass over the text: the elements of each "versions" array are located
+    // while the root's properties are (JSON.parse keeps the last "versions").
+    const spans = new Map<PropertyNode, number[]>();
+    doc.rootProperties = s.objectProperties((p) => {
+      if (p.key === 'versions' && text.charCodeAt(s.pos) === LBRACK) spans.set(p, s.arraySpans());
+    });
+    doc.rootLength = s.pos - doc.rootOffset;
     const versions = lastByKey(doc.rootProperties, 'versions');
     if (versions) {
       doc.versionsProperty = versions;
       const arr = (root as Record<string, unknown>).versions;
-      if (Array.isArray(arr)) {
-        s.pos = versions.valueOffset;
-        doc.elements = s.arrayElements(arr);
-      }
+      const sp = spans.get(versions);
+      if (Array.isArray(arr) && sp) doc.elements = elementsOf(text, sp, arr);
     }
   } else {
     s.skipValue();
+    doc.rootLength = s.pos - doc.rootOffset;
   }
-  s.pos = doc.rootOffset;
-  s.skipValue();
-  doc.rootLength = s.pos - doc.rootOffset;
   return doc;
+}
+
+/** Elements from their spans; an object's own properties are located on first use. */
+function elementsOf(text: string, spans: number[], values: unknown[]): ElementNode[] {
+  const out: ElementNode[] = new Array(spans.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = new Element(text, i, spans[2 * i], spans[2 * i + 1], values[i]);
+  return out;
+}
+
+/**
+ * Most entries never need their properties' offsets (only those with a finding or
+ * an edit do), so they are scanned lazily: a file of 50 versions costs one pass.
+ */
+class Element implements ElementNode {
+  readonly isObject: boolean;
+  private props: PropertyNode[] | undefined;
+  private keys: Map<string, PropertyNode> | undefined;
+  constructor(private readonly text: string, readonly index: number, readonly offset: number, readonly length: number, readonly value: unknown) {
+    this.isObject = isPlainObject(value);
+  }
+  get properties(): PropertyNode[] {
+    if (!this.props) this.props = this.isObject ? new Scanner(this.text, this.offset).objectProperties() : [];
+    return this.props;
+  }
+  get byKey(): Map<string, PropertyNode> {
+    if (!this.keys) {
+      this.keys = new Map();
+      for (const p of this.properties) this.keys.set(p.key, p);
+    }
+    return this.keys;
+  }
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -126,6 +159,38 @@ function describeParseError(code: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** The offset after the string that starts (with its quote) at `p`. */
+function stringEnd(t: string, p: number): number {
+  let q = p + 1;
+  for (;;) {
+    q = t.indexOf('"', q);
+    if (q < 0) return t.length;
+    let bs = 0;
+    for (let k = q - 1; t.charCodeAt(k) === BACKSLASH; k--) bs++;
+    q++;
+    if ((bs & 1) === 0) return q;
+  }
+}
+
+/** The offset after the object or array that starts at `p` (the hot loop: one pass, locals only). */
+function compositeEnd(t: string, p: number): number {
+  const n = t.length;
+  let depth = 0;
+  while (p < n) {
+    const d = t.charCodeAt(p);
+    if (d === QUOTE) {
+      p = stringEnd(t, p);
+      continue;
+    }
+    if (d === LBRACE || d === LBRACK) depth++;
+    else if (d === RBRACE || d === RBRACK) {
+      if (--depth === 0) return p + 1;
+    }
+    p++;
+  }
+  return n;
+}
+
 /** Offset scanner over text already known to be valid JSON. */
 class Scanner {
   constructor(private readonly text: string, public pos: number) {}
@@ -143,20 +208,7 @@ class Scanner {
 
   /** Skips a string starting at pos (on the opening quote). */
   skipString(): void {
-    const t = this.text;
-    let p = this.pos + 1;
-    for (;;) {
-      const q = t.indexOf('"', p);
-      if (q < 0) {
-        this.pos = t.length;
-        return;
-      }
-      let bs = 0;
-      for (let k = q - 1; t.charCodeAt(k) === BACKSLASH; k--) bs++;
-      p = q + 1;
-      if ((bs & 1) === 0) break;
-    }
-    this.pos = p;
+    this.pos = stringEnd(this.text, this.pos);
   }
 
   skipValue(): void {
@@ -164,28 +216,7 @@ class Scanner {
     const c = t.charCodeAt(this.pos);
     if (c === QUOTE) return this.skipString();
     if (c === LBRACE || c === LBRACK) {
-      let depth = 0;
-      let p = this.pos;
-      const n = t.length;
-      while (p < n) {
-        const d = t.charCodeAt(p);
-        if (d === QUOTE) {
-          this.pos = p;
-          this.skipString();
-          p = this.pos;
-          continue;
-        }
-        if (d === LBRACE || d === LBRACK) depth++;
-        else if (d === RBRACE || d === RBRACK) {
-          depth--;
-          if (depth === 0) {
-            this.pos = p + 1;
-            return;
-          }
-        }
-        p++;
-      }
-      this.pos = n;
+      this.pos = compositeEnd(t, this.pos);
       return;
     }
     // number, true, false, null
@@ -206,8 +237,11 @@ class Scanner {
     return { key, offset, length: this.pos - offset };
   }
 
-  /** At an object's `{`: its properties; leaves pos after the `}`. */
-  objectProperties(): PropertyNode[] {
+  /**
+   * At an object's `{`: its properties; leaves pos after the `}`. `atValue`, when
+   * given, is called at each value's start and may consume the value itself.
+   */
+  objectProperties(atValue?: (p: PropertyNode) => void): PropertyNode[] {
     const props: PropertyNode[] = [];
     const t = this.text;
     this.pos++; // {
@@ -223,8 +257,11 @@ class Scanner {
       this.pos++; // :
       this.ws();
       const valueOffset = this.pos;
-      this.skipValue();
-      props.push({ key: k.key, keyOffset: k.offset, keyLength: k.length, valueOffset, valueLength: this.pos - valueOffset });
+      const p: PropertyNode = { key: k.key, keyOffset: k.offset, keyLength: k.length, valueOffset, valueLength: 0 };
+      if (atValue) atValue(p);
+      if (this.pos === valueOffset) this.skipValue();
+      p.valueLength = this.pos - valueOffset;
+      props.push(p);
       this.ws();
       const c = t.charCodeAt(this.pos);
       this.pos++;
@@ -232,9 +269,9 @@ class Scanner {
     }
   }
 
-  /** At an array's `[`: its elements, with own properties of object elements. */
-  arrayElements(values: unknown[]): ElementNode[] {
-    const out: ElementNode[] = [];
+  /** At an array's `[`: offset and length of each element, flat; leaves pos after the `]`. */
+  arraySpans(): number[] {
+    const out: number[] = [];
     const t = this.text;
     this.pos++; // [
     this.ws();
@@ -242,17 +279,11 @@ class Scanner {
       this.pos++;
       return out;
     }
-    for (let index = 0; ; index++) {
+    for (;;) {
       this.ws();
       const offset = this.pos;
-      const value = values[index];
-      const isObject = isPlainObject(value);
-      let properties: PropertyNode[] = [];
-      if (isObject) properties = this.objectProperties();
-      else this.skipValue();
-      const byKey = new Map<string, PropertyNode>();
-      for (const p of properties) byKey.set(p.key, p);
-      out.push({ index, offset, length: this.pos - offset, value, properties, byKey, isObject });
+      this.skipValue();
+      out.push(offset, this.pos - offset);
       this.ws();
       const c = t.charCodeAt(this.pos);
       this.pos++;

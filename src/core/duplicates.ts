@@ -83,14 +83,19 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
     if (uf.union(a, b)) links.push({ rule, a, b, detail });
   };
 
+  const sameJob = (j: number, i: number) => {
+    const v = versions[i];
+    link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
+  };
+
   // 1. Same object.
   const byObject = new Map<string, number>();
   // 2. Id is the file: stems of loraUrls.
-  const byUrlStem = new Map<string, number[]>();
+  const byUrlStem = new Map<string, Slot>();
   // 3. Version name is the file: labels of this style's files.
-  const byLabel = new Map<string, number[]>();
+  const byLabel = new Map<string, Slot>();
   // 4. Same job: per base id, the first entry without an S3 object and the first of each object.
-  const byBase = new Map<string, { bare?: number; byObject: Map<string, number> }>();
+  const byBase = new Map<string, { bare?: number; byObject?: Map<string, number> }>();
 
   for (let i = 0; i < n; i++) {
     const v = versions[i];
@@ -99,44 +104,54 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
       if (j === undefined) byObject.set(v.objectKey, i);
       else link(j, i, 'same-object', `both loraUrls name the S3 object s3://${v.location!.bucket}/${v.location!.key}`);
     }
-    if (v.urlStem !== undefined) push(byUrlStem, v.urlStem, i);
-    if (styleId !== undefined && v.file && v.file.styleId === styleId) push(byLabel, v.file.label, i);
+    if (v.urlStem !== undefined) addSlot(byUrlStem, v.urlStem, i);
+    if (styleId !== undefined && v.file && v.file.styleId === styleId) addSlot(byLabel, v.file.label, i);
     if (v.baseId !== undefined) {
       let seen = byBase.get(v.baseId);
-      if (!seen) byBase.set(v.baseId, (seen = { byObject: new Map() }));
-      const sameJob = (j: number) =>
-        link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
-      if (seen.bare !== undefined) sameJob(seen.bare);
+      if (!seen) byBase.set(v.baseId, (seen = {}));
+      if (seen.bare !== undefined) sameJob(seen.bare, i);
       if (v.objectKey === undefined) {
-        for (const j of seen.byObject.values()) sameJob(j);
+        if (seen.byObject) for (const j of seen.byObject.values()) sameJob(j, i);
         seen.bare ??= i;
       } else {
-        const j = seen.byObject.get(v.objectKey);
-        if (j !== undefined) sameJob(j);
-        else seen.byObject.set(v.objectKey, i);
+        const j = seen.byObject?.get(v.objectKey);
+        if (j !== undefined) sameJob(j, i);
+        else (seen.byObject ??= new Map()).set(v.objectKey, i);
       }
     }
   }
   for (let i = 0; i < n; i++) {
     const v = versions[i];
     if (v.id !== undefined) {
-      for (const j of byUrlStem.get(v.id) ?? []) {
-        link(i, j, 'id-is-file', `id "${v.id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
+      const slot = byUrlStem.get(v.id);
+      if (slot !== undefined) {
+        for (const j of typeof slot === 'number' ? [slot] : slot) {
+          link(i, j, 'id-is-file', `id "${v.id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
+        }
       }
     }
     if (v.versionName !== undefined) {
-      for (const j of byLabel.get(v.versionName) ?? []) {
-        link(i, j, 'version-name-is-file', `version name ${v.versionName} is the label of the file ${versions[j].file!.stem}.safetensors of style ${styleId}`);
+      const slot = byLabel.get(v.versionName);
+      if (slot !== undefined) {
+        for (const j of typeof slot === 'number' ? [slot] : slot) {
+          link(i, j, 'version-name-is-file', `version name ${v.versionName} is the label of the file ${versions[j].file!.stem}.safetensors of style ${styleId}`);
+        }
       }
     }
   }
 
+  // Most entries are alone: collect members only for roots that were linked.
   const groups = new Map<number, Version[]>();
-  for (let i = 0; i < n; i++) {
-    const r = uf.find(i);
-    const g = groups.get(r);
-    if (g) g.push(versions[i]);
-    else groups.set(r, [versions[i]]);
+  if (links.length > 0) {
+    const linked = new Set<number>();
+    for (const l of links) linked.add(uf.find(l.a));
+    for (let i = 0; i < n; i++) {
+      const r = uf.find(i);
+      if (!linked.has(r)) continue;
+      const g = groups.get(r);
+      if (g) g.push(versions[i]);
+      else groups.set(r, [versions[i]]);
+    }
   }
   const linksByRoot = new Map<number, Link[]>();
   for (const l of links) push(linksByRoot, uf.find(l.a), l);
@@ -163,6 +178,16 @@ function namesOtherObject(a: Version, b: Version): boolean {
 function describe(v: Version): string {
   const name = str(v.value, 'name');
   return name !== undefined && v.id !== undefined && name !== v.id ? `"${name}" (${v.id})` : `"${v.id ?? name ?? '#' + (v.index + 1)}"`;
+}
+
+/** One index, or several: most keys name one entry, so no array is made for them. */
+type Slot = number | number[];
+
+function addSlot(m: Map<string, Slot>, k: string, i: number): void {
+  const cur = m.get(k);
+  if (cur === undefined) m.set(k, i);
+  else if (typeof cur === 'number') m.set(k, [cur, i]);
+  else cur.push(i);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

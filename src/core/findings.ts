@@ -6,7 +6,8 @@ import { type ParsedDocument, isPlainObject, parseDocument } from './document';
 import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups } from './duplicates';
 import { type TextEdit } from './edits';
 import { removeElementsEdits, setPropertiesEdits } from './jsonEdit';
-import { mergeChanges, mergeGroupEdits, upgradeUrl, upgradeUrlEdits, withUrlUpgrade } from './merge';
+import { acceleratedUrl, canAccelerate } from './identity';
+import { mergeChanges, mergeGroupEdits, upgradeUrlEdits, withUrlUpgrade } from './merge';
 import { IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
 
 export type Severity = 'error' | 'warning' | 'information';
@@ -68,6 +69,9 @@ const KNOWN_TYPES: Record<string, 'string' | 'number' | 'object'> = {
   lastSynced: 'string', description: 'string',
 };
 
+const KNOWN_TYPE_ENTRIES = Object.entries(KNOWN_TYPES);
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
@@ -109,29 +113,31 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   }
   result.writable = true;
 
-  // Schema of each entry.
+  // Schema of each entry. Types are checked on the parsed values; a property's
+  // offsets are looked up only for the findings (most entries have none).
   for (const el of doc.elements) {
     if (!el.isObject) {
       add({ code: 'invalid-schema', message: `Version #${el.index + 1} must be an object, not ${typeName(el.value)}.`, offset: el.offset, length: el.length, versionId: null, entryIndex: el.index });
       continue;
     }
     const value = el.value as Record<string, unknown>;
-    const idProp = el.byKey.get('id');
     const versionId = typeof value.id === 'string' ? value.id : null;
-    if (!idProp) {
+    if (!hasOwn(value, 'id')) {
       add({ code: 'invalid-schema', message: `Version #${el.index + 1} has no "id": every version needs a string id (the RunPod job id or the file stem).`, offset: el.offset, length: el.length, versionId, entryIndex: el.index });
     } else if (typeof value.id !== 'string') {
+      const idProp = el.byKey.get('id')!;
       add({ code: 'invalid-schema', message: `"id" must be a string, not ${typeName(value.id)}.`, offset: idProp.valueOffset, length: idProp.valueLength, versionId, entryIndex: el.index });
     }
-    for (const [key, expected] of Object.entries(KNOWN_TYPES)) {
-      const p = el.byKey.get(key);
-      if (!p) continue;
+    for (const [key, expected] of KNOWN_TYPE_ENTRIES) {
+      if (!hasOwn(value, key)) continue;
       const v = value[key];
       if (v === null) continue;
       const ok = expected === 'object' ? isPlainObject(v) : typeof v === expected && (expected !== 'number' || Number.isFinite(v));
       if (!ok) {
+        const p = el.byKey.get(key)!;
         add({ code: 'invalid-schema', message: `"${key}" must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${typeName(v)}.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: el.index });
       } else if (key === 'status' && !(STATUSES as readonly string[]).includes(v as string)) {
+        const p = el.byKey.get(key)!;
         add({ code: 'invalid-schema', message: `Unknown status "${String(v)}": use one of ${STATUSES.join(', ')}.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: el.index });
       }
     }
@@ -171,11 +177,12 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     if (v.minimal && !inGroup.has(v.index)) {
       add({ code: 'minimal-entry', message: `${describeVersion(v)} is a minimal entry (no parameters, imageCount or selectionSetId), typically written by an S3 sync, and no detailed entry exists to merge it with. Add its training details if you have them.`, offset: v.node.offset, length: v.node.length, versionId, entryIndex: v.index });
     }
-    const url = str(v.value, 'loraUrl');
-    if (opts.preferAcceleratedUrls && url !== undefined) {
-      const up = upgradeUrl(url);
-      const p = v.node.byKey.get('loraUrl')!;
+    // v.location is parseS3Url(loraUrl): upgradeUrl without parsing the URL again.
+    const loc = v.location;
+    if (opts.preferAcceleratedUrls && loc !== undefined && !loc.accelerated && canAccelerate(loc.bucket)) {
+      const up = acceleratedUrl(loc);
       if (up !== undefined) {
+        const p = v.node.byKey.get('loraUrl')!;
         add({ code: 'non-accelerated-url', message: `Regular S3 URL: the accelerated form ${up} downloads faster. Upgrade it.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
       }
     }

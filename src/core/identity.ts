@@ -28,7 +28,8 @@ const AWS_SUFFIX = '.amazonaws.com';
 export function parseS3Url(url: string): S3Location | undefined {
   const m = /^(https?):\/\/([^/?#]+)(\/[^?#]*)?([?#].*)?$/i.exec(url.trim());
   if (!m) return undefined;
-  const host = m[2].toLowerCase().replace(/:\d+$/, '');
+  const rawHost = m[2].toLowerCase();
+  const host = rawHost.includes(':') ? rawHost.replace(/:\d+$/, '') : rawHost;
   const path = m[3] ?? '/';
   const suffix = m[4] ?? '';
   if (!host.endsWith(AWS_SUFFIX)) return undefined;
@@ -58,19 +59,17 @@ function regionOf(part: string | undefined): string | undefined {
 
 function finish(bucket: string, rawKey: string, accelerated: boolean, region: string | undefined, suffix: string): S3Location | undefined {
   if (!bucket || !rawKey) return undefined;
-  let key: string;
+  return { bucket: decodeLenient(bucket).toLowerCase(), key: decodeLenient(rawKey), rawKey, region, accelerated, suffix };
+}
+
+/** URL-decodes, keeping the text as it is when it does not decode (most keys have no `%`). */
+function decodeLenient(s: string): string {
+  if (!s.includes('%')) return s;
   try {
-    key = decodeURIComponent(rawKey);
+    return decodeURIComponent(s);
   } catch {
-    key = rawKey;
+    return s;
   }
-  let b: string;
-  try {
-    b = decodeURIComponent(bucket).toLowerCase();
-  } catch {
-    b = bucket.toLowerCase();
-  }
-  return { bucket: b, key, rawKey, region, accelerated, suffix };
 }
 
 /** True when the bucket can be reached through S3 Transfer Acceleration (no dots). */
@@ -94,12 +93,13 @@ export function urlFileName(url: string): string | undefined {
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(\/[^?#]*)/i.exec(url.trim());
   if (!m) return undefined;
   const seg = m[1].slice(m[1].lastIndexOf('/') + 1);
-  if (!seg) return undefined;
-  try {
-    return decodeURIComponent(seg);
-  } catch {
-    return seg;
-  }
+  return seg ? decodeLenient(seg) : undefined;
+}
+
+/** `urlFileName` of an S3 URL, from its parsed location (same result, no second parse). */
+export function locationFileName(loc: S3Location): string | undefined {
+  const seg = loc.rawKey.slice(loc.rawKey.lastIndexOf('/') + 1);
+  return seg ? decodeLenient(seg) : undefined;
 }
 
 const SAFETENSORS = '.safetensors';

@@ -5,7 +5,7 @@
 import type { ElementNode, ParsedDocument } from './document';
 import { isPlainObject } from './document';
 import {
-  baseJobId, fileStem, objectIdentity, parseModelStem, parseS3Url, urlFileName, versionNameOf,
+  baseJobId, fileStem, locationFileName, objectIdentity, parseModelStem, parseS3Url, urlFileName, versionNameOf,
   type ModelFile, type S3Location,
 } from './identity';
 
@@ -79,7 +79,7 @@ export function describeVersion(node: ElementNode): Version {
       v.location = loc;
       v.objectKey = objectIdentity(loc);
     }
-    const fname = urlFileName(url);
+    const fname = v.location ? locationFileName(v.location) : urlFileName(url);
     const stem = fname === undefined ? undefined : fileStem(fname);
     if (stem !== undefined) {
       v.urlStem = stem;

@@ -1,16 +1,34 @@
 /** Activation: wiring only. Everything registered goes into context.subscriptions. */
 import * as vscode from 'vscode';
+import { createStatusCache } from './services/runpod';
 import { TrainingVersionsCodeActions } from './vscode/codeActions';
 import { registerCommands } from './vscode/commands';
 import type { CommandDeps } from './vscode/commands/deps';
 import { registerDiagnostics } from './vscode/diagnostics';
 import { VersionHoverProvider } from './vscode/hover';
+import { RunpodCheckEvents, defaultRunpodClientFactory } from './vscode/runpodCheck';
+import { deleteRunpodApiKey, storeRunpodApiKey } from './vscode/runpodKey';
+import { type PollingState, RunpodPolling } from './vscode/runpodPolling';
+import { RunpodStatusBar } from './vscode/runpodStatusBar';
 import { VERSIONS_GLOB, WorkspaceIndex } from './vscode/workspaceIndex';
 
 /** What the extension exports: used by integration tests. */
 export interface TrainingVersionsApi {
   index: WorkspaceIndex;
   activationMs: number;
+  runpod: RunpodApi;
+}
+
+/** RunPod without the UI, for scripts and tests. The key can be set, never read back. */
+export interface RunpodApi {
+  /** Stores the API key as the input box would (validated, in SecretStorage). */
+  setApiKey(key: string): Promise<void>;
+  clearApiKey(): Promise<void>;
+  /** Polling now, and what the status bar item shows (undefined: hidden). */
+  polling(): PollingState & { statusBarText?: string };
+  onDidChangePolling: vscode.Event<PollingState>;
+  /** The file the "Training Versions" log channel writes. */
+  logFile: vscode.Uri;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TrainingVersionsApi> {
@@ -18,7 +36,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   const log = vscode.window.createOutputChannel('Training Versions', { log: true });
   const index = new WorkspaceIndex(log);
   context.subscriptions.push(log, index);
-  const deps: CommandDeps = { context, index, log };
+  const runpodEvents = new RunpodCheckEvents();
+  context.subscriptions.push(runpodEvents);
+  const deps: CommandDeps = {
+    context, index, log,
+    secrets: context.secrets, runpodClientFactory: defaultRunpodClientFactory, runpodCache: createStatusCache(), runpodEvents,
+  };
 
   registerDiagnostics(context, index);
   const selector: vscode.DocumentSelector = [{ language: 'json', pattern: VERSIONS_GLOB }, { language: 'jsonc', pattern: VERSIONS_GLOB }];
@@ -27,11 +50,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
     vscode.languages.registerHoverProvider(selector, new VersionHoverProvider(index)),
   );
   registerCommands(deps);
+  const runpodStatusBar = new RunpodStatusBar();
+  const polling = new RunpodPolling(deps, runpodStatusBar);
+  context.subscriptions.push(runpodStatusBar, polling);
 
-  void index.whenReady();
+  void index.whenReady().then(() => polling.restart());
   const activationMs = Date.now() - t0;
   log.info(`Activated in ${activationMs} ms.`);
-  return { index, activationMs };
+  const runpod: RunpodApi = {
+    setApiKey: async (key) => {
+      await storeRunpodApiKey(context.secrets, key);
+      log.info('RunPod API key stored in secret storage (through the extension API).');
+    },
+    clearApiKey: async () => {
+      if (await deleteRunpodApiKey(context.secrets)) log.info('RunPod API key removed from secret storage (through the extension API).');
+    },
+    polling: () => ({ ...polling.state(), statusBarText: runpodStatusBar.text }),
+    onDidChangePolling: polling.onDidChange,
+    // Where VS Code writes an extension's log channels: <logUri>/<channel name>.log.
+    logFile: vscode.Uri.joinPath(context.logUri, 'Training Versions.log'),
+  };
+  return { index, activationMs, runpod };
 }
 
 export function deactivate(): void {

@@ -1,9 +1,19 @@
 /** What every command receives: passed in, never module-global, so tests can hand in their own. */
 import type * as vscode from 'vscode';
+import type { StatusCache } from '../../services/runpod';
+import type { RunpodCheckEvents, RunpodClientFactory } from '../runpodCheck';
 import type { WorkspaceIndex } from '../workspaceIndex';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   index: WorkspaceIndex;
   log: vscode.LogOutputChannel;
+  /** Where the RunPod API key lives (never settings or files). */
+  secrets: vscode.SecretStorage;
+  /** Builds the RunPod status client from settings and the key; tests point it elsewhere. */
+  runpodClientFactory: RunpodClientFactory;
+  /** Finished and expired RunPod jobs, remembered for the session: not asked again. */
+  runpodCache: StatusCache;
+  /** Manual status checks announce themselves, so polling never asks at the same time. */
+  runpodEvents: RunpodCheckEvents;
 }

@@ -1,7 +1,11 @@
 /** Registers every command of the extension (one file per command). */
 import * as vscode from 'vscode';
+import { applyWebhookPayload } from './applyWebhookPayload';
+import { checkStatus } from './checkStatus';
 import { cleanupWorkspace, type CleanupOptions } from './cleanupWorkspace';
+import { clearRunpodApiKey } from './clearRunpodApiKey';
 import type { CommandDeps } from './deps';
+import { setRunpodApiKey } from './setRunpodApiKey';
 
 export function registerCommands(deps: CommandDeps): void {
   const { context, index } = deps;
@@ -9,6 +13,10 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.refresh', () => index.rescan());
   reg('trainingVersions.showLog', () => deps.log.show());
   reg('trainingVersions.cleanupWorkspace', (options?: CleanupOptions) => cleanupWorkspace(deps, isOptions(options) ? options : {}));
+  reg('trainingVersions.setRunpodApiKey', () => setRunpodApiKey(deps));
+  reg('trainingVersions.clearRunpodApiKey', () => clearRunpodApiKey(deps));
+  reg('trainingVersions.checkStatus', (arg?: unknown) => checkStatus(deps, arg));
+  reg('trainingVersions.applyWebhookPayload', (arg?: unknown) => applyWebhookPayload(deps, arg));
 }
 
 /** Commands invoked from menus get a node or a URI as first argument, not options. */

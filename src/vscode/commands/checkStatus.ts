@@ -1,0 +1,140 @@
+/**
+ * `Training Versions: Check RunPod Status`: every pending / starting / training
+ * version of the workspace, or one version (`{ uri, versionId }` from the tree
+ * or the stale-job quick fix). A cancellable progress notification; the
+ * results applied as one undoable WorkspaceEdit (SPEC.md §4); a summary with
+ * what to do next (set the key, sync expired styles from S3, read the log).
+ */
+import * as vscode from 'vscode';
+import type { JobOutcome, StatusSummary } from '../../core/runpod';
+import { redactSecret } from '../../core/runpod';
+import { type RunpodAction, checkReport } from '../../core/runpodWorkspace';
+import { type CheckProblem, type CheckScope, type RunpodCheckOutcome, prepareCheck, runCheck } from '../runpodCheck';
+import type { CommandDeps } from './deps';
+
+export interface CheckStatusArgs {
+  uri?: vscode.Uri | string;
+  versionId?: string;
+}
+
+export interface CheckStatusResult {
+  /** True when RunPod was asked. */
+  ran: boolean;
+  problem?: CheckProblem | 'untrusted' | 'failed';
+  /** The message shown (redacted). */
+  message: string;
+  summary?: StatusSummary;
+  jobs: { file: string; id: string; baseId: string; outcome: JobOutcome; running: boolean; message: string }[];
+  /** URIs (as strings) of the files written. */
+  written: string[];
+  /** Style folders (URIs as strings) with jobs RunPod no longer holds. */
+  expiredStyles: string[];
+  stopped?: 'unauthorized' | 'rate-limited' | 'cancelled';
+}
+
+/** The scope of a command argument: `{ uri, versionId }`, a URI (that file), or nothing (the workspace). */
+export function scopeOf(arg: unknown): CheckScope {
+  if (arg instanceof vscode.Uri) return { uri: arg };
+  if (typeof arg !== 'object' || arg === null) return {};
+  const a = arg as { uri?: unknown; versionId?: unknown };
+  const uri = a.uri instanceof vscode.Uri ? a.uri : typeof a.uri === 'string' && a.uri ? vscode.Uri.parse(a.uri) : undefined;
+  const versionId = typeof a.versionId === 'string' && a.versionId ? a.versionId : undefined;
+  return { uri, versionId };
+}
+
+function show(severity: 'information' | 'warning' | 'error', message: string, actions: string[], handle: (choice: string) => unknown): void {
+  const fn = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  // Not awaited: a notification the user leaves open must not hold the command (or a test) forever.
+  void fn(`Training Versions: ${message}`, ...actions).then((choice) => (choice ? handle(choice) : undefined));
+}
+
+export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<CheckStatusResult> {
+  const empty = { ran: false, jobs: [], written: [], expiredStyles: [] };
+  if (!vscode.workspace.isTrusted) {
+    const message = 'Checking RunPod status needs a trusted workspace: it sends your API key to the RunPod API URL set in this workspace. Trust the workspace, then check again.';
+    deps.log.warn(message);
+    show('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
+    return { ...empty, problem: 'untrusted', message };
+  }
+  const scope = scopeOf(arg);
+  const prepared = await prepareCheck(deps, scope);
+  if (!prepared.ok) {
+    const { problem, message } = prepared;
+    deps.log.info(message);
+    if (problem === 'no-endpoint' || problem === 'invalid-config') {
+      const setting = problem === 'no-endpoint' ? 'trainingVersions.runpod.endpointId' : 'trainingVersions.runpod';
+      show('error', message, ['Open Settings'], () => vscode.commands.executeCommand('workbench.action.openSettings', setting));
+    } else if (problem === 'no-key') {
+      show('warning', message, ['Set API Key'], async () => {
+        if (await vscode.commands.executeCommand<boolean>('trainingVersions.setRunpodApiKey')) await vscode.commands.executeCommand('trainingVersions.checkStatus', scope);
+      });
+    } else {
+      show('information', message, [], () => undefined);
+    }
+    return { ...empty, problem, message };
+  }
+
+  deps.runpodEvents.fireWillCheck();
+  let outcome: RunpodCheckOutcome | undefined;
+  try {
+    outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Training Versions: checking RunPod status', cancellable: true },
+      async (progress, token) => {
+        const ac = new AbortController();
+        const sub = token.onCancellationRequested(() => ac.abort());
+        try {
+          return await runCheck(deps, prepared, {
+            signal: ac.signal,
+            progress: (done, total) => progress.report({ increment: 100 / Math.max(1, total), message: `${done} of ${total} job${total === 1 ? '' : 's'}` }),
+          });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+  } catch (e) {
+    const message = redactSecret(`The RunPod status check failed: ${(e as Error).message ?? String(e)}`, prepared.apiKey);
+    deps.log.error(message);
+    show('error', message, ['Show Log'], () => deps.log.show());
+    return { ...empty, problem: 'failed', message };
+  } finally {
+    deps.runpodEvents.fireDidCheck(outcome);
+  }
+
+  const { result } = outcome;
+  const report = checkReport({ summary: result.summary, stopped: result.stopped, notes: result.notes, filesWritten: outcome.written.length, conflicts: outcome.conflicts.length });
+  const message = redactSecret(report.message, prepared.apiKey);
+  const expiredStyles = outcome.expiredStyles;
+  show(report.severity, message, report.actions, (choice) => act(deps, choice as RunpodAction, expiredStyles));
+  return {
+    ran: true,
+    message,
+    summary: result.summary,
+    jobs: outcome.files.flatMap(({ uri, plan }) =>
+      plan.jobs.map((j) => ({ file: uri.toString(), id: j.id, baseId: j.baseId, outcome: j.outcome, running: j.running, message: redactSecret(j.message, prepared.apiKey) })),
+    ),
+    written: outcome.written.map((u) => u.toString()),
+    expiredStyles: expiredStyles.map((u) => u.toString()),
+    stopped: result.stopped?.reason,
+  };
+}
+
+async function act(deps: CommandDeps, choice: RunpodAction, expiredStyles: readonly vscode.Uri[]): Promise<void> {
+  if (choice === 'Set API Key') {
+    await vscode.commands.executeCommand('trainingVersions.setRunpodApiKey');
+  } else if (choice === 'Show Log') {
+    deps.log.show();
+  } else if (choice === 'Sync from S3') {
+    // One style at a time: each sync shows its own plan before writing.
+    for (const styleFolder of expiredStyles) {
+      try {
+        await vscode.commands.executeCommand('trainingVersions.syncS3', { styleFolder });
+      } catch (e) {
+        const message = `Sync from S3 failed for ${vscode.workspace.asRelativePath(styleFolder)}: ${(e as Error).message ?? String(e)}`;
+        deps.log.error(message);
+        void vscode.window.showErrorMessage(`Training Versions: ${message}`);
+        return;
+      }
+    }
+  }
+}

@@ -35,8 +35,9 @@ export function parseS3Url(url: string): S3Location | undefined {
   if (!host.endsWith(AWS_SUFFIX)) return undefined;
   const head = host.slice(0, -AWS_SUFFIX.length);
 
-  // Virtual-hosted: <bucket>.<service part>
-  const vh = /^(.+?)\.(s3-accelerate(?:\.dualstack)?|s3(?:\.dualstack)?(?:[.-]([a-z0-9-]+))?)$/.exec(head);
+  // Virtual-hosted: <bucket>.<service part>; the service part is the shortest suffix
+  // that is one (the bucket is greedy), so that a bucket "data.s3" stays whole.
+  const vh = /^(.+)\.(s3-accelerate(?:\.dualstack)?|s3(?:\.dualstack)?(?:[.-]([a-z0-9-]+))?)$/.exec(head);
   if (vh) {
     const rawKey = path.slice(1);
     return finish(vh[1], rawKey, vh[2].startsWith('s3-accelerate'), regionOf(vh[3]), suffix);

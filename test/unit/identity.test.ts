@@ -66,14 +66,16 @@ describe('S3 URL spellings (§1)', () => {
     assert.equal(loc.suffix, '?versionId=3');
   });
 
-  test('buckets with dots parse in every spelling', () => {
-    const dotted = 'models.example.com';
-    const all = urlSpellings(dotted, KEY);
-    assert.equal(all.accelerated, undefined);
-    for (const u of Object.values(all)) {
-      const loc = parseS3Url(u);
-      assert.equal(loc?.bucket, dotted, u);
-      assert.equal(loc?.key, KEY, u);
+  test('buckets with dots parse in every spelling, also when a label of the bucket is "s3"', () => {
+    for (const dotted of ['models.example.com', 'data.s3', 'archive.s3.backup', 's3.models']) {
+      const all = urlSpellings(dotted, KEY);
+      assert.equal(all.accelerated, undefined);
+      for (const u of Object.values(all)) {
+        const loc = parseS3Url(u);
+        assert.equal(loc?.bucket, dotted, u);
+        assert.equal(loc?.key, KEY, u);
+        assert.equal(loc?.accelerated, false, u);
+      }
     }
   });
 

@@ -65,7 +65,7 @@ export class RunpodPolling implements vscode.Disposable {
           // A 404 from another endpoint says nothing about this one's jobs: ask them again.
           for (const [id, lookup] of deps.runpodCache) if (lookup.kind === 'expired') deps.runpodCache.delete(id);
         }
-        if (e.affectsConfiguration('trainingVersions.runpod') || e.affectsConfiguration('trainingVersions.preferAcceleratedUrls')) this.restart();
+        if (e.affectsConfiguration('trainingVersions.runpod')) this.restart();
       }),
       deps.secrets.onDidChange((e) => e.key === RUNPOD_API_KEY_SECRET && this.restart()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()),

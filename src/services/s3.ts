@@ -163,6 +163,7 @@ function errorCode(e: ErrorLike): string | undefined {
 
 function nodeCode(e: unknown): string | undefined {
   for (let x = e as ErrorLike | undefined, depth = 0; x && depth < 5; x = x.cause as ErrorLike | undefined, depth++) {
+    if (x.code === 'ETIMEDOUT' || x.code === 'ESOCKETTIMEDOUT') return 'timed out';
     if (typeof x.code === 'string' && NETWORK_CODES.has(x.code)) return x.code;
     if (x.name === 'TimeoutError' || x.name === 'RequestTimeout' || x.name === 'RequestTimeoutException') return 'timed out';
     if (typeof x.message === 'string' && /socket hang up|ECONNRESET|ECONNREFUSED|other side closed/i.test(x.message)) {

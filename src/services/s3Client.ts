@@ -22,7 +22,14 @@ export function createClient(settings: S3Settings): S3Client {
   const region = settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || (settings.endpoint ? CUSTOM_ENDPOINT_REGION : undefined);
   const config: S3ClientConfig = {
     maxAttempts: settings.maxAttempts ?? 4,
-    requestHandler: { connectionTimeout: settings.connectionTimeoutMs ?? 10_000, requestTimeout: settings.requestTimeoutMs ?? 60_000 },
+    // A stalled server must end in an error, not a hang: without throwOnRequestTimeout
+    // the SDK only logs a warning when requestTimeout passes.
+    requestHandler: {
+      connectionTimeout: settings.connectionTimeoutMs ?? 10_000,
+      requestTimeout: settings.requestTimeoutMs ?? 60_000,
+      throwOnRequestTimeout: true,
+      socketTimeout: settings.requestTimeoutMs ?? 60_000,
+    },
     // Name the bucket's real region in the error instead of following the redirect:
     // the URLs written into the files carry the region.
     followRegionRedirects: false,

@@ -301,6 +301,17 @@ describe('S3 sync: errors a user meets', () => {
       assert.match(e.message, /Lost the connection to http:\/\/127\.0\.0\.1:\d+ while listing .*run the sync again; nothing was written/);
     });
 
+    test('a server that never answers times out (requestTimeoutMs), is retried, and says so', async () => {
+      reply = () => undefined; // accept, never respond
+      requests = 0;
+      const started = Date.now();
+      const e = await listError(errorSettings({ requestTimeoutMs: 300 }));
+      assert.equal(e.kind, 'network');
+      assert.match(e.message, /Lost the connection to http:\/\/127\.0\.0\.1:\d+ while listing .* \(timed out\)/);
+      assert.ok(Date.now() - started < 10_000);
+      assert.equal(requests, 2, 'a timed-out request is retried once (maxAttempts 2)');
+    });
+
     test('no message ever holds the credential values', async () => {
       reply = answer(403, xml('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', `<AWSAccessKeyId>${SECRET_ID}</AWSAccessKeyId>`));
       const e = await listError(errorSettings());

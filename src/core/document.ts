@@ -28,6 +28,8 @@ export interface ElementNode {
   properties: PropertyNode[];
   /** Last occurrence of each key, the one JSON.parse keeps. */
   byKey: Map<string, PropertyNode>;
+  /** `byKey.get(key)`, without locating the other properties when they are not needed yet. */
+  property(key: string): PropertyNode | undefined;
   isObject: boolean;
 }
 
@@ -127,6 +129,11 @@ class Element implements ElementNode {
     }
     return this.keys;
   }
+  property(key: string): PropertyNode | undefined {
+    if (this.keys) return this.keys.get(key);
+    if (this.props || !this.isObject) return this.byKey.get(key);
+    return new Scanner(this.text, this.offset).findProperty(key);
+  }
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -189,6 +196,11 @@ function compositeEnd(t: string, p: number): number {
     p++;
   }
   return n;
+}
+
+function hasBackslash(t: string, from: number, to: number): boolean {
+  for (let q = from; q < to; q++) if (t.charCodeAt(q) === BACKSLASH) return true;
+  return false;
 }
 
 /** Offset scanner over text already known to be valid JSON. */
@@ -266,6 +278,33 @@ class Scanner {
       const c = t.charCodeAt(this.pos);
       this.pos++;
       if (c !== COMMA) return props;
+    }
+  }
+
+  /** At an object's `{`: the last property named `key` (the one JSON.parse keeps); allocates only that one. */
+  findProperty(key: string): PropertyNode | undefined {
+    const t = this.text;
+    let found: PropertyNode | undefined;
+    this.pos++; // {
+    this.ws();
+    if (t.charCodeAt(this.pos) === RBRACE) return undefined;
+    for (;;) {
+      this.ws();
+      const keyOffset = this.pos;
+      this.skipString();
+      const keyLength = this.pos - keyOffset;
+      const plain = keyLength === key.length + 2 && t.startsWith(key, keyOffset + 1);
+      const hit = plain || (keyLength > key.length + 2 && hasBackslash(t, keyOffset + 1, this.pos - 1) && JSON.parse(t.slice(keyOffset, this.pos)) === key);
+      this.ws();
+      this.pos++; // :
+      this.ws();
+      const valueOffset = this.pos;
+      this.skipValue();
+      if (hit) found = { key, keyOffset, keyLength, valueOffset, valueLength: this.pos - valueOffset };
+      this.ws();
+      const c = t.charCodeAt(this.pos);
+      this.pos++;
+      if (c !== COMMA) return found;
     }
   }
 

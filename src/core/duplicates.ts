@@ -88,36 +88,57 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
     link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
   };
 
-  // 1. Same object.
+  // 1. Same object. Two spellings of one object share its file name, so entries
+  // are compared by object only within one file stem (their S3 URLs parsed then);
+  // URLs without a .safetensors file name are keyed by object.
   const byObject = new Map<string, number>();
   // 2. Id is the file: stems of loraUrls.
   const byUrlStem = new Map<string, Slot>();
   // 3. Version name is the file: labels of this style's files.
   const byLabel = new Map<string, Slot>();
-  // 4. Same job: per base id, the first entry without an S3 object and the first of each object.
-  const byBase = new Map<string, { bare?: number; byObject?: Map<string, number> }>();
+  // 4. Same job: the first entry of each base id; for base ids seen again, the
+  // first entry without an S3 object and the first of each object.
+  const byBase = new Map<string, number>();
+  const jobs = new Map<string, { bare?: number; byObject: Map<string, number> }>();
+  const seeJob = (seen: { bare?: number; byObject: Map<string, number> }, j: number) => {
+    const key = versions[j].objectKey;
+    if (key === undefined) seen.bare ??= j;
+    else if (!seen.byObject.has(key)) seen.byObject.set(key, j);
+  };
 
   for (let i = 0; i < n; i++) {
     const v = versions[i];
-    if (v.objectKey !== undefined) {
+    if (v.urlStem !== undefined) {
+      const slot = addSlot(byUrlStem, v.urlStem, i);
+      if (slot !== undefined && v.objectKey !== undefined) {
+        const j = typeof slot === 'number' ? (versions[slot].objectKey === v.objectKey ? slot : undefined) : slot.find((k) => k !== i && versions[k].objectKey === v.objectKey);
+        if (j !== undefined) link(j, i, 'same-object', `both loraUrls name the S3 object s3://${v.location!.bucket}/${v.location!.key}`);
+      }
+    } else if (v.objectKey !== undefined) {
       const j = byObject.get(v.objectKey);
       if (j === undefined) byObject.set(v.objectKey, i);
       else link(j, i, 'same-object', `both loraUrls name the S3 object s3://${v.location!.bucket}/${v.location!.key}`);
     }
-    if (v.urlStem !== undefined) addSlot(byUrlStem, v.urlStem, i);
     if (styleId !== undefined && v.file && v.file.styleId === styleId) addSlot(byLabel, v.file.label, i);
     if (v.baseId !== undefined) {
-      let seen = byBase.get(v.baseId);
-      if (!seen) byBase.set(v.baseId, (seen = {}));
+      const first = byBase.get(v.baseId);
+      if (first === undefined) {
+        byBase.set(v.baseId, i);
+        continue;
+      }
+      let seen = jobs.get(v.baseId);
+      if (!seen) {
+        jobs.set(v.baseId, (seen = { byObject: new Map() }));
+        seeJob(seen, first);
+      }
       if (seen.bare !== undefined) sameJob(seen.bare, i);
       if (v.objectKey === undefined) {
-        if (seen.byObject) for (const j of seen.byObject.values()) sameJob(j, i);
-        seen.bare ??= i;
+        for (const j of seen.byObject.values()) sameJob(j, i);
       } else {
-        const j = seen.byObject?.get(v.objectKey);
+        const j = seen.byObject.get(v.objectKey);
         if (j !== undefined) sameJob(j, i);
-        else (seen.byObject ??= new Map()).set(v.objectKey, i);
       }
+      seeJob(seen, i);
     }
   }
   for (let i = 0; i < n; i++) {
@@ -183,11 +204,13 @@ function describe(v: Version): string {
 /** One index, or several: most keys name one entry, so no array is made for them. */
 type Slot = number | number[];
 
-function addSlot(m: Map<string, Slot>, k: string, i: number): void {
+/** Adds `i` under `k`; returns what was there before (the array, once there are several). */
+function addSlot(m: Map<string, Slot>, k: string, i: number): Slot | undefined {
   const cur = m.get(k);
   if (cur === undefined) m.set(k, i);
   else if (typeof cur === 'number') m.set(k, [cur, i]);
   else cur.push(i);
+  return cur;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

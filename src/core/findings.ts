@@ -6,7 +6,7 @@ import { type ParsedDocument, isPlainObject, parseDocument } from './document';
 import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups } from './duplicates';
 import { type TextEdit } from './edits';
 import { removeElementsEdits, setPropertiesEdits } from './jsonEdit';
-import { acceleratedUrl, canAccelerate } from './identity';
+import { acceleratedUrl, canAccelerate, hasAcceleratedHost } from './identity';
 import { mergeChanges, mergeGroupEdits, upgradeUrlEdits, withUrlUpgrade } from './merge';
 import { IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
 
@@ -69,7 +69,7 @@ const KNOWN_TYPES: Record<string, 'string' | 'number' | 'object'> = {
   lastSynced: 'string', description: 'string',
 };
 
-const KNOWN_TYPE_ENTRIES = Object.entries(KNOWN_TYPES);
+const KNOWN_KEYS = Object.keys(KNOWN_TYPES);
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 function typeName(v: unknown): string {
@@ -115,7 +115,11 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 
   // Schema of each entry. Types are checked on the parsed values; a property's
   // offsets are looked up only for the findings (most entries have none).
-  for (const el of doc.elements) {
+  // Index loops on the per-entry paths: they run once per file, often before the
+  // optimiser steps in, and a for…of there allocates an iterator result per entry.
+  const elements = doc.elements;
+  for (let e = 0; e < elements.length; e++) {
+    const el = elements[e];
     if (!el.isObject) {
       add({ code: 'invalid-schema', message: `Version #${el.index + 1} must be an object, not ${typeName(el.value)}.`, offset: el.offset, length: el.length, versionId: null, entryIndex: el.index });
       continue;
@@ -125,19 +129,21 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     if (!hasOwn(value, 'id')) {
       add({ code: 'invalid-schema', message: `Version #${el.index + 1} has no "id": every version needs a string id (the RunPod job id or the file stem).`, offset: el.offset, length: el.length, versionId, entryIndex: el.index });
     } else if (typeof value.id !== 'string') {
-      const idProp = el.byKey.get('id')!;
+      const idProp = el.property('id')!;
       add({ code: 'invalid-schema', message: `"id" must be a string, not ${typeName(value.id)}.`, offset: idProp.valueOffset, length: idProp.valueLength, versionId, entryIndex: el.index });
     }
-    for (const [key, expected] of KNOWN_TYPE_ENTRIES) {
+    for (let k = 0; k < KNOWN_KEYS.length; k++) {
+      const key = KNOWN_KEYS[k];
       if (!hasOwn(value, key)) continue;
+      const expected = KNOWN_TYPES[key];
       const v = value[key];
       if (v === null) continue;
       const ok = expected === 'object' ? isPlainObject(v) : typeof v === expected && (expected !== 'number' || Number.isFinite(v));
       if (!ok) {
-        const p = el.byKey.get(key)!;
+        const p = el.property(key)!;
         add({ code: 'invalid-schema', message: `"${key}" must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${typeName(v)}.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: el.index });
       } else if (key === 'status' && !(STATUSES as readonly string[]).includes(v as string)) {
-        const p = el.byKey.get(key)!;
+        const p = el.property(key)!;
         add({ code: 'invalid-schema', message: `Unknown status "${String(v)}": use one of ${STATUSES.join(', ')}.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: el.index });
       }
     }
@@ -150,14 +156,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 
   result.groups.forEach((g, gi) => {
     const w = g.winner;
-    const wId = w.node.byKey.get('id');
+    const wId = w.node.property('id');
     const wLoc = wId ? { offset: wId.valueOffset, length: wId.valueLength } : { offset: w.node.offset, length: 1 };
     for (const m of g.members) {
       inGroup.add(m.index);
       if (m === w) continue;
       const link = explainMember(g, m.index);
       const why = link ? `${RULE_TITLES[link.rule]}: ${link.detail}` : 'linked through other duplicates';
-      const idp = m.node.byKey.get('id');
+      const idp = m.node.property('id');
       add({
         code: 'duplicate-version',
         message: `Duplicate of ${describeVersion(w)}, which is kept (${why}). Merge them: the kept entry takes every field this one adds.`,
@@ -172,17 +178,18 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   });
 
   const staleMs = opts.staleAfterHours * 3600_000;
-  for (const v of versions) {
+  for (let k = 0; k < versions.length; k++) {
+    const v = versions[k];
     const versionId = v.id ?? null;
     if (v.minimal && !inGroup.has(v.index)) {
       add({ code: 'minimal-entry', message: `${describeVersion(v)} is a minimal entry (no parameters, imageCount or selectionSetId), typically written by an S3 sync, and no detailed entry exists to merge it with. Add its training details if you have them.`, offset: v.node.offset, length: v.node.length, versionId, entryIndex: v.index });
     }
-    // v.location is parseS3Url(loraUrl): upgradeUrl without parsing the URL again.
-    const loc = v.location;
-    if (opts.preferAcceleratedUrls && loc !== undefined && !loc.accelerated && canAccelerate(loc.bucket)) {
+    // v.location is parseS3Url(loraUrl), parsed on first use: not for the (usual) accelerated hosts.
+    const loc = opts.preferAcceleratedUrls && !hasAcceleratedHost(v.value.loraUrl) ? v.location : undefined;
+    if (loc !== undefined && !loc.accelerated && canAccelerate(loc.bucket)) {
       const up = acceleratedUrl(loc);
       if (up !== undefined) {
-        const p = v.node.byKey.get('loraUrl')!;
+        const p = v.node.property('loraUrl')!;
         add({ code: 'non-accelerated-url', message: `Regular S3 URL: the accelerated form ${up} downloads faster. Upgrade it.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
       }
     }
@@ -191,7 +198,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       const ts = str(v.value, 'timestamp');
       const t = ts === undefined ? NaN : Date.parse(ts);
       if (!Number.isNaN(t) && opts.now - t > staleMs) {
-        const p = v.node.byKey.get('status')!;
+        const p = v.node.property('status')!;
         const hours = Math.floor((opts.now - t) / 3600_000);
         const age = hours >= 72 ? `${Math.floor(hours / 24)} days` : `${hours} h`;
         add({ code: 'stale-job', message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. Run an S3 sync to find its model file.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });

@@ -73,6 +73,17 @@ function decodeLenient(s: string): string {
   }
 }
 
+const ACCELERATED_HOST = /^\s*https?:\/\/[^/?#]+\.s3-accelerate(?:\.dualstack)?\.amazonaws\.com(?::\d+)?(?:[/?#]|\s*$)/i;
+
+/**
+ * True when `url` is a string whose host is an S3 Transfer Acceleration endpoint:
+ * then `parseS3Url` says `accelerated` (or that it is no S3 object URL). A cheap
+ * test, without parsing the URL.
+ */
+export function hasAcceleratedHost(url: unknown): boolean {
+  return typeof url === 'string' && ACCELERATED_HOST.test(url);
+}
+
 /** True when the bucket can be reached through S3 Transfer Acceleration (no dots). */
 export function canAccelerate(bucket: string): boolean {
   return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes('.');
@@ -89,11 +100,19 @@ export function objectIdentity(loc: S3Location): string {
   return `${loc.bucket}\u0000${loc.key}`;
 }
 
+const URL_WITH_PATH = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\//i;
+
 /** The last path segment of a URL, URL-decoded ("style_1_vV7.safetensors"). */
 export function urlFileName(url: string): string | undefined {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(\/[^?#]*)/i.exec(url.trim());
-  if (!m) return undefined;
-  const seg = m[1].slice(m[1].lastIndexOf('/') + 1);
+  // Runs for every entry of a file: located with indexOf, no match arrays.
+  const u = url.trim();
+  if (!URL_WITH_PATH.test(u)) return undefined;
+  const pathStart = u.indexOf('/', u.indexOf('://') + 3);
+  let end = u.indexOf('?', pathStart);
+  if (end < 0) end = u.length;
+  const hash = u.indexOf('#', pathStart);
+  if (hash >= 0 && hash < end) end = hash;
+  const seg = u.slice(u.lastIndexOf('/', end - 1) + 1, end);
   return seg ? decodeLenient(seg) : undefined;
 }
 
@@ -105,11 +124,11 @@ export function locationFileName(loc: S3Location): string | undefined {
 
 const SAFETENSORS = '.safetensors';
 
+const SAFETENSORS_END = /[^]\.safetensors$/i;
+
 /** The file stem of a `.safetensors` file name, else undefined. */
 export function fileStem(fileName: string): string | undefined {
-  return fileName.toLowerCase().endsWith(SAFETENSORS) && fileName.length > SAFETENSORS.length
-    ? fileName.slice(0, -SAFETENSORS.length)
-    : undefined;
+  return SAFETENSORS_END.test(fileName) ? fileName.slice(0, -SAFETENSORS.length) : undefined;
 }
 
 /** A model file named `style_<styleId>_v<label>`. */
@@ -120,15 +139,15 @@ export interface ModelFile {
   label: string;
 }
 
-const STYLE_STEM = /^style_(\d+)_v(.+)$/i;
+const STYLE_STEM = /^style_\d+_v.+$/i;
 
 /** Parses a file stem `style_<id>_v<label>`; label normalised per §1. */
 export function parseModelStem(stem: string): ModelFile | undefined {
-  const m = STYLE_STEM.exec(stem);
-  if (!m) return undefined;
-  const label = normaliseLabel(m[2]);
+  if (!STYLE_STEM.test(stem)) return undefined;
+  const digitsEnd = stem.indexOf('_', 6); // after "style_"
+  const label = normaliseLabel(stem.slice(digitsEnd + 2));
   if (!label) return undefined;
-  return { stem, styleId: stripZeros(m[1]), label };
+  return { stem, styleId: stripZeros(stem.slice(6, digitsEnd)), label };
 }
 
 /**
@@ -139,7 +158,8 @@ export function normaliseLabel(raw: string): string | undefined {
   let l = raw.trim().toUpperCase();
   if (!l) return undefined;
   if (l.startsWith('VV')) l = l.slice(1);
-  if (/^\d/.test(l)) l = 'V' + l;
+  const c = l.charCodeAt(0);
+  if (c >= 48 && c <= 57) l = 'V' + l; // a bare number
   return l;
 }
 
@@ -147,10 +167,14 @@ export function normaliseLabel(raw: string): string | undefined {
  * An entry's version name: its `name` when that is a version label
  * (`V4`, `v4`, `4` → `V4`), never a file name.
  */
+const VERSION_NAME = /^\s*v{0,2}\d+\s*$/i;
+const CANONICAL_VERSION_NAME = /^V\d+$/;
+
 export function versionNameOf(name: unknown): string | undefined {
-  if (typeof name !== 'string') return undefined;
-  const m = /^\s*v{0,2}(\d+)\s*$/i.exec(name);
-  return m ? 'V' + m[1] : undefined;
+  if (typeof name !== 'string' || !VERSION_NAME.test(name)) return undefined;
+  if (CANONICAL_VERSION_NAME.test(name)) return name;
+  const digits = name.trim().replace(/^v+/i, '');
+  return 'V' + digits;
 }
 
 /** The style id of a folder name: its leading digits (`1_ink_intensity` → `1`). */
@@ -160,7 +184,7 @@ export function styleIdOfFolder(folderName: string): string | undefined {
 }
 
 function stripZeros(digits: string): string {
-  return digits.replace(/^0+(?=\d)/, '');
+  return digits.charCodeAt(0) === 48 ? digits.replace(/^0+(?=\d)/, '') : digits;
 }
 
 /** The base job id: one trailing `-e<N>` or `-u<N>` stripped. */

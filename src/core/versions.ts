@@ -5,7 +5,7 @@
 import type { ElementNode, ParsedDocument } from './document';
 import { isPlainObject } from './document';
 import {
-  baseJobId, fileStem, locationFileName, objectIdentity, parseModelStem, parseS3Url, urlFileName, versionNameOf,
+  baseJobId, fileStem, objectIdentity, parseModelStem, parseS3Url, urlFileName, versionNameOf,
   type ModelFile, type S3Location,
 } from './identity';
 
@@ -40,60 +40,97 @@ export function str(v: Record<string, unknown>, key: string): string | undefined
   return typeof x === 'string' ? x : undefined;
 }
 
+/** True for `{}` (without listing its keys: no allocation). */
+function isEmptyObject(x: Record<string, unknown>): boolean {
+  for (const k in x) if (Object.prototype.hasOwnProperty.call(x, k)) return false;
+  return true;
+}
+
 /** Missing, null, "" or {} — what a merge fills from another member. */
 export function isEmptyValue(x: unknown): boolean {
-  return x === undefined || x === null || x === '' || (isPlainObject(x) && Object.keys(x).length === 0);
+  return x === undefined || x === null || x === '' || (isPlainObject(x) && isEmptyObject(x));
 }
 
 export function hasParameters(v: Record<string, unknown>): boolean {
   const p = v.parameters;
-  return isPlainObject(p) && Object.keys(p).length > 0;
+  return isPlainObject(p) && !isEmptyObject(p);
 }
 
 /** §1: parameters missing or {}, and neither imageCount nor selectionSetId present. */
 export function isMinimal(v: Record<string, unknown>): boolean {
   const p = v.parameters;
-  const emptyParams = p === undefined || p === null || (isPlainObject(p) && Object.keys(p).length === 0);
+  const emptyParams = p === undefined || p === null || (isPlainObject(p) && isEmptyObject(p));
   return emptyParams && (v.imageCount === undefined || v.imageCount === null) && (v.selectionSetId === undefined || v.selectionSetId === null);
 }
 
 /** Builds the versions of a parsed document (object elements only). */
 export function versionsOf(doc: ParsedDocument): Version[] {
   const out: Version[] = [];
-  for (const node of doc.elements ?? []) {
-    if (!node.isObject) continue;
-    out.push(describeVersion(node));
+  const elements = doc.elements ?? [];
+  for (let i = 0; i < elements.length; i++) {
+    if (elements[i].isObject) out.push(describeVersion(elements[i]));
   }
   return out;
 }
 
 export function describeVersion(node: ElementNode): Version {
-  const value = node.value as Record<string, unknown>;
-  const id = str(value, 'id');
-  const v: Version = { node, index: node.index, value, id, minimal: isMinimal(value) };
-  if (id !== undefined) v.baseId = baseJobId(id);
-  const url = str(value, 'loraUrl');
-  if (url) {
-    const loc = parseS3Url(url);
-    if (loc) {
-      v.location = loc;
-      v.objectKey = objectIdentity(loc);
+  return new VersionEntry(node);
+}
+
+/**
+ * A version with what the identity rules derive from it. Its S3 object is
+ * parsed on first use: most of what `analyze` needs comes from the file name
+ * alone, and a large file has tens of thousands of URLs.
+ */
+class VersionEntry implements Version {
+  readonly index: number;
+  readonly value: Record<string, unknown>;
+  readonly id: string | undefined;
+  readonly baseId: string | undefined;
+  readonly urlStem: string | undefined;
+  readonly file: ModelFile | undefined;
+  readonly versionName: string | undefined;
+  readonly minimal: boolean;
+  private readonly url: string | undefined;
+  private parsed = false;
+  private loc: S3Location | undefined;
+  private key: string | undefined;
+
+  constructor(readonly node: ElementNode) {
+    const value = node.value as Record<string, unknown>;
+    const id = str(value, 'id');
+    this.index = node.index;
+    this.value = value;
+    this.id = id;
+    this.baseId = id === undefined ? undefined : baseJobId(id);
+    this.minimal = isMinimal(value);
+    const url = str(value, 'loraUrl') || undefined;
+    this.url = url;
+    const fname = url === undefined ? undefined : urlFileName(url);
+    this.urlStem = fname === undefined ? undefined : fileStem(fname);
+    let file = this.urlStem === undefined ? undefined : parseModelStem(this.urlStem);
+    if (!file) {
+      // No model file in loraUrl: the S3 sync's own entries carry it in name / id.
+      const name = str(value, 'name');
+      const nameStem = name === undefined ? undefined : fileStem(name);
+      file = (nameStem !== undefined ? parseModelStem(nameStem) : undefined) ?? (id !== undefined ? parseModelStem(id) : undefined);
     }
-    const fname = v.location ? locationFileName(v.location) : urlFileName(url);
-    const stem = fname === undefined ? undefined : fileStem(fname);
-    if (stem !== undefined) {
-      v.urlStem = stem;
-      v.file = parseModelStem(stem);
+    this.file = file;
+    this.versionName = versionNameOf(value.name);
+  }
+
+  get location(): S3Location | undefined {
+    if (!this.parsed) {
+      this.parsed = true;
+      this.loc = this.url === undefined ? undefined : parseS3Url(this.url);
+      this.key = this.loc && objectIdentity(this.loc);
     }
+    return this.loc;
   }
-  if (!v.file) {
-    // No model file in loraUrl: the S3 sync's own entries carry it in name / id.
-    const name = str(value, 'name');
-    const nameStem = name === undefined ? undefined : fileStem(name);
-    v.file = (nameStem !== undefined ? parseModelStem(nameStem) : undefined) ?? (id !== undefined ? parseModelStem(id) : undefined);
+
+  get objectKey(): string | undefined {
+    return this.location && this.key;
   }
-  v.versionName = versionNameOf(value.name);
-  return v;
 }
 
 /** A short human label of a version: its name, else its id. */

@@ -7,7 +7,7 @@
  * object, id equals stem, version name equals label), so stronger evidence
  * claims an entry first; an entry claimed by one object is never claimed by
  * another. Before an object becomes a new entry, the §2 duplicate rules are run
- * on the would-be entry: a sync never creates a duplicate.
+ * on the text the sync would write: a sync never creates a duplicate.
  */
 import { compareWinner, describeVersion, RULE_TITLES } from './duplicates';
 import { applyEdits, type TextEdit } from './edits';
@@ -154,6 +154,8 @@ interface FileState {
   target: SyncTarget;
   styleId: string;
   versions: Version[];
+  /** Entry index → its version. */
+  byIndex: Map<number, Version>;
   byJob: Map<string, Version[]>;
   byObject: Map<string, Version[]>;
   byId: Map<string, Version[]>;
@@ -271,7 +273,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 function indexFile(target: SyncTarget, styleId: string, endpoint: string | undefined): FileState {
   const versions = target.analysis.versions;
   const st: FileState = {
-    target, styleId, versions,
+    target, styleId, versions, byIndex: new Map(versions.map((v) => [v.index, v])),
     byJob: new Map(), byObject: new Map(), byId: new Map(), byName: new Map(),
     claimed: new Map(), updates: [], pending: [], notAdded: [],
   };
@@ -455,7 +457,7 @@ function fileEdits(st: FileState, entries: Record<string, unknown>[]): TextEdit[
   const doc = st.target.analysis.doc;
   const edits: TextEdit[] = [];
   for (const u of st.updates) {
-    const node = st.versions.find((v) => v.index === u.index)!.node;
+    const node = st.byIndex.get(u.index)!.node;
     const changes: PropertyChange[] = u.changes.map((c) => ({ key: c.field, raw: JSON.stringify(c.to) }));
     edits.push(...setPropertiesEdits(doc, node, changes));
   }
@@ -510,7 +512,7 @@ function finishFile(
         if (free) {
           const link = g.links.find((l) => (l.a === s.index && l.b === free.index) || (l.b === s.index && l.a === free.index));
           const why = link ? `as a new entry it would duplicate it (${RULE_TITLES[link.rule]}: ${link.detail})` : `as a new entry it would join the duplicates of ${describeVersion(free)}`;
-          claim(st, st.versions.find((v) => v.index === free.index)!, o, 'linked', why);
+          claim(st, st.byIndex.get(free.index)!, o, 'linked', why);
           dropped.add(k);
         } else if (existing.length > 0) {
           const taken = st.claimed.get(existing[0].index);

@@ -141,9 +141,13 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
       seeJob(seen, i);
     }
   }
+  // Rule 2 looks every id up among the stems; an id of a length no stem has
+  // (a job id, usually) is skipped without hashing it.
+  const stemLengths = new Set<number>();
+  for (const stem of byUrlStem.keys()) stemLengths.add(stem.length);
   for (let i = 0; i < n; i++) {
     const v = versions[i];
-    if (v.id !== undefined) {
+    if (v.id !== undefined && stemLengths.has(v.id.length)) {
       const slot = byUrlStem.get(v.id);
       if (slot !== undefined) {
         for (const j of typeof slot === 'number' ? [slot] : slot) {

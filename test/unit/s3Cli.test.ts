@@ -46,7 +46,8 @@ function io(env: NodeJS.ProcessEnv = { ...S3RVER_ENV }) {
   return c;
 }
 
-describe('training-versions sync', () => {
+// A network regression must fail, not hang the whole run.
+describe('training-versions sync', { timeout: 120_000 }, () => {
   test('the dry run prints the plan file by file and writes nothing', async () => {
     const { dir } = await workspace();
     const before = await snapshot(dir);

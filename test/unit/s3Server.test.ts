@@ -63,7 +63,10 @@ after(async () => {
   await manyWorkspace?.remove();
 });
 
-describe('S3 sync against s3rver', () => {
+// A network regression must fail, not hang the whole run.
+const LIMIT = { timeout: 120_000 };
+
+describe('S3 sync against s3rver', LIMIT, () => {
   test('every case of the seeds, through ListObjectsV2 and HeadObject', async () => {
     const files = await load(workspace.dir);
     const lister = await createS3Lister(settings({ readMetadata: true }));
@@ -205,7 +208,7 @@ describe('S3 sync against s3rver', () => {
   });
 });
 
-describe('S3 sync: errors a user meets', () => {
+describe('S3 sync: errors a user meets', LIMIT, () => {
   const SECRET_ID = 'AKIAZZZZTESTKEYID0001';
   const SECRET_KEY = 'kT9sQ+wD2/secretValue/ForTests0123456789';
 

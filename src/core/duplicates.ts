@@ -78,14 +78,27 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   const n = versions.length;
   const uf = new UnionFind(n);
   const links: Link[] = [];
+  // Most candidate pairs are already linked (a webhook entry's name is the label
+  // of its own file): a link's explanation is written only when it links.
+  const linkable = (a: number, b: number) => a !== b && uf.find(a) !== uf.find(b) && !namesOtherObject(versions[a], versions[b]);
   const link = (a: number, b: number, rule: LinkRule, detail: string) => {
-    if (a === b || namesOtherObject(versions[a], versions[b])) return;
-    if (uf.union(a, b)) links.push({ rule, a, b, detail });
+    uf.union(a, b);
+    links.push({ rule, a, b, detail });
   };
-
+  const sameObject = (j: number, i: number) => {
+    const loc = versions[i].location!;
+    if (linkable(j, i)) link(j, i, 'same-object', `both loraUrls name the S3 object s3://${loc.bucket}/${loc.key}`);
+  };
   const sameJob = (j: number, i: number) => {
+    if (!linkable(j, i)) return;
     const v = versions[i];
     link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
+  };
+  const idIsFile = (i: number, j: number) => {
+    if (linkable(i, j)) link(i, j, 'id-is-file', `id "${versions[i].id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
+  };
+  const nameIsFile = (i: number, j: number) => {
+    if (linkable(i, j)) link(i, j, 'version-name-is-file', `version name ${versions[i].versionName} is the label of the file ${versions[j].file!.stem}.safetensors of style ${styleId}`);
   };
 
   // 1. Same object. Two spellings of one object share its file name, so entries
@@ -112,12 +125,12 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
       const slot = addSlot(byUrlStem, v.urlStem, i);
       if (slot !== undefined && v.objectKey !== undefined) {
         const j = typeof slot === 'number' ? (versions[slot].objectKey === v.objectKey ? slot : undefined) : slot.find((k) => k !== i && versions[k].objectKey === v.objectKey);
-        if (j !== undefined) link(j, i, 'same-object', `both loraUrls name the S3 object s3://${v.location!.bucket}/${v.location!.key}`);
+        if (j !== undefined) sameObject(j, i);
       }
     } else if (v.objectKey !== undefined) {
       const j = byObject.get(v.objectKey);
       if (j === undefined) byObject.set(v.objectKey, i);
-      else link(j, i, 'same-object', `both loraUrls name the S3 object s3://${v.location!.bucket}/${v.location!.key}`);
+      else sameObject(j, i);
     }
     if (styleId !== undefined && v.file && v.file.styleId === styleId) addSlot(byLabel, v.file.label, i);
     if (v.baseId !== undefined) {
@@ -149,19 +162,11 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
     const v = versions[i];
     if (v.id !== undefined && stemLengths.has(v.id.length)) {
       const slot = byUrlStem.get(v.id);
-      if (slot !== undefined) {
-        for (const j of typeof slot === 'number' ? [slot] : slot) {
-          link(i, j, 'id-is-file', `id "${v.id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
-        }
-      }
+      if (slot !== undefined) forSlot(slot, i, idIsFile);
     }
     if (v.versionName !== undefined) {
       const slot = byLabel.get(v.versionName);
-      if (slot !== undefined) {
-        for (const j of typeof slot === 'number' ? [slot] : slot) {
-          link(i, j, 'version-name-is-file', `version name ${v.versionName} is the label of the file ${versions[j].file!.stem}.safetensors of style ${styleId}`);
-        }
-      }
+      if (slot !== undefined) forSlot(slot, i, nameIsFile);
     }
   }
 
@@ -207,6 +212,12 @@ function describe(v: Version): string {
 
 /** One index, or several: most keys name one entry, so no array is made for them. */
 type Slot = number | number[];
+
+/** Calls `f(i, j)` for each index `j` of the slot. */
+function forSlot(slot: Slot, i: number, f: (i: number, j: number) => void): void {
+  if (typeof slot === 'number') f(i, slot);
+  else for (let k = 0; k < slot.length; k++) f(i, slot[k]);
+}
 
 /** Adds `i` under `k`; returns what was there before (the array, once there are several). */
 function addSlot(m: Map<string, Slot>, k: string, i: number): Slot | undefined {

@@ -10,6 +10,8 @@ import { RunpodCheckEvents, defaultRunpodClientFactory } from './vscode/runpodCh
 import { deleteRunpodApiKey, storeRunpodApiKey } from './vscode/runpodKey';
 import { type PollingState, RunpodPolling } from './vscode/runpodPolling';
 import { RunpodStatusBar } from './vscode/runpodStatusBar';
+import type { StylesTreeProvider } from './vscode/stylesTree';
+import { StylesView } from './vscode/stylesView';
 import { VERSIONS_GLOB, WorkspaceIndex } from './vscode/workspaceIndex';
 
 /** What the extension exports: used by integration tests. */
@@ -17,6 +19,9 @@ export interface TrainingVersionsApi {
   index: WorkspaceIndex;
   activationMs: number;
   runpod: RunpodApi;
+  /** The sidebar's styles tree (`trainingVersions.styles`), its view and status bar item. */
+  tree: StylesTreeProvider;
+  styles: StylesView;
 }
 
 /** RunPod without the UI, for scripts and tests. The key can be set, never read back. */
@@ -44,6 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   };
 
   registerDiagnostics(context, index);
+  const styles = new StylesView(index);
+  context.subscriptions.push(styles);
+  deps.styles = styles;
   const selector: vscode.DocumentSelector = [{ language: 'json', pattern: VERSIONS_GLOB }, { language: 'jsonc', pattern: VERSIONS_GLOB }];
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(selector, new TrainingVersionsCodeActions(index), TrainingVersionsCodeActions.metadata),
@@ -70,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
     // Where VS Code writes an extension's log channels: <logUri>/<channel name>.log.
     logFile: vscode.Uri.joinPath(context.logUri, 'Training Versions.log'),
   };
-  return { index, activationMs, runpod };
+  return { index, activationMs, runpod, tree: styles.tree, styles };
 }
 
 export function deactivate(): void {

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { StatusCache } from '../../services/runpod';
 import type { RunpodCheckEvents, RunpodClientFactory } from '../runpodCheck';
+import type { StylesView } from '../stylesView';
 import type { WorkspaceIndex } from '../workspaceIndex';
 
 export interface CommandDeps {
@@ -16,4 +17,6 @@ export interface CommandDeps {
   runpodCache: StatusCache;
   /** Manual status checks announce themselves, so polling never asks at the same time. */
   runpodEvents: RunpodCheckEvents;
+  /** The sidebar's styles view (absent where no view is registered). */
+  styles?: StylesView;
 }

@@ -5,7 +5,10 @@ import { checkStatus } from './checkStatus';
 import { cleanupWorkspace, type CleanupOptions } from './cleanupWorkspace';
 import { clearRunpodApiKey } from './clearRunpodApiKey';
 import type { CommandDeps } from './deps';
+import { mergeDuplicates } from './mergeDuplicates';
+import { openVersion } from './openVersion';
 import { setRunpodApiKey } from './setRunpodApiKey';
+import { checkVersionStatus, copyLoraUrl, openLoraUrl, revealInExplorer, setOnlyProblems, syncStyle } from './treeItemCommands';
 
 export function registerCommands(deps: CommandDeps): void {
   const { context, index } = deps;
@@ -17,6 +20,16 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.clearRunpodApiKey', () => clearRunpodApiKey(deps));
   reg('trainingVersions.checkStatus', (arg?: unknown) => checkStatus(deps, arg));
   reg('trainingVersions.applyWebhookPayload', (arg?: unknown) => applyWebhookPayload(deps, arg));
+  // Rows and title bar of the styles tree (node commands are hidden from the palette).
+  reg('trainingVersions.tree.openVersion', (arg?: unknown) => openVersion(deps, arg));
+  reg('trainingVersions.tree.mergeDuplicates', (arg?: unknown) => mergeDuplicates(deps, arg));
+  reg('trainingVersions.tree.copyLoraUrl', (arg?: unknown) => copyLoraUrl(deps, arg));
+  reg('trainingVersions.tree.openLoraUrl', (arg?: unknown) => openLoraUrl(deps, arg));
+  reg('trainingVersions.tree.checkStatus', (arg?: unknown) => checkVersionStatus(arg));
+  reg('trainingVersions.tree.syncStyle', (arg?: unknown) => syncStyle(arg));
+  reg('trainingVersions.tree.revealInExplorer', (arg?: unknown) => revealInExplorer(arg));
+  reg('trainingVersions.tree.showOnlyProblems', () => setOnlyProblems(deps.styles, true));
+  reg('trainingVersions.tree.showAll', () => setOnlyProblems(deps.styles, false));
 }
 
 /** Commands invoked from menus get a node or a URI as first argument, not options. */

@@ -1,0 +1,71 @@
+/**
+ * The sidebar view around the styles tree: the TreeView itself, its badge and
+ * filter message, the context keys that drive its menus and welcome content,
+ * and a status bar item with the jobs in flight and the problems (derived from
+ * the index; a click focuses the view).
+ */
+import * as vscode from 'vscode';
+import type { StyleTotals } from '../core/styleModel';
+import { STYLES_VIEW, StylesTreeProvider, type StylesTreeNode } from './stylesTree';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+/** Context keys (package.json `when` clauses use them). */
+export const CONTEXT = {
+  /** The index finished its first scan. */
+  indexed: 'trainingVersions.indexed',
+  /** The workspace has at least one training_versions.json. */
+  hasFiles: 'trainingVersions.hasVersionFiles',
+  /** The tree shows only styles and versions with problems. */
+  onlyProblems: 'trainingVersions.onlyProblems',
+} as const;
+
+export class StylesView implements vscode.Disposable {
+  readonly tree: StylesTreeProvider;
+  readonly view: vscode.TreeView<StylesTreeNode>;
+  private readonly item = vscode.window.createStatusBarItem('trainingVersions.summary', vscode.StatusBarAlignment.Left, 9);
+  private readonly disposables: vscode.Disposable[] = [];
+  /** What the status bar item shows now (undefined: hidden); tests read it. */
+  statusText: string | undefined;
+
+  constructor(index: WorkspaceIndex) {
+    this.tree = new StylesTreeProvider(index);
+    this.view = vscode.window.createTreeView(STYLES_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.item.name = 'Training Versions: jobs and problems';
+    this.item.command = { command: `${STYLES_VIEW}.focus`, title: 'Show Training Versions' };
+    this.disposables.push(this.tree, this.view, this.item, this.tree.onDidChangeTotals((t) => this.show(t)));
+    void vscode.commands.executeCommand('setContext', CONTEXT.onlyProblems, false);
+    void index.whenReady().then(() => {
+      void vscode.commands.executeCommand('setContext', CONTEXT.indexed, true);
+      this.show(this.tree.totals());
+    });
+  }
+
+  /** Shows only styles and versions with problems, or everything. */
+  setOnlyProblems(on: boolean): void {
+    this.tree.setOnlyProblems(on);
+    void vscode.commands.executeCommand('setContext', CONTEXT.onlyProblems, on);
+    this.view.message = on ? 'Showing only styles and versions with problems.' : undefined;
+  }
+
+  private show(t: StyleTotals): void {
+    void vscode.commands.executeCommand('setContext', CONTEXT.hasFiles, t.styles > 0);
+    const problems = `${t.problems} ${t.problems === 1 ? 'problem' : 'problems'}`;
+    const jobs = `${t.inFlight} ${t.inFlight === 1 ? 'job' : 'jobs'} in flight`;
+    this.view.badge = t.problems > 0 ? { value: t.problems, tooltip: problems } : undefined;
+    if (t.styles === 0) {
+      this.statusText = undefined;
+      this.item.hide();
+      return;
+    }
+    this.statusText = `${t.inFlight > 0 ? '$(sync~spin)' : '$(sync)'} ${t.inFlight}  ${t.problems > 0 ? '$(warning)' : '$(check)'} ${t.problems}`;
+    this.item.text = this.statusText;
+    const stale = t.stale ? `, ${t.stale} stale (older than staleAfterHours)` : '';
+    this.item.tooltip = `Training Versions: ${jobs}${stale}, ${problems} in ${t.styles} ${t.styles === 1 ? 'style' : 'styles'}. Click to show the styles.`;
+    this.item.accessibilityInformation = { label: `Training Versions: ${jobs}, ${problems}` };
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -49,6 +49,15 @@ try {
       console.error(`Integration tests failed in the ${name} (exit ${status}).`);
     }
   }
+  if (!electron) {
+    // One more session: the UI test drives the workbench itself (scripts/ui-test.mjs). Its screenshots go to
+    // the temp folder here, so a test run leaves the repo clean; `npm run test:ui` refreshes media/screenshots.
+    const ui = spawnSync(process.execPath, [join(root, 'scripts', 'ui-test.mjs'), '--no-build', '--out-dir', join(tmp, 'screenshots')], { stdio: 'inherit', cwd: root }).status;
+    if (ui !== 0) {
+      failed++;
+      console.error(`The UI test failed (exit ${ui}).`);
+    }
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type Analysis, analyze } from '../core/findings';
-import { styleIdOfFolder } from '../core/identity';
+import type { Analysis } from '../core/findings';
+import { analyzeStyleFile } from '../core/styleModel';
 import { readSettings } from './settings';
 
 export const VERSIONS_GLOB = '**/training_versions.json';
@@ -38,6 +38,9 @@ export class WorkspaceIndex implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly pending = new Map<string, { uri: vscode.Uri; timer: NodeJS.Timeout }>();
+  /** Created paths (not training_versions.json) waiting to be searched, batched. */
+  private readonly createdPaths = new Map<string, vscode.Uri>();
+  private createdTimer: NodeJS.Timeout | undefined;
   private ready: Promise<void> | undefined;
   /** Files scanned, for the log. */
   lastScanMs = 0;
@@ -45,7 +48,9 @@ export class WorkspaceIndex implements vscode.Disposable {
   constructor(private readonly log: vscode.LogOutputChannel, private readonly debounceMs = 150) {
     const watcher = vscode.workspace.createFileSystemWatcher(VERSIONS_GLOB);
     // Deleting or renaming a style folder reports only the folder: watch deletes of anything.
-    const deletes = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    // Creates too: on Linux a file written right after its new folder may get no event of its own
+    // (parcel-bundler/watcher#243: the folder is not watched yet), so created folders are searched.
+    const deletes = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     this.disposables.push(
       watcher,
       deletes,
@@ -53,6 +58,7 @@ export class WorkspaceIndex implements vscode.Disposable {
       watcher.onDidChange((u) => this.schedule(u, 0)),
       watcher.onDidDelete((u) => this.remove(u)),
       deletes.onDidDelete((u) => this.removeUnder(u)),
+      deletes.onDidCreate((u) => this.created(u)),
       vscode.workspace.onDidOpenTextDocument((d) => isVersionsFile(d.uri) && this.schedule(d.uri, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && isVersionsFile(e.document.uri) && this.schedule(e.document.uri, this.debounceMs)),
       // Closing an unsaved document falls back to what is on disk.
@@ -138,6 +144,19 @@ export class WorkspaceIndex implements vscode.Disposable {
     for (const f of gone) this.remove(f.uri);
   }
 
+  /** A path was created: if it is a folder, search it (batched; the outermost of nested ones). */
+  private created(uri: vscode.Uri): void {
+    if (isVersionsFile(uri) || /\/(node_modules|\.git)(\/|$)/.test(uri.path)) return;
+    this.createdPaths.set(uri.toString(), uri);
+    this.createdTimer ??= setTimeout(() => {
+      this.createdTimer = undefined;
+      const keys = [...this.createdPaths.keys()];
+      const uris = [...this.createdPaths.values()].filter((u) => !keys.some((k) => u.toString().startsWith(k + '/')));
+      this.createdPaths.clear();
+      for (const u of uris) void this.scanUnder(u);
+    }, 100);
+  }
+
   /** Indexes the files at or below `uri` (a created or renamed file or folder). */
   private async scanUnder(uri: vscode.Uri): Promise<void> {
     if (isVersionsFile(uri)) return this.schedule(uri, 0);
@@ -177,10 +196,9 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   private build(uri: vscode.Uri, text: string, documentVersion: number | undefined): IndexedFile {
-    const styleFolder = path.basename(path.dirname(uri.path));
-    const styleId = styleIdOfFolder(styleFolder);
     const s = readSettings(uri);
-    const analysis = analyze(text, { styleId, preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours });
+    // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis.
+    const { styleFolder, styleId, analysis } = analyzeStyleFile(uri.path, text, { preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours });
     return { uri, folder: vscode.workspace.getWorkspaceFolder(uri), styleFolder, styleId, text, documentVersion, analysis };
   }
 
@@ -194,6 +212,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.createdTimer) clearTimeout(this.createdTimer);
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
     for (const d of this.disposables) d.dispose();

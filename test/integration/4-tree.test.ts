@@ -79,7 +79,9 @@ describe('styles tree', () => {
     await writeDisk(demo(), demoText(Date.now()));
     await writeDisk(unnumbered(), JSON.stringify({ versions: [{ id: 'x-e1', name: 'V1', status: 'completed', parameters: { network_dim: 4 }, imageCount: 2 }] }, null, 2));
     // Found through the file watcher, which can lag on a loaded machine: a generous wait.
-    await waitFor('the new styles in the tree', async () => (await styleRow(a, '40_tree_demo')) && (await styleRow(a, 'zz_unnumbered')), 30_000);
+    await waitFor('the new styles in the tree', async () => (await styleRow(a, '40_tree_demo')) && (await styleRow(a, 'zz_unnumbered')), 20_000).catch((e: Error) => {
+      throw new Error(`${e.message} (in the index: 40_tree_demo ${Boolean(a.index.get(demo()))}, zz_unnumbered ${Boolean(a.index.get(unnumbered()))})`);
+    });
   });
   afterEach(async () => {
     await vscode.commands.executeCommand('trainingVersions.tree.showAll');

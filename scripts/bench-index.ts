@@ -156,6 +156,21 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
       }
     }
 
+    // Where the time goes, in memory (no I/O): parsing alone vs the whole analysis, results kept as the index keeps them.
+    const texts = await Promise.all(files.map((f) => fs.readFile(f, 'utf8')));
+    const inMemory = (fn: () => unknown) => {
+      const xs: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        const t0 = performance.now();
+        const kept = fn();
+        xs.push(performance.now() - t0);
+        if (!kept) throw new Error('nothing kept');
+      }
+      return median(xs);
+    };
+    const parseOnly = inMemory(() => texts.map((t) => JSON.parse(t) as unknown));
+    const analyseOnly = inMemory(() => texts.map((t, i) => analyzeStyleFile(files[i], t, settings)));
+
     // One file changes on disk: a version finishes training.
     const target = files[Math.floor(files.length / 2)];
     const original = await fs.readFile(target, 'utf8');
@@ -187,6 +202,7 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
       `| read + JSON.parse every file (baseline) | ${fmt(bb)} | ${fmt(Math.min(...base))} | |`,
       `| index: read + analyse every file + build the tree's first level | ${fmt(ib)} | ${fmt(Math.min(...idx))} | ≤ 1.5 × baseline |`,
       `| ratio index / baseline | ${(ib / bb).toFixed(2)} × | | ${ib / bb <= 1.5 ? 'met' : 'MISSED'} |`,
+      `| in memory: JSON.parse every text / analyse every text (kept) | ${fmt(parseOnly)} / ${fmt(analyseOnly)} | | |`,
       `| update after one file changes (read, analyse, first level, its ${versions} version rows) | ${ub.toFixed(2)} | ${Math.min(...upd).toFixed(2)} | ≤ 20 ms: ${ub <= 20 ? 'met' : 'MISSED'} |`,
     ];
     return lines.join('\n');

@@ -1,6 +1,7 @@
 /**
  * SPEC.md §2: which entries of one file are the same model, and which one is kept.
  */
+import { type ModelFile, parseModelStem } from './identity';
 import { type Version, hasParameters, str } from './versions';
 
 export type LinkRule = 'same-object' | 'id-is-file' | 'version-name-is-file' | 'same-job';
@@ -95,20 +96,24 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
     link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
   };
   const idIsFile = (i: number, j: number) => {
-    if (linkable(i, j)) link(i, j, 'id-is-file', `id "${versions[i].id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
+    // (a label's slot also holds files of other spellings, and files from ids / names)
+    if (versions[j].urlStem === versions[i].id && linkable(i, j)) link(i, j, 'id-is-file', `id "${versions[i].id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
   };
   const nameIsFile = (i: number, j: number) => {
     if (linkable(i, j)) link(i, j, 'version-name-is-file', `version name ${versions[i].versionName} is the label of the file ${versions[j].file!.stem}.safetensors of style ${styleId}`);
   };
 
   // 1. Same object. Two spellings of one object share its file name, so entries
-  // are compared by object only within one file stem (their S3 URLs parsed then);
-  // URLs without a .safetensors file name are keyed by object.
+  // are compared by object only among those of one file name (their S3 URLs
+  // parsed then): for this style's model files, the entries of one label (3.);
+  // for other .safetensors files, those of one stem; else keyed by object.
   const byObject = new Map<string, number>();
-  // 2. Id is the file: stems of loraUrls.
-  const byUrlStem = new Map<string, Slot>();
-  // 3. Version name is the file: labels of this style's files.
+  const byOtherStem = new Map<string, Slot>();
+  // 3. Version name is the file: labels of this style's files, from loraUrls or ids / names.
   const byLabel = new Map<string, Slot>();
+  // 2. Id is the file: found through the label (or other stem) of the id itself;
+  // ids of a length no loraUrl stem has (job ids, usually) are skipped outright.
+  const stemLengths = new Uint8Array(257);
   // 4. Same job: the first entry of each base id; for base ids seen again, the
   // first entry without an S3 object and the first of each object.
   const byBase = new Map<string, number>();
@@ -118,13 +123,17 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
     if (key === undefined) seen.bare ??= j;
     else if (!seen.byObject.has(key)) seen.byObject.set(key, j);
   };
+  const ofThisStyle = (f: ModelFile | undefined): f is ModelFile => styleId !== undefined && f !== undefined && f.styleId === styleId;
 
   for (let i = 0; i < n; i++) {
     const v = versions[i];
+    const labelSlot = ofThisStyle(v.file) ? addSlot(byLabel, v.file.label, i) : undefined;
     if (v.urlStem !== undefined) {
-      const slot = addSlot(byUrlStem, v.urlStem, i);
+      stemLengths[Math.min(v.urlStem.length, 256)] = 1;
+      const slot = ofThisStyle(v.file) && v.file.stem === v.urlStem ? labelSlot : addSlot(byOtherStem, v.urlStem, i);
       if (slot !== undefined && v.objectKey !== undefined) {
-        const j = typeof slot === 'number' ? (versions[slot].objectKey === v.objectKey ? slot : undefined) : slot.find((k) => k !== i && versions[k].objectKey === v.objectKey);
+        const key = v.objectKey;
+        const j = typeof slot === 'number' ? (versions[slot].objectKey === key ? slot : undefined) : slot.find((k) => k !== i && versions[k].objectKey === key);
         if (j !== undefined) sameObject(j, i);
       }
     } else if (v.objectKey !== undefined) {
@@ -132,7 +141,6 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
       if (j === undefined) byObject.set(v.objectKey, i);
       else sameObject(j, i);
     }
-    if (styleId !== undefined && v.file && v.file.styleId === styleId) addSlot(byLabel, v.file.label, i);
     if (v.baseId !== undefined) {
       const first = byBase.get(v.baseId);
       if (first === undefined) {
@@ -154,15 +162,18 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
       seeJob(seen, i);
     }
   }
-  // Rule 2 looks every id up among the stems; an id of a length no stem has
-  // (a job id, usually) is skipped without hashing it.
-  const stemLengths = new Set<number>();
-  for (const stem of byUrlStem.keys()) stemLengths.add(stem.length);
   for (let i = 0; i < n; i++) {
     const v = versions[i];
-    if (v.id !== undefined && stemLengths.has(v.id.length)) {
-      const slot = byUrlStem.get(v.id);
-      if (slot !== undefined) forSlot(slot, i, idIsFile);
+    const id = v.id;
+    if (id !== undefined && stemLengths[Math.min(id.length, 256)] === 1) {
+      const asFile = v.file !== undefined && v.file.stem === id ? v.file : parseModelStem(id);
+      if (ofThisStyle(asFile)) {
+        const slot = byLabel.get(asFile.label);
+        if (slot !== undefined) forSlot(slot, i, idIsFile);
+      } else {
+        const slot = byOtherStem.get(id);
+        if (slot !== undefined) forSlot(slot, i, idIsFile);
+      }
     }
     if (v.versionName !== undefined) {
       const slot = byLabel.get(v.versionName);

@@ -155,6 +155,13 @@ describe('near-misses: not duplicates', () => {
     assert.deepEqual(groupIds([detailed(`${JOB.a}-e1`, 'V7'), minimal(11, 'V7')], '1'), []);
   });
 
+  test('two files of one label (style_1_v7, style_1_vV7) are two objects', () => {
+    assert.deepEqual(groupIds([minimal(1, '7'), minimal(1, 'V7')], '1'), []);
+    // Each is still found by its own spellings and its own id.
+    const entries = [minimal(1, '7'), minimal(1, 'V7'), minimal(1, 'V7', { id: 'copy', loraUrl: acceleratedModelUrl(1, 'V7') }), { id: 'style_1_v7', name: 'x' }];
+    assert.deepEqual(groupIds(entries, '1').map((g) => g.sort()), [['style_1_v7', 'style_1_v7'], ['copy', 'style_1_vV7']]);
+  });
+
   test('entries that share only a name', () => {
     assert.deepEqual(groupIds([detailed(`${JOB.a}-e1`, 'V7'), detailed(`${JOB.b}-e1`, 'V7')], '1'), []);
   });

@@ -3,6 +3,7 @@
  * WorkspaceEdit across files, so one undo takes it back; open documents get
  * the edits, documents that were clean are saved afterwards (unsaved work
  * stays unsaved); backups per the `backups` setting go into the same edit.
+ * With `preview`, the edit is shown in the refactor preview first.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -23,9 +24,20 @@ export interface AppliedEdits {
   written: vscode.Uri[];
   /** Files whose text is no longer the planned one: left alone. */
   conflicts: vscode.Uri[];
+  /** With `preview`: the edit was shown and not applied (the user discarded it). */
+  declined?: boolean;
 }
 
-export async function applyPlannedEdits(files: readonly PlannedFileEdit[]): Promise<AppliedEdits> {
+export interface ApplyPlannedOptions {
+  /** Show the edit in the refactor preview (`needsConfirmation`) before it applies; the user may discard it. */
+  preview?: boolean;
+  /** How the preview names a file's change. */
+  label?: (uri: vscode.Uri) => string;
+}
+
+export async function applyPlannedEdits(files: readonly PlannedFileEdit[], options: ApplyPlannedOptions = {}): Promise<AppliedEdits> {
+  const preview = options.preview === true;
+  const meta = (label: string): vscode.WorkspaceEditEntryMetadata | undefined => (preview ? { label, needsConfirmation: true } : undefined);
   const edit = new vscode.WorkspaceEdit();
   const touched: vscode.Uri[] = [];
   const conflicts: vscode.Uri[] = [];
@@ -46,16 +58,19 @@ export async function applyPlannedEdits(files: readonly PlannedFileEdit[]): Prom
       continue;
     }
     if (readSettings(f.uri).backups) {
-      edit.createFile(f.uri.with({ path: f.uri.path + '.backup' }), { overwrite: true, contents: bytes });
+      edit.createFile(f.uri.with({ path: f.uri.path + '.backup' }), { overwrite: true, contents: bytes }, meta(`Back up ${shortName(f.uri)}`));
     }
     const conv = new OffsetConverter(f.text);
-    for (const e of f.edits) edit.replace(f.uri, conv.range(e.offset, e.length), e.newText);
+    const label = meta(options.label?.(f.uri) ?? shortName(f.uri));
+    for (const e of f.edits) edit.replace(f.uri, conv.range(e.offset, e.length), e.newText, label);
     touched.push(f.uri);
   }
   if (touched.length === 0) return { applied: false, written: [], conflicts };
   const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
   // The extension host sends the open documents' versions with the edit: one typed into meanwhile makes it fail, not corrupt.
-  const applied = await vscode.workspace.applyEdit(edit);
+  const applied = await vscode.workspace.applyEdit(edit, preview ? { isRefactoring: true } : undefined);
+  // Not applied after the preview: the user discarded it (the editor does not say why; a typed-into document is rare then).
+  if (!applied && preview) return { applied: false, written: [], conflicts, declined: true };
   if (!applied) return { applied: false, written: [], conflicts: [...conflicts, ...touched] };
   for (const uri of touched) {
     const d = vscode.workspace.textDocuments.find((x) => x.uri.toString() === uri.toString());

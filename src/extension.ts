@@ -1,9 +1,10 @@
 /** Activation: wiring only. Everything registered goes into context.subscriptions. */
 import * as vscode from 'vscode';
 import { createStatusCache } from './services/runpod';
+import { createS3Lister } from './services/s3';
 import { TrainingVersionsCodeActions } from './vscode/codeActions';
 import { registerCommands } from './vscode/commands';
-import type { CommandDeps } from './vscode/commands/deps';
+import type { CommandDeps, S3ListerFactory } from './vscode/commands/deps';
 import { registerDiagnostics } from './vscode/diagnostics';
 import { VersionHoverProvider } from './vscode/hover';
 import { RunpodCheckEvents, defaultRunpodClientFactory } from './vscode/runpodCheck';
@@ -22,6 +23,15 @@ export interface TrainingVersionsApi {
   /** The sidebar's styles tree (`trainingVersions.styles`), its view and status bar item. */
   tree: StylesTreeProvider;
   styles: StylesView;
+  s3: S3Api;
+}
+
+/** The lister S3 syncs use: tests point it at a local S3 API. */
+export interface S3Api {
+  /** The default: the AWS SDK (dist/s3.js, loaded on the first call) with the default credential chain. */
+  createLister: S3ListerFactory;
+  /** Syncs build their lister with `factory` until the returned Disposable is disposed. */
+  useListerFactory(factory: S3ListerFactory): vscode.Disposable;
 }
 
 /** RunPod without the UI, for scripts and tests. The key can be set, never read back. */
@@ -46,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   const deps: CommandDeps = {
     context, index, log,
     secrets: context.secrets, runpodClientFactory: defaultRunpodClientFactory, runpodCache: createStatusCache(), runpodEvents,
+    s3ListerFactory: createS3Lister,
   };
 
   registerDiagnostics(context, index);
@@ -78,7 +89,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
     // Where VS Code writes an extension's log channels: <logUri>/<channel name>.log.
     logFile: vscode.Uri.joinPath(context.logUri, 'Training Versions.log'),
   };
-  return { index, activationMs, runpod, tree: styles.tree, styles };
+  const s3: S3Api = {
+    createLister: createS3Lister,
+    useListerFactory: (factory) => {
+      deps.s3ListerFactory = factory;
+      return new vscode.Disposable(() => {
+        if (deps.s3ListerFactory === factory) deps.s3ListerFactory = createS3Lister;
+      });
+    },
+  };
+  return { index, activationMs, runpod, tree: styles.tree, styles, s3 };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 /** What every command receives: passed in, never module-global, so tests can hand in their own. */
 import type * as vscode from 'vscode';
 import type { StatusCache } from '../../services/runpod';
+import type { S3Lister, S3Settings } from '../../services/s3';
 import type { RunpodCheckEvents, RunpodClientFactory } from '../runpodCheck';
 import type { StylesView } from '../stylesView';
 import type { WorkspaceIndex } from '../workspaceIndex';
@@ -17,6 +18,11 @@ export interface CommandDeps {
   runpodCache: StatusCache;
   /** Manual status checks announce themselves, so polling never asks at the same time. */
   runpodEvents: RunpodCheckEvents;
+  /** Builds the S3 lister of a sync (default `createS3Lister`, which loads the AWS SDK then); tests point it at a local S3 API. */
+  s3ListerFactory: S3ListerFactory;
   /** The sidebar's styles view (absent where no view is registered). */
   styles?: StylesView;
 }
+
+/** Builds the lister a sync lists the bucket with, from the `trainingVersions.s3.*` settings. */
+export type S3ListerFactory = (settings: S3Settings) => Promise<S3Lister>;

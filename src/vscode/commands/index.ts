@@ -8,6 +8,7 @@ import type { CommandDeps } from './deps';
 import { mergeDuplicates } from './mergeDuplicates';
 import { openVersion } from './openVersion';
 import { setRunpodApiKey } from './setRunpodApiKey';
+import { syncS3 } from './syncS3';
 import { checkVersionStatus, copyLoraUrl, openLoraUrl, revealInExplorer, setOnlyProblems, syncStyle } from './treeItemCommands';
 
 export function registerCommands(deps: CommandDeps): void {
@@ -19,6 +20,7 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.setRunpodApiKey', () => setRunpodApiKey(deps));
   reg('trainingVersions.clearRunpodApiKey', () => clearRunpodApiKey(deps));
   reg('trainingVersions.checkStatus', (arg?: unknown) => checkStatus(deps, arg));
+  reg('trainingVersions.syncS3', (arg?: unknown) => syncS3(deps, arg));
   reg('trainingVersions.applyWebhookPayload', (arg?: unknown) => applyWebhookPayload(deps, arg));
   // Rows and title bar of the styles tree (node commands are hidden from the palette).
   reg('trainingVersions.tree.openVersion', (arg?: unknown) => openVersion(deps, arg));

@@ -1,0 +1,476 @@
+/**
+ * `Training Versions: Sync from S3` (SPEC.md §5): lists the bucket named by the
+ * `trainingVersions.s3.*` settings and completes every style's
+ * training_versions.json, or one style's (`{ styleFolder }`: the tree, the
+ * "Sync this style from S3" quick fix, RunPod's expired summary). A cancellable
+ * progress notification while S3 is listed; the plan shown in the refactor
+ * preview before anything is written (one WorkspaceEdit, backups per the
+ * `backups` setting); a summary and a log line per change afterwards. The AWS
+ * SDK loads only here, through `deps.s3ListerFactory`.
+ */
+import * as vscode from 'vscode';
+import { fileStem, parseModelStem } from '../../core/identity';
+import { type FieldChange, SYNC_RULE_TITLES, type SyncPlan } from '../../core/s3Sync';
+import { redact, type S3ErrorKind, type S3Lister, type S3Settings, S3SyncError, type SyncProgress, syncWorkspace, type SyncWorkspaceResult } from '../../services/s3';
+import { type AppliedEdits, applyPlannedEdits, type PlannedFileEdit, shortName } from '../applyPlannedEdits';
+import { readSettings } from '../settings';
+import { VERSIONS_FILE, type IndexedFile, type WorkspaceIndex } from '../workspaceIndex';
+import type { CommandDeps } from './deps';
+
+export interface SyncS3Options {
+  /** Only this style folder (default: every style of the workspace). */
+  styleFolder?: vscode.Uri;
+  /** Show the plan in the refactor preview before writing (default true); tests pass false. */
+  preview?: boolean;
+  /** Cancels like the notification's Cancel button, for callers without a UI (scripts, tests). */
+  signal?: AbortSignal;
+}
+
+export type SyncS3Problem = 'untrusted' | 'not-found' | 'no-style-id' | 'nothing-to-sync' | 'no-bucket' | 'invalid-settings' | 'failed';
+
+export interface SyncS3Result {
+  /** True when S3 was asked. */
+  ran: boolean;
+  problem?: SyncS3Problem;
+  /** The kind of the S3 error that stopped the sync (nothing is written then). */
+  error?: S3ErrorKind;
+  /** The message shown. */
+  message: string;
+  /** The time written as `lastSynced` (ISO 8601). */
+  syncedAt?: string;
+  /** The files this sync changes (URIs as strings), with the texts `syncWorkspace` planned. */
+  changes: { uri: string; oldText: string; newText: string }[];
+  /** True when the edit was applied (false: nothing to write, discarded in the preview, cancelled, failed). */
+  applied: boolean;
+  written: string[];
+  /** Files that changed while S3 was listed: left alone. */
+  conflicts: string[];
+  /** Entries matched whose loraUrl or status changed. */
+  updated: number;
+  /** Entries matched where only `lastSynced` moved. */
+  refreshed: number;
+  added: number;
+  /** Model files with no style folder: reported, written nowhere. */
+  unplaced: { key: string; styleId: string; reason: string }[];
+  /** Files skipped because they do not parse (URIs as strings). */
+  skipped: { uri: string; reason: string }[];
+  /** Objects left out of a file because they would duplicate an entry. */
+  notAdded: { uri: string; key: string; reason: string }[];
+  /** ListObjectsV2 pages, objects listed, model files among them. */
+  pages: number;
+  objects: number;
+  models: number;
+}
+
+/** Files that share the S3 settings (they are per resource: folders of a multi-root workspace may differ). */
+interface SyncGroup {
+  s3: S3Settings;
+  preferAcceleratedUrls: boolean;
+  files: IndexedFile[];
+  /** A one-style sync: only that style's objects are looked at, only that file is written. */
+  only?: { styleId: string; uri: vscode.Uri };
+}
+
+type Prepared =
+  | { ok: true; groups: SyncGroup[] }
+  | { ok: false; problem: SyncS3Problem; message: string; setting?: string };
+
+/** The options of a command argument: `{ styleFolder?, preview?, signal? }`, a URI (file or folder), or nothing. */
+export function syncOptionsOf(arg: unknown): SyncS3Options {
+  if (arg instanceof vscode.Uri) return { styleFolder: arg };
+  if (typeof arg !== 'object' || arg === null) return {};
+  const a = arg as { styleFolder?: unknown; preview?: unknown; signal?: unknown };
+  const styleFolder = a.styleFolder instanceof vscode.Uri ? a.styleFolder : typeof a.styleFolder === 'string' && a.styleFolder ? vscode.Uri.parse(a.styleFolder) : undefined;
+  return {
+    styleFolder,
+    preview: typeof a.preview === 'boolean' ? a.preview : undefined,
+    signal: a.signal instanceof AbortSignal ? a.signal : undefined,
+  };
+}
+
+function emptyResult(message: string, extra: Partial<SyncS3Result> = {}): SyncS3Result {
+  return {
+    ran: false, message, changes: [], applied: false, written: [], conflicts: [],
+    updated: 0, refreshed: 0, added: 0, unplaced: [], skipped: [], notAdded: [], pages: 0, objects: 0, models: 0, ...extra,
+  };
+}
+
+function show(severity: 'information' | 'warning' | 'error', message: string, actions: string[], handle: (choice: string) => unknown): void {
+  const fn = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  // Not awaited: a notification the user leaves open must not hold the command (or a test) forever.
+  void fn(`Training Versions: ${message}`, ...actions).then((choice) => (choice ? handle(choice) : undefined));
+}
+
+function openSettings(setting: string): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', setting);
+}
+
+export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Result> {
+  const options = syncOptionsOf(arg);
+  const { log } = deps;
+  if (!vscode.workspace.isTrusted) {
+    const message = 'Syncing from S3 needs a trusted workspace: it uses your AWS credentials with the bucket and endpoint this workspace\'s settings name. Trust the workspace, then sync again.';
+    log.warn(message);
+    show('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
+    return emptyResult(message, { problem: 'untrusted' });
+  }
+
+  const prepared = await prepare(deps.index, options);
+  if (!prepared.ok) {
+    const { problem, message, setting } = prepared;
+    log.info(`S3 sync: ${message}`);
+    if (setting) show('error', message, ['Open Settings'], () => openSettings(setting));
+    else show('information', message, [], () => undefined);
+    return emptyResult(message, { problem });
+  }
+
+  const now = new Date();
+  const ran = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Training Versions: syncing from S3', cancellable: true },
+    async (progress, token) => {
+      const ac = new AbortController();
+      const subs = [token.onCancellationRequested(() => ac.abort())];
+      if (options.signal) {
+        const s = options.signal;
+        if (s.aborted) ac.abort();
+        const onAbort = () => ac.abort();
+        s.addEventListener('abort', onAbort);
+        subs.push({ dispose: () => s.removeEventListener('abort', onAbort) });
+      }
+      try {
+        return await runGroups(deps, prepared.groups, now, ac.signal, (message) => progress.report({ message }));
+      } finally {
+        for (const s of subs) s.dispose();
+      }
+    },
+  );
+
+  if (!ran.ok) {
+    const { error, settings } = ran;
+    const kind = error instanceof S3SyncError ? error.kind : undefined;
+    const message = error instanceof S3SyncError ? editorWording(error.message) : `The S3 sync failed: ${redact((error as Error)?.message ?? String(error), settings)}. Nothing was written.`;
+    if (kind === 'cancelled') {
+      log.info(`S3 sync: ${message}`);
+      show('information', message, [], () => undefined);
+    } else {
+      log.error(`S3 sync: ${message}`);
+      const retry = () => vscode.commands.executeCommand('trainingVersions.syncS3', { styleFolder: options.styleFolder });
+      // What fixes it first: the setting, or trying again; then the log.
+      const actions: Record<string, () => unknown> = {};
+      const setting = kind === undefined ? undefined : SETTING_OF[kind];
+      if (setting) actions['Open Settings'] = () => openSettings(setting);
+      if (kind === undefined || RETRYABLE.has(kind)) actions['Retry'] = retry;
+      actions['Show Log'] = () => log.show();
+      show('error', message, Object.keys(actions), (choice) => actions[choice]?.());
+    }
+    return emptyResult(message, { ran: true, problem: kind === undefined ? 'failed' : undefined, error: kind ?? 'other', syncedAt: now.toISOString() });
+  }
+
+  return finish(deps, options, ran.outcomes, now);
+}
+
+/**
+ * The services' messages serve the CLI too: they name a flag with the editor's
+ * setting in brackets ("Pass --region X (in the editor: trainingVersions.s3.region)").
+ * In the editor only the setting is named. Text it does not recognise stays as it is.
+ */
+export function editorWording(message: string): string {
+  return message
+    .replace(/\b[Pp]ass --[a-z-]+ ([a-z0-9-]+) \(in the editor: ([^)]+)\)/g, 'Set $2 to $1')
+    .replace(/\b[Pp]ass the bucket's region with --region \(in the editor: ([^)]+)\)/g, 'Set $1 to the bucket\'s region')
+    .replace(/\b[Pp]ass --[a-z-]+ \(in the editor: ([^)]+)\)/g, 'Set $1')
+    .replace(/--[a-z-]+ \(in the editor: ([^)]+)\)/g, '$1')
+    .replace(/--endpoint\b/g, 'trainingVersions.s3.endpoint')
+    .replace(/--read-metadata\b/g, 'trainingVersions.s3.readMetadata')
+    .replace(/--profile\b/g, 'trainingVersions.s3.profile');
+}
+
+/** The setting to open for an S3 error a setting can fix. */
+const SETTING_OF: Partial<Record<S3ErrorKind, string>> = {
+  'credentials': 'trainingVersions.s3.profile',
+  'region': 'trainingVersions.s3.region',
+  'no-such-bucket': 'trainingVersions.s3.bucket',
+  'access-denied': 'trainingVersions.s3',
+};
+/** Errors that may pass by themselves. */
+const RETRYABLE: ReadonlySet<S3ErrorKind> = new Set(['network', 'throttled', 'not-found', 'other']);
+
+/** The index entry of a file, from its live text when it is open. */
+function currentFile(index: WorkspaceIndex, f: IndexedFile): IndexedFile {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.uri.toString() && !d.isClosed);
+  return doc ? index.forDocument(doc) : f;
+}
+
+function folderKey(uri: vscode.Uri): string {
+  return uri.with({ path: uri.path.replace(/\/+$/, '') }).toString();
+}
+
+/** The folder a command argument names: a style folder, or the training_versions.json inside one. */
+function styleFolderKey(uri: vscode.Uri): string {
+  return uri.path.endsWith(`/${VERSIONS_FILE}`) ? folderKey(vscode.Uri.joinPath(uri, '..')) : folderKey(uri);
+}
+
+function s3SettingsOf(uri: vscode.Uri): { s3: S3Settings; preferAcceleratedUrls: boolean } {
+  const s = readSettings(uri);
+  return {
+    s3: {
+      bucket: s.s3.bucket,
+      prefix: s.s3.prefix,
+      region: s.s3.region || undefined,
+      endpoint: s.s3.endpoint || undefined,
+      forcePathStyle: s.s3.forcePathStyle,
+      profile: s.s3.profile || undefined,
+      readMetadata: s.s3.readMetadata,
+    },
+    preferAcceleratedUrls: s.preferAcceleratedUrls,
+  };
+}
+
+/** Chooses the files and groups them by settings; says what is missing before anything reaches the network. */
+async function prepare(index: WorkspaceIndex, options: SyncS3Options): Promise<Prepared> {
+  await index.whenReady();
+  const all = index.all().map((f) => currentFile(index, f));
+  all.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
+  let files = all;
+  let only: SyncGroup['only'];
+  if (options.styleFolder) {
+    const wanted = styleFolderKey(options.styleFolder);
+    const f = all.find((x) => folderKey(vscode.Uri.joinPath(x.uri, '..')) === wanted);
+    if (!f) return { ok: false, problem: 'not-found', message: `${shortName(options.styleFolder)} holds no training_versions.json of this workspace: nothing to sync.` };
+    if (f.styleId === undefined) {
+      return { ok: false, problem: 'no-style-id', message: `${f.styleFolder} is not a style folder: its name does not start with a style id (as 59_comic_halftone does), so no model file belongs to it.` };
+    }
+    // Other folders of the same style id take part in the matching, as in a full sync; only this file is written.
+    const key = JSON.stringify(s3SettingsOf(f.uri));
+    files = all.filter((x) => x.styleId === f.styleId && JSON.stringify(s3SettingsOf(x.uri)) === key);
+    only = { styleId: f.styleId, uri: f.uri };
+  } else if (all.length === 0) {
+    return { ok: false, problem: 'nothing-to-sync', message: 'No training_versions.json in this workspace: nothing to sync.' };
+  }
+
+  const groups = new Map<string, SyncGroup>();
+  for (const f of files) {
+    const s = s3SettingsOf(f.uri);
+    const key = JSON.stringify(s);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { ...s, files: [], only }));
+    g.files.push(f);
+  }
+  const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+  for (const g of groups.values()) {
+    const where = multi && g.files[0].folder ? ` for the folder ${g.files[0].folder.name}` : '';
+    const { bucket, endpoint } = g.s3;
+    if (!bucket) {
+      return { ok: false, problem: 'no-bucket', setting: 'trainingVersions.s3.bucket', message: `No S3 bucket is set${where}: set trainingVersions.s3.bucket to the bucket that holds the model files (and trainingVersions.s3.prefix to their key prefix), then sync again.` };
+    }
+    if (/[/\s]/.test(bucket) || bucket.startsWith('s3:')) {
+      return { ok: false, problem: 'invalid-settings', setting: 'trainingVersions.s3.bucket', message: `trainingVersions.s3.bucket takes a bucket name, not "${bucket}"${where}: put the key prefix in trainingVersions.s3.prefix.` };
+    }
+    if (endpoint !== undefined && !isHttpUrl(endpoint)) {
+      return { ok: false, problem: 'invalid-settings', setting: 'trainingVersions.s3.endpoint', message: `trainingVersions.s3.endpoint must be an http(s) URL such as https://minio.example.com or http://127.0.0.1:9000, not "${endpoint}"${where}. Leave it empty for AWS S3.` };
+    }
+  }
+  return { ok: true, groups: [...groups.values()] };
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** A lister that keeps only the model files of one style (a one-style sync lists the same prefix, then looks at its own objects). */
+function onlyStyle(lister: S3Lister, styleId: string): S3Lister {
+  const styleOf = (key: string) => {
+    const stem = fileStem(key.slice(key.lastIndexOf('/') + 1));
+    return stem === undefined ? undefined : parseModelStem(stem)?.styleId;
+  };
+  return {
+    region: () => lister.region(),
+    list: async (prefix, onPage, signal) => (await lister.list(prefix, onPage, signal)).filter((o) => styleOf(o.key) === styleId),
+    head: (key, signal) => lister.head(key, signal),
+    destroy: () => lister.destroy(),
+  };
+}
+
+function where(s: S3Settings): string {
+  return `s3://${s.bucket}/${s.prefix ?? ''}${s.endpoint ? ` on ${s.endpoint}` : ''}`;
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function progressMessage(p: SyncProgress): string {
+  if (p.phase === 'list') return `listed ${plural(p.pages, 'page')}, ${plural(p.objects, 'object')}`;
+  if (p.phase === 'metadata') return `read the metadata of ${p.done} of ${plural(p.total, 'model file')}`;
+  return `matched ${plural(p.matched, 'entry', 'entries')}, ${p.added} new, ${plural(p.files, 'file')} to change`;
+}
+
+interface GroupOutcome {
+  group: SyncGroup;
+  result: SyncWorkspaceResult;
+  /** Plan paths → index entries. */
+  byPath: Map<string, IndexedFile>;
+}
+
+type RunOutcome = { ok: true; outcomes: GroupOutcome[] } | { ok: false; error: unknown; settings: S3Settings };
+
+/** Lists and plans each group; nothing is written here. Stops at the first error. */
+async function runGroups(deps: CommandDeps, groups: SyncGroup[], now: Date, signal: AbortSignal, report: (message: string) => void): Promise<RunOutcome> {
+  const outcomes: GroupOutcome[] = [];
+  for (const group of groups) {
+    const at = groups.length > 1 ? `${where(group.s3)}: ` : '';
+    const byPath = new Map<string, IndexedFile>();
+    for (const f of group.files) {
+      // Plans name files as the messages do; the URI where two names collide.
+      const name = shortName(f.uri);
+      byPath.set(byPath.has(name) ? f.uri.toString() : name, f);
+    }
+    deps.log.info(`S3 sync: listing ${where(group.s3)} for ${group.only ? `style ${group.only.styleId} (${shortName(group.only.uri)})` : plural(group.files.length, 'file')}.`);
+    report(`${at}listing…`);
+    let lister: S3Lister | undefined;
+    try {
+      lister = await deps.s3ListerFactory({ ...group.s3 });
+      const result = await syncWorkspace(
+        [...byPath].map(([path, f]) => ({ path, text: f.text, analysis: f.analysis })),
+        group.only ? onlyStyle(lister, group.only.styleId) : lister,
+        { ...group.s3, preferAcceleratedUrls: group.preferAcceleratedUrls, now },
+        (p) => report(`${at}${progressMessage(p)}`),
+        signal,
+      );
+      outcomes.push({ group, result, byPath });
+    } catch (error) {
+      return { ok: false, error, settings: group.s3 };
+    } finally {
+      lister?.destroy();
+    }
+  }
+  // Cancelled after the last request: still nothing is written.
+  if (signal.aborted) return { ok: false, error: new S3SyncError('cancelled', 'The sync was cancelled; nothing was written.'), settings: groups[0].s3 };
+  return { ok: true, outcomes };
+}
+
+function showValue(x: unknown): string {
+  return x === undefined ? '(none)' : JSON.stringify(x);
+}
+
+function formatChange(c: FieldChange): string {
+  return `${c.field}: ${showValue(c.from)} → ${showValue(c.to)}`;
+}
+
+const onlyLastSynced = (changes: readonly FieldChange[]) => changes.every((c) => c.field === 'lastSynced');
+
+/** One log line per change of the plan, then what was left out and why. */
+function logPlan(log: vscode.LogOutputChannel, plan: SyncPlan, prefix: string): void {
+  const rel = (key: string) => (prefix && key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : key);
+  for (const f of plan.files) {
+    for (const u of f.updates) log.info(`${f.path}: update ${u.label} ← ${rel(u.key)} (${SYNC_RULE_TITLES[u.rule]}): ${u.changes.map(formatChange).join('; ')}`);
+    for (const a of f.additions) log.info(`${f.path}: add "${String(a.entry.id)}" ← ${rel(a.key)}: loraUrl ${showValue(a.entry.loraUrl)}, timestamp ${showValue(a.entry.timestamp)}`);
+    for (const n of f.notAdded) log.warn(`${f.path}: not added: ${rel(n.key)} — ${n.reason}`);
+  }
+  for (const s of plan.skipped) {
+    if (s.kind === 'invalid') log.warn(`${s.path}: skipped, left untouched — ${s.reason}`);
+    else log.info(`${s.path}: not a style folder (no leading style id), not synced.`);
+  }
+  for (const u of plan.unplaced) log.warn(`No style folder for ${rel(u.key)}: ${u.reason}; written nowhere.`);
+}
+
+async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: GroupOutcome[], now: Date): Promise<SyncS3Result> {
+  const { log } = deps;
+  const result = emptyResult('', { ran: true, syncedAt: now.toISOString() });
+  const planned: PlannedFileEdit[] = [];
+  const labels = new Map<string, string>();
+  /** Style ids of files that do not parse: their model files wait for a fix, they do not lack a folder. */
+  const brokenStyles = new Set<string>();
+  for (const { group, result: r, byPath } of outcomes) {
+    result.pages += r.pages;
+    result.objects += r.objects;
+    result.models += r.plan.counts.models;
+    result.unplaced.push(...r.plan.unplaced.map((u) => ({ key: u.key, styleId: u.styleId, reason: u.reason })));
+    for (const s of r.plan.skipped) {
+      if (s.kind !== 'invalid') continue;
+      const file = byPath.get(s.path);
+      result.skipped.push({ uri: file?.uri.toString() ?? s.path, reason: s.reason });
+      if (file?.styleId !== undefined) brokenStyles.add(file.styleId);
+    }
+    for (const f of r.plan.files) {
+      const file = byPath.get(f.path);
+      if (!file) continue;
+      // A one-style sync writes that style's file only.
+      if (group.only && file.uri.toString() !== group.only.uri.toString()) {
+        if (f.changed) log.info(`S3 sync: ${f.path} shares style id ${f.styleId} and would change too; sync all styles to update it.`);
+        continue;
+      }
+      result.notAdded.push(...f.notAdded.map((n) => ({ uri: file.uri.toString(), key: n.key, reason: n.reason })));
+      if (!f.changed) continue;
+      for (const u of f.updates) {
+        if (onlyLastSynced(u.changes)) result.refreshed++;
+        else result.updated++;
+      }
+      result.added += f.additions.length;
+      const change = r.changes.find((c) => c.path === f.path);
+      const oldText = change?.oldText ?? file.text;
+      result.changes.push({ uri: file.uri.toString(), oldText, newText: f.newText });
+      planned.push({ uri: file.uri, text: oldText, edits: f.edits });
+      const bits = [f.updates.length && plural(f.updates.length, 'entry', 'entries') + ' updated', f.additions.length && `${f.additions.length} added`].filter(Boolean);
+      labels.set(file.uri.toString(), `Sync from S3: ${bits.join(', ')} in ${f.path}`);
+    }
+  }
+
+  // The plan goes to the log first: it can be read while the preview is open.
+  for (const { group, result: r } of outcomes) logPlan(log, r.plan, group.s3.prefix ?? '');
+  let applied: AppliedEdits = { applied: false, written: [], conflicts: [] };
+  if (planned.length) {
+    applied = await applyPlannedEdits(planned, { preview: options.preview !== false, label: (uri) => labels.get(uri.toString()) ?? shortName(uri) });
+  }
+  result.applied = applied.applied;
+  result.written = applied.written.map((u) => u.toString());
+  result.conflicts = applied.conflicts.map((u) => u.toString());
+
+  const backups = applied.written.filter((u) => readSettings(u).backups);
+  if (applied.written.length) log.info(`S3 sync: wrote ${applied.written.map(shortName).join(', ')}${backups.length ? ` (previous text in ${backups.map((u) => `${shortName(u)}.backup`).join(', ')})` : ''}.`);
+  if (applied.conflicts.length) log.warn(`S3 sync: ${applied.conflicts.map(shortName).join(', ')} changed while S3 was listed; left alone (sync again).`);
+
+  const { severity, message } = summarize(result, outcomes, brokenStyles, !!applied.declined);
+  result.message = message;
+  log.info(`S3 sync: ${message}`);
+  show(severity, message, ['Show Log'], () => log.show());
+  return result;
+}
+
+function summarize(r: SyncS3Result, outcomes: GroupOutcome[], brokenStyles: ReadonlySet<string>, declined: boolean): { severity: 'information' | 'warning'; message: string } {
+  const only = outcomes[0]?.group.only;
+  const from = outcomes.map((o) => where(o.group.s3)).join(', ');
+  // A one-style sync counts only its style's objects.
+  const listed = only ? `${plural(r.models, 'model file')} of style ${only.styleId} under ${from}` : `${plural(r.models, 'model file')} among ${plural(r.objects, 'object')} under ${from}`;
+  const notes: string[] = [];
+  const homeless = r.unplaced.filter((u) => !brokenStyles.has(u.styleId));
+  const waiting = r.unplaced.length - homeless.length;
+  if (homeless.length) {
+    const styles = [...new Set(homeless.map((u) => u.styleId))].sort((a, b) => Number(a) - Number(b));
+    notes.push(`${plural(homeless.length, 'model file has', 'model files have')} no style folder here (style ${styles.slice(0, 5).join(', ')}${styles.length > 5 ? ', …' : ''}): written nowhere.`);
+  }
+  if (r.notAdded.length) notes.push(`${plural(r.notAdded.length, 'model file was', 'model files were')} not added: ${r.notAdded.length === 1 ? 'it' : 'they'} would duplicate an entry.`);
+  if (r.skipped.length) {
+    const names = r.skipped.map((s) => shortName(vscode.Uri.parse(s.uri))).join(', ');
+    const wait = waiting ? `; ${plural(waiting, 'model file waits', 'model files wait')} for ${r.skipped.length === 1 ? 'it' : 'them'}` : '';
+    notes.push(`${plural(r.skipped.length, 'file was', 'files were')} skipped because ${r.skipped.length === 1 ? 'it does' : 'they do'} not parse (${names}${wait}): fix and sync again.`);
+  }
+  if (r.conflicts.length) notes.push(`${plural(r.conflicts.length, 'file')} changed while S3 was listed and ${r.conflicts.length === 1 ? 'was' : 'were'} left alone (${r.conflicts.map((u) => shortName(vscode.Uri.parse(u))).join(', ')}): sync again.`);
+  const severity = notes.length ? 'warning' : 'information';
+  const tail = notes.length ? ` ${notes.join(' ')}` : '';
+  if (declined) return { severity: 'information', message: `The S3 sync was discarded in the preview; nothing was written (${listed}).` };
+  if (r.changes.length === 0) {
+    return { severity, message: `${r.models === 0 ? 'No model file to sync' : 'Nothing to change'}: ${listed}.${tail}` };
+  }
+  if (!r.applied) return { severity: 'warning', message: `Nothing was written: every file changed while S3 was listed. Sync again.${tail}` };
+  const parts = [
+    r.updated && `${plural(r.updated, 'entry', 'entries')} updated`,
+    r.added && `${r.added} added`,
+    r.refreshed && `${r.refreshed} re-synced (lastSynced only)`,
+  ].filter(Boolean);
+  return { severity, message: `Synced from S3: ${parts.join(', ')} in ${plural(r.written.length, 'file')} (${listed}).${tail}` };
+}

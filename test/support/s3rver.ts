@@ -40,7 +40,13 @@ export const S3RVER_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-export async function startS3rver(options: { buckets: string[]; seed?: { bucket: string; objects: SeedObject[] }[] }): Promise<S3rverHandle> {
+/**
+ * `root`: the repository (default: two folders above this file). A bundled copy of this
+ * module (the integration tests run as esbuild bundles in out/) names it: the child runs
+ * from the TypeScript source of s3rverChild.ts there, through tsx.
+ */
+export async function startS3rver(options: { buckets: string[]; seed?: { bucket: string; objects: SeedObject[] }[]; root?: string }): Promise<S3rverHandle> {
+  const root = options.root ?? ROOT;
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'tv-s3rver-'));
   // The config goes through a file: thousands of seed keys exceed what an environment variable may hold.
   const configFile = path.join(directory, 'tv-config.json');
@@ -48,8 +54,8 @@ export async function startS3rver(options: { buckets: string[]; seed?: { bucket:
   const env: NodeJS.ProcessEnv = { ...process.env, TV_S3RVER_CONFIG_FILE: configFile };
   delete env.NODE_TEST_CONTEXT; // the child runs no tests
   delete env.NODE_OPTIONS;
-  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', path.join(__dirname, 's3rverChild.ts')], {
-    cwd: ROOT,
+  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', path.join(root, 'test', 'support', 's3rverChild.ts')], {
+    cwd: root,
     env,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

@@ -10,7 +10,6 @@ import { VersionHoverProvider } from './vscode/hover';
 import { RunpodCheckEvents, defaultRunpodClientFactory } from './vscode/runpodCheck';
 import { deleteRunpodApiKey, storeRunpodApiKey } from './vscode/runpodKey';
 import { type PollingState, RunpodPolling } from './vscode/runpodPolling';
-import { RunpodStatusBar } from './vscode/runpodStatusBar';
 import type { StylesTreeProvider } from './vscode/stylesTree';
 import { StylesView } from './vscode/stylesView';
 import { VERSIONS_GLOB, WorkspaceIndex } from './vscode/workspaceIndex';
@@ -69,9 +68,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
     vscode.languages.registerHoverProvider(selector, new VersionHoverProvider(index)),
   );
   registerCommands(deps);
-  const runpodStatusBar = new RunpodStatusBar();
-  const polling = new RunpodPolling(deps, runpodStatusBar);
-  context.subscriptions.push(runpodStatusBar, polling);
+  const polling = new RunpodPolling(deps, styles);
+  context.subscriptions.push(polling);
 
   void index.whenReady().then(() => polling.restart());
   const activationMs = Date.now() - t0;
@@ -84,7 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
     clearApiKey: async () => {
       if (await deleteRunpodApiKey(context.secrets)) log.info('RunPod API key removed from secret storage (through the extension API).');
     },
-    polling: () => ({ ...polling.state(), statusBarText: runpodStatusBar.text }),
+    polling: () => ({ ...polling.state(), statusBarText: styles.pollingText }),
     onDidChangePolling: polling.onDidChange,
     // Where VS Code writes an extension's log channels: <logUri>/<channel name>.log.
     logFile: vscode.Uri.joinPath(context.logUri, 'Training Versions.log'),

@@ -13,7 +13,7 @@ import { type StatusCheckResult, StatusPoller } from '../services/runpod';
 import type { CommandDeps } from './commands/deps';
 import { prepareCheck, runCheck } from './runpodCheck';
 import { RUNPOD_API_KEY_SECRET } from './runpodKey';
-import type { PollingDisplay } from './runpodStatusBar';
+import type { PollingDisplay } from './stylesView';
 import { readSettings } from './settings';
 
 export interface PollingState {

@@ -1,8 +1,9 @@
 /**
  * The sidebar view around the styles tree: the TreeView itself, its badge and
  * filter message, the context keys that drive its menus and welcome content,
- * and a status bar item with the jobs in flight and the problems (derived from
- * the index; a click focuses the view).
+ * and the one status bar item of the extension: jobs in flight and problems
+ * (derived from the index; a click focuses the view), and, while RunPod polling
+ * runs, the number of jobs being polled.
  */
 import * as vscode from 'vscode';
 import type { StyleTotals } from '../core/styleModel';
@@ -19,13 +20,22 @@ export const CONTEXT = {
   onlyProblems: 'trainingVersions.onlyProblems',
 } as const;
 
-export class StylesView implements vscode.Disposable {
+/** What RunPod polling shows: jobs being polled, or undefined when polling is off. */
+export interface PollingDisplay {
+  setPolling(state: { jobs: number; pollSeconds: number } | undefined): void;
+}
+
+export class StylesView implements PollingDisplay, vscode.Disposable {
   readonly tree: StylesTreeProvider;
   readonly view: vscode.TreeView<StylesTreeNode>;
   private readonly item = vscode.window.createStatusBarItem('trainingVersions.summary', vscode.StatusBarAlignment.Left, 9);
   private readonly disposables: vscode.Disposable[] = [];
   /** What the status bar item shows now (undefined: hidden); tests read it. */
   statusText: string | undefined;
+  /** The polling part of the item's text (undefined: not polling); tests read it. */
+  pollingText: string | undefined;
+  private polling: { jobs: number; pollSeconds: number } | undefined;
+  private totals: StyleTotals | undefined;
 
   constructor(index: WorkspaceIndex) {
     this.tree = new StylesTreeProvider(index);
@@ -47,7 +57,14 @@ export class StylesView implements vscode.Disposable {
     this.view.message = on ? 'Showing only styles and versions with problems.' : undefined;
   }
 
+  setPolling(state: { jobs: number; pollSeconds: number } | undefined): void {
+    this.polling = state && state.jobs > 0 ? state : undefined;
+    this.pollingText = this.polling ? `$(radio-tower) ${this.polling.jobs}` : undefined;
+    if (this.totals) this.show(this.totals);
+  }
+
   private show(t: StyleTotals): void {
+    this.totals = t;
     void vscode.commands.executeCommand('setContext', CONTEXT.hasFiles, t.styles > 0);
     const problems = `${t.problems} ${t.problems === 1 ? 'problem' : 'problems'}`;
     const jobs = `${t.inFlight} ${t.inFlight === 1 ? 'job' : 'jobs'} in flight`;
@@ -57,10 +74,12 @@ export class StylesView implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.statusText = `${t.inFlight > 0 ? '$(sync~spin)' : '$(sync)'} ${t.inFlight}  ${t.problems > 0 ? '$(warning)' : '$(check)'} ${t.problems}`;
+    this.statusText = `${t.inFlight > 0 ? '$(sync~spin)' : '$(sync)'} ${t.inFlight}  ${t.problems > 0 ? '$(warning)' : '$(check)'} ${t.problems}${this.pollingText ? `  ${this.pollingText}` : ''}`;
     this.item.text = this.statusText;
     const stale = t.stale ? `, ${t.stale} stale (older than staleAfterHours)` : '';
-    this.item.tooltip = `Training Versions: ${jobs}${stale}, ${problems} in ${t.styles} ${t.styles === 1 ? 'style' : 'styles'}. Click to show the styles.`;
+    const p = this.polling;
+    const polling = p ? ` Polling RunPod every ${p.pollSeconds} s for ${p.jobs} ${p.jobs === 1 ? 'job' : 'jobs'} (trainingVersions.runpod.pollSeconds).` : '';
+    this.item.tooltip = `Training Versions: ${jobs}${stale}, ${problems} in ${t.styles} ${t.styles === 1 ? 'style' : 'styles'}.${polling} Click to show the styles.`;
     this.item.accessibilityInformation = { label: `Training Versions: ${jobs}, ${problems}` };
     this.item.show();
   }

@@ -345,7 +345,7 @@ describe('RunPod status, webhooks and polling', function () {
       // The item follows the count once the poll's answers are in (other styles' unknown jobs turn out expired).
       const on = await waitFor('the status bar shows the jobs being polled', () => {
         const st = tv.runpod.polling();
-        return st.checks >= 1 && st.statusBarText === `$(sync~spin) RunPod ${st.jobs}` ? st : undefined;
+        return st.checks >= 1 && st.statusBarText === `$(radio-tower) ${st.jobs}` ? st : undefined;
       });
       assert.equal(on.polling, true, on.reason);
       assert.ok(on.jobs >= 1, 'the running job is polled');

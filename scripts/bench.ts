@@ -8,13 +8,16 @@
  *
  * Standalone core section: `node --import tsx scripts/bench.ts [--quick]`.
  */
+import { buildSync } from 'esbuild';
+import { rmSync } from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseTree } from 'jsonc-parser';
 import { getLanguageService, type JSONSchema } from 'vscode-json-languageservice';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { planCleanup } from '../src/core/cleanup';
-import { analyze } from '../src/core/findings';
+import type { planCleanup } from '../src/core/cleanup';
+import type { analyze } from '../src/core/findings';
 
 /** A bench section: runs, then returns its markdown. */
 export type BenchSection = () => Promise<string>;
@@ -104,6 +107,31 @@ export function syntheticFile(count: number, seed = 1): string {
   return JSON.stringify({ versions }, null, 2) + '\n';
 }
 
+interface Engine {
+  analyze: typeof analyze;
+  planCleanup: typeof planCleanup;
+}
+
+/**
+ * The engine as it ships: src/core bundled by esbuild with the options of
+ * scripts/build.mjs (the CLI and the extension run this form, not tsx's
+ * per-module transform, whose export getters cost a few per cent).
+ */
+function loadEngine(): Engine {
+  const root = path.resolve(__dirname, '..');
+  const out = path.join(os.tmpdir(), `training-versions-bench-engine-${process.pid}.js`);
+  buildSync({
+    stdin: { contents: "export { analyze } from './src/core/findings'; export { planCleanup } from './src/core/cleanup';", resolveDir: root, loader: 'ts' },
+    outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'warning',
+  });
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(out) as Engine;
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
 /** A small schema of the file, for the json-languageservice peer. */
 const SCHEMA: JSONSchema = {
   type: 'object',
@@ -134,7 +162,12 @@ const SCHEMA: JSONSchema = {
   },
 };
 
-/** Median wall time (ms) of `runs` timed calls after `warmup` untimed ones. */
+/**
+ * Median wall time (ms) of `runs` timed calls after `warmup` untimed ones, in a
+ * steady state: each function pays, on average, for the garbage it leaves
+ * (a forced GC before each run would hide JSON.parse's garbage from its own time
+ * and charge it to the next function's scavenges).
+ */
 async function median(fn: () => unknown, runs: number, warmup: number): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
@@ -163,13 +196,14 @@ interface CoreRow {
 /** The engine against JSON.parse and the usual JSON tooling, at three file sizes. */
 export async function runCoreBench(options: { sizes?: number[]; quick?: boolean } = {}): Promise<string> {
   const sizes = options.sizes ?? [1_000, 10_000, 22_000];
+  const { analyze, planCleanup } = loadEngine();
   const ls = getLanguageService({});
   ls.configure({ validate: true, allowComments: false, schemas: [{ uri: 'inmemory://training-versions.schema.json', fileMatch: ['*.json'], schema: SCHEMA }] });
   const rows: CoreRow[] = [];
   for (const entries of sizes) {
     const text = syntheticFile(entries);
     const big = entries >= 20_000;
-    const runs = options.quick ? 3 : big ? 7 : 11;
+    const runs = options.quick ? 3 : big ? 11 : 15;
     const warmup = options.quick ? 1 : 3;
     const first = analyze(text, { styleId: STYLE, now: NOW });
     const plan = planCleanup(first);
@@ -193,6 +227,7 @@ export async function runCoreBench(options: { sizes?: number[]; quick?: boolean 
     '',
     `Node ${process.version}, ${cpu} (${os.cpus().length} logical CPUs), ${os.platform()} ${os.arch()}. Median of several runs after warm-up.`,
     '',
+    '- the engine as it ships: src/core bundled by esbuild like dist/ (scripts/build.mjs options);',
     '- analyze: parse with offsets + every §3 finding (`analyze`);',
     '- cleanup: `analyze` + `planCleanup` (merge every group, upgrade URLs, apply the edits) — text in, new text out;',
     '- jsonc-parser: `parseTree`; json-languageservice: `parseJSONDocument` + `doValidation` against a 13-property schema of the file.',

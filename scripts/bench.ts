@@ -9,6 +9,8 @@
  * Standalone core section: `node --import tsx scripts/bench.ts [--quick]`.
  */
 import { buildSync } from 'esbuild';
+import { runIndexBench } from './bench-index';
+import { runS3Bench } from './bench-s3';
 import { rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -255,6 +257,8 @@ export async function runCoreBench(options: { sizes?: number[]; quick?: boolean 
  */
 export const SECTIONS: BenchSection[] = [
   () => runCoreBench({ quick: process.argv.includes('--quick') }),
+  () => runIndexBench(),
+  () => runS3Bench(),
 ];
 
 async function main(): Promise<void> {

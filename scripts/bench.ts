@@ -20,6 +20,7 @@ import { getLanguageService, type JSONSchema } from 'vscode-json-languageservice
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { planCleanup } from '../src/core/cleanup';
 import type { analyze } from '../src/core/findings';
+import { rng } from '../test/support/rng';
 
 /** A bench section: runs, then returns its markdown. */
 export type BenchSection = () => Promise<string>;
@@ -29,17 +30,6 @@ const PREFIX = 'actor_maker_user/custom-styles-models/';
 const STYLE = '1';
 const NOW = Date.parse('2025-10-16T00:00:00.000Z');
 
-/** A deterministic PRNG, so every run benches the same files. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uuid(r: () => number): string {
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');

@@ -13,7 +13,7 @@ import type { TrainingVersionsApi } from '../../src/extension';
 import type { CheckStatusResult } from '../../src/vscode/commands/checkStatus';
 import type { ApplyWebhookResult } from '../../src/vscode/commands/applyWebhookPayload';
 import { type FakeRunpod, startFakeRunpod, statusBody } from '../support/fakeRunpod';
-import { api, closeAll, fileIn, folderUri, readDisk, waitFor, writeDisk } from './helpers';
+import { api, fileIn, folderUri, readDisk, removeStyles, waitFor, writeStyle } from './helpers';
 
 const KEY = 'rpa_TV5RUNPODTESTKEY0123456789abcdef';
 const ENDPOINT = 'tvtest-endpoint-5';
@@ -44,32 +44,6 @@ function render(entries: Entry[], indent = 2, eol = '\n'): string {
 
 let tv: TrainingVersionsApi;
 let fake: FakeRunpod;
-
-/** Writes a style folder's file and waits until the index has it. */
-async function writeStyle(style: string, text: string): Promise<vscode.Uri> {
-  const uri = fileIn(style);
-  // The folder first: a watcher may miss a file written into a folder it has not seen yet.
-  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folderUri(), style));
-  await writeDisk(uri, text);
-  const indexed = () => tv.index.get(uri)?.text === text;
-  try {
-    await waitFor(`index has ${style}`, indexed, 5000);
-  } catch {
-    console.log(`      (the file watcher did not report ${style}/training_versions.json: refreshing the index)`);
-    await vscode.commands.executeCommand('trainingVersions.refresh');
-    await waitFor(`index has ${style} after a refresh`, indexed);
-  }
-  return uri;
-}
-
-async function removeStyles(...styles: string[]): Promise<void> {
-  await closeAll();
-  for (const s of styles) {
-    const folder = vscode.Uri.joinPath(folderUri(), s);
-    await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
-    await waitFor(`index forgets ${s}`, () => !tv.index.get(fileIn(s)));
-  }
-}
 
 function runpodConfig() {
   return vscode.workspace.getConfiguration('trainingVersions.runpod');
@@ -134,10 +108,10 @@ describe('RunPod status, webhooks and polling', function () {
       // JOB_GONE is unknown to the server: 404, as RunPod answers past its retention.
       checkedText = render([version(`${JOB_DONE}-e2`, 'V1', 'pending'), version(`${JOB_GONE}-e1`, 'V2', 'training')]);
       runningText = render([version(JOB_RUN, 'V1', 'pending'), version(JOB_QUEUED, 'V2', 'pending')], 4, '\r\n');
-      await writeStyle(CHECKED, checkedText);
-      await writeStyle(RUNNING, runningText);
+      await writeStyle(tv, CHECKED, checkedText);
+      await writeStyle(tv, RUNNING, runningText);
     });
-    after(() => removeStyles(CHECKED, RUNNING));
+    after(() => removeStyles(tv, CHECKED, RUNNING));
 
     it('checks every in-flight version: completed as the engine maps it, expired kept and reported, asked by base id, written as one edit with backups', async () => {
       const runningUri = fileIn(RUNNING);
@@ -237,7 +211,7 @@ describe('RunPod status, webhooks and polling', function () {
   describe('the API key', () => it('never goes to a message or the log, even when RunPod echoes it back', async () => {
     const ECHO = '92_runpod_echo';
     fake.setJob(JOB_ECHO, { kind: 'http-error', status: 400, times: 1, echoHeaders: true });
-    const uri = await writeStyle(ECHO, render([version(`${JOB_ECHO}-e1`, 'V1', 'pending')]));
+    const uri = await writeStyle(tv, ECHO, render([version(`${JOB_ECHO}-e1`, 'V1', 'pending')]));
     try {
       const r = await check({ uri, versionId: `${JOB_ECHO}-e1` });
       assert.equal(fake.requestsFor(JOB_ECHO).length, 1, 'the server did receive the key (and echoed it)');
@@ -252,7 +226,7 @@ describe('RunPod status, webhooks and polling', function () {
       assert.ok(!log.includes(KEY), 'the key is not in the log');
       assert.ok(!log.includes(KEY.slice(4, 20)), 'not even in part');
     } finally {
-      await removeStyles(ECHO);
+      await removeStyles(tv, ECHO);
     }
   }));
 
@@ -260,9 +234,9 @@ describe('RunPod status, webhooks and polling', function () {
     const HOOKS = '93_runpod_hooks';
     let uri: vscode.Uri;
     before(async () => {
-      uri = await writeStyle(HOOKS, render([version(`${HOOK_BASE}-e1`, 'V1', 'pending'), version(HOOK_EXACT, 'V2', 'training')]));
+      uri = await writeStyle(tv, HOOKS, render([version(`${HOOK_BASE}-e1`, 'V1', 'pending'), version(HOOK_EXACT, 'V2', 'training')]));
     });
-    after(() => removeStyles(HOOKS));
+    after(() => removeStyles(tv, HOOKS));
 
     const apply = (payload: string, file?: vscode.Uri) => vscode.commands.executeCommand<ApplyWebhookResult>('trainingVersions.applyWebhookPayload', { payload, uri: file });
 
@@ -317,7 +291,7 @@ describe('RunPod status, webhooks and polling', function () {
   describe('undo', () => it('one undo restores an open document the check changed', async () => {
     const UNDO = '94_runpod_undo';
     fake.setJob(JOB_UNDO, { kind: 'status', body: statusBody(JOB_UNDO, 'COMPLETED', { output: { loraUrl: fastUrl('94', 'V1') } }) });
-    const uri = await writeStyle(UNDO, render([version(`${JOB_UNDO}-e1`, 'V1', 'pending')]));
+    const uri = await writeStyle(tv, UNDO, render([version(`${JOB_UNDO}-e1`, 'V1', 'pending')]));
     try {
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(doc);
@@ -331,14 +305,14 @@ describe('RunPod status, webhooks and polling', function () {
       assert.equal(doc.getText(), before);
       await vscode.commands.executeCommand('workbench.action.files.revert');
     } finally {
-      await removeStyles(UNDO);
+      await removeStyles(tv, UNDO);
     }
   }));
 
   describe('polling', () => it('polls while jobs run, stops when the setting goes to 0, starts again when it changes, and stops when none are left', async () => {
     const POLL = '95_runpod_poll';
     fake.setJob(JOB_POLL, { kind: 'status', body: statusBody(JOB_POLL, 'IN_PROGRESS') });
-    const uri = await writeStyle(POLL, render([version(JOB_POLL, 'V1', 'pending')]));
+    const uri = await writeStyle(tv, POLL, render([version(JOB_POLL, 'V1', 'pending')]));
     try {
       await runpodConfig().update('pollSeconds', 1, vscode.ConfigurationTarget.Workspace);
       await waitFor('a poll writes training', async () => entryOf(await readDisk(uri), JOB_POLL).status === 'training');
@@ -365,7 +339,7 @@ describe('RunPod status, webhooks and polling', function () {
       assert.equal(done.statusBarText, undefined);
     } finally {
       await runpodConfig().update('pollSeconds', undefined, vscode.ConfigurationTarget.Workspace);
-      await removeStyles(POLL);
+      await removeStyles(tv, POLL);
     }
   }));
 });

@@ -19,7 +19,7 @@ import type { S3Lister, S3Settings } from '../../src/services/s3';
 import { describeS3Error, syncWorkspace } from '../../src/services/s3';
 import { editorWording, type SyncS3Result } from '../../src/vscode/commands/syncS3';
 import { S3RVER_ENV, type S3rverHandle, startS3rver } from '../support/s3rver';
-import { api, closeAll, EXTENSION_ID, fileIn, folderUri, readDisk, waitFor, writeDisk } from './helpers';
+import { api, EXTENSION_ID, fileIn, folderUri, readDisk, removeStyles, waitFor, writeStyle } from './helpers';
 
 const BUCKET = 'storyboard-user-files';
 const PREFIX = 'actor_maker_user/custom-styles-models/';
@@ -91,36 +91,10 @@ async function sync(arg: Record<string, unknown> = {}): Promise<SyncS3Result> {
   return r;
 }
 
-/** Writes a style folder's file and waits until the index has it. */
-async function writeStyle(style: string, text: string): Promise<vscode.Uri> {
-  const uri = fileIn(style);
-  // The folder first: a watcher may miss a file written into a folder it has not seen yet.
-  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folderUri(), style));
-  await writeDisk(uri, text);
-  const indexed = () => tv.index.get(uri)?.text === text;
-  try {
-    await waitFor(`index has ${style}`, indexed, 5000);
-  } catch {
-    console.log(`      (the file watcher did not report ${style}/training_versions.json: refreshing the index)`);
-    await vscode.commands.executeCommand('trainingVersions.refresh');
-    await waitFor(`index has ${style} after a refresh`, indexed);
-  }
-  return uri;
-}
-
-async function removeStyles(...styles: string[]): Promise<void> {
-  await closeAll();
-  for (const s of styles) {
-    const folder = vscode.Uri.joinPath(folderUri(), s);
-    await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
-    await waitFor(`index forgets ${s}`, () => !tv.index.get(fileIn(s)));
-  }
-}
-
 async function writeAll(): Promise<void> {
-  await writeStyle(URLS, URLS_TEXT);
-  await writeStyle(BY_NAME, BY_NAME_TEXT);
-  await writeStyle(BROKEN, BROKEN_TEXT);
+  await writeStyle(tv, URLS, URLS_TEXT);
+  await writeStyle(tv, BY_NAME, BY_NAME_TEXT);
+  await writeStyle(tv, BROKEN, BROKEN_TEXT);
 }
 
 function backupOf(style: string): vscode.Uri {
@@ -179,7 +153,7 @@ describe('Sync from S3', function () {
   after(async () => {
     factory?.dispose();
     for (const k of ['bucket', 'prefix', 'region', 'endpoint', 'forcePathStyle']) await s3Config().update(k, undefined, vscode.ConfigurationTarget.Workspace);
-    await removeStyles(...STYLES);
+    await removeStyles(tv, ...STYLES);
     await server?.stop();
   });
 

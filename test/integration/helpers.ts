@@ -58,3 +58,30 @@ export async function writeDisk(uri: vscode.Uri, text: string): Promise<void> {
 export async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/** Writes a style folder's file and waits until the index has it. */
+export async function writeStyle(tv: TrainingVersionsApi, style: string, text: string): Promise<vscode.Uri> {
+  const uri = fileIn(style);
+  // The folder first: a watcher may miss a file written into a folder it has not seen yet.
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folderUri(), style));
+  await writeDisk(uri, text);
+  const indexed = () => tv.index.get(uri)?.text === text;
+  try {
+    await waitFor(`index has ${style}`, indexed, 5000);
+  } catch {
+    console.log(`      (the file watcher did not report ${style}/training_versions.json: refreshing the index)`);
+    await vscode.commands.executeCommand('trainingVersions.refresh');
+    await waitFor(`index has ${style} after a refresh`, indexed);
+  }
+  return uri;
+}
+
+/** Deletes style folders and waits until the index forgets them. */
+export async function removeStyles(tv: TrainingVersionsApi, ...styles: string[]): Promise<void> {
+  await closeAll();
+  for (const s of styles) {
+    const folder = vscode.Uri.joinPath(folderUri(), s);
+    await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    await waitFor(`index forgets ${s}`, () => !tv.index.get(fileIn(s)));
+  }
+}

@@ -13,6 +13,7 @@ import { analyze } from '../../src/core/findings';
 import { acceleratedUrl, baseJobId, fileStem, isJobId, objectIdentity, parseModelStem, parseS3Url, urlFileName, versionNameOf } from '../../src/core/identity';
 import { isEmptyValue, isMinimal } from '../../src/core/versions';
 import { type Entry, type Layout, PREFIX, assertEol, assertOnlyEditsChanged, assertParses, render, urlSpellings, versionsOfText } from '../support/helpers';
+import { rng } from '../support/rng';
 
 const TAG = 'modelTag';
 const SPELLINGS = ['virtualHostedRegion', 'virtualHostedDash', 'global', 'dualStack', 'pathStyle', 'accelerated', 'acceleratedDualStack'] as const;
@@ -86,17 +87,6 @@ const fileSpec = fc.record({
 
 type FileSpec = typeof fileSpec extends fc.Arbitrary<infer T> ? T : never;
 
-/** A small deterministic PRNG for shuffles (fast-check drives the seed). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(xs: T[], r: () => number): T[] {
   const a = [...xs];

@@ -185,11 +185,13 @@ function compositeEnd(t: string, p: number): number {
   let depth = 0;
   while (p < n) {
     const d = t.charCodeAt(p);
-    if (d === QUOTE) {
-      p = stringEnd(t, p);
-      continue;
-    }
-    if (d === LBRACE || d === LBRACK) depth++;
+    // Below '[' only the quote matters (whitespace, digits, ':' and ',' are the usual bytes).
+    if (d < LBRACK) {
+      if (d === QUOTE) {
+        p = stringEnd(t, p);
+        continue;
+      }
+    } else if (d === LBRACE || d === LBRACK) depth++;
     else if (d === RBRACE || d === RBRACK) {
       if (--depth === 0) return p + 1;
     }

@@ -134,10 +134,10 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     }
     for (let k = 0; k < KNOWN_KEYS.length; k++) {
       const key = KNOWN_KEYS[k];
-      if (!hasOwn(value, key)) continue;
-      const expected = KNOWN_TYPES[key];
+      // None of these keys is on Object.prototype, and JSON has no undefined: undefined means absent.
       const v = value[key];
-      if (v === null) continue;
+      if (v === undefined || v === null) continue;
+      const expected = KNOWN_TYPES[key];
       const ok = expected === 'object' ? isPlainObject(v) : typeof v === expected && (expected !== 'number' || Number.isFinite(v));
       if (!ok) {
         const p = el.property(key)!;

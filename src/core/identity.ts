@@ -124,11 +124,13 @@ export function locationFileName(loc: S3Location): string | undefined {
 
 const SAFETENSORS = '.safetensors';
 
-const SAFETENSORS_END = /[^]\.safetensors$/i;
-
 /** The file stem of a `.safetensors` file name, else undefined. */
 export function fileStem(fileName: string): string | undefined {
-  return SAFETENSORS_END.test(fileName) ? fileName.slice(0, -SAFETENSORS.length) : undefined;
+  // /[^]\.safetensors$/i by hand (it runs for every entry): ASCII case-insensitive, as /i without /u is.
+  const n = fileName.length, m = SAFETENSORS.length;
+  if (n <= m || fileName.charCodeAt(n - m) !== 46) return undefined;
+  for (let k = 1; k < m; k++) if ((fileName.charCodeAt(n - m + k) | 0x20) !== SAFETENSORS.charCodeAt(k)) return undefined;
+  return fileName.slice(0, -m);
 }
 
 /** A model file named `style_<styleId>_v<label>`. */
@@ -155,12 +157,23 @@ export function parseModelStem(stem: string): ModelFile | undefined {
  * stripped, a bare number gets `V`. Returns undefined for an empty label.
  */
 export function normaliseLabel(raw: string): string | undefined {
+  if (isCanonicalLabel(raw)) return raw;
   let l = raw.trim().toUpperCase();
   if (!l) return undefined;
   if (l.startsWith('VV')) l = l.slice(1);
   const c = l.charCodeAt(0);
   if (c >= 48 && c <= 57) l = 'V' + l; // a bare number
   return l;
+}
+
+/** `V` then digits only: already normalised (the usual label). */
+function isCanonicalLabel(l: string): boolean {
+  if (l.length < 2 || l.charCodeAt(0) !== 86) return false;
+  for (let k = 1; k < l.length; k++) {
+    const c = l.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /**
@@ -189,7 +202,12 @@ function stripZeros(digits: string): string {
 
 /** The base job id: one trailing `-e<N>` or `-u<N>` stripped. */
 export function baseJobId(id: string): string {
-  return id.replace(/-[eu]\d+$/, '');
+  // /-[eu]\d+$/ by hand (it runs for every entry): the trailing digits, then `e`/`u`, then `-`.
+  let k = id.length - 1;
+  while (k >= 0 && id.charCodeAt(k) >= 48 && id.charCodeAt(k) <= 57) k--;
+  if (k === id.length - 1 || k < 1) return id;
+  const c = id.charCodeAt(k);
+  return (c === 101 || c === 117) && id.charCodeAt(k - 1) === 45 ? id.slice(0, k - 1) : id;
 }
 
 /** True for ids shaped like a RunPod job id (`<uuid>` optionally with `-e<N>`). */

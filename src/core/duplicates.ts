@@ -110,13 +110,13 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   const byObject = new Map<string, number>();
   const byOtherStem = new Map<string, Slot>();
   // 3. Version name is the file: labels of this style's files, from loraUrls or ids / names.
-  const byLabel = new Map<string, Slot>();
+  const byLabel = new SlotIndex(n, (j) => versions[j].file!.label);
   // 2. Id is the file: found through the label (or other stem) of the id itself;
   // ids of a length no loraUrl stem has (job ids, usually) are skipped outright.
   const stemLengths = new Uint8Array(257);
   // 4. Same job: the first entry of each base id; for base ids seen again, the
   // first entry without an S3 object and the first of each object.
-  const byBase = new Map<string, number>();
+  const byBase = new FirstIndex(n, (j) => versions[j].baseId!);
   const jobs = new Map<string, { bare?: number; byObject: Map<string, number> }>();
   const seeJob = (seen: { bare?: number; byObject: Map<string, number> }, j: number) => {
     const key = versions[j].objectKey;
@@ -127,7 +127,7 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
 
   for (let i = 0; i < n; i++) {
     const v = versions[i];
-    const labelSlot = ofThisStyle(v.file) ? addSlot(byLabel, v.file.label, i) : undefined;
+    const labelSlot = ofThisStyle(v.file) ? byLabel.add(v.file.label, i) : undefined;
     if (v.urlStem !== undefined) {
       stemLengths[Math.min(v.urlStem.length, 256)] = 1;
       const slot = ofThisStyle(v.file) && v.file.stem === v.urlStem ? labelSlot : addSlot(byOtherStem, v.urlStem, i);
@@ -142,11 +142,8 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
       else sameObject(j, i);
     }
     if (v.baseId !== undefined) {
-      const first = byBase.get(v.baseId);
-      if (first === undefined) {
-        byBase.set(v.baseId, i);
-        continue;
-      }
+      const first = byBase.add(v.baseId, i);
+      if (first < 0) continue;
       let seen = jobs.get(v.baseId);
       if (!seen) {
         jobs.set(v.baseId, (seen = { byObject: new Map() }));
@@ -223,6 +220,80 @@ function describe(v: Version): string {
 
 /** One index, or several: most keys name one entry, so no array is made for them. */
 type Slot = number | number[];
+
+/** FNV-1a over UTF-16 code units. */
+function hashOf(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * The first index under each key, for at most `n` indices: open addressing over
+ * one Int32Array, keys read back through `keyOf`. Most keys name one entry; a Map
+ * would hold (and grow, and leave to the GC) an entry for each of them.
+ */
+class FirstIndex {
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  constructor(n: number, private readonly keyOf: (i: number) => string) {
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    this.table = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  /** The first index under `key`, or -1. */
+  get(key: string): number {
+    const t = this.table, mask = this.mask;
+    for (let h = hashOf(key) & mask; ; h = (h + 1) & mask) {
+      const e = t[h];
+      if (e === 0) return -1;
+      if (this.keyOf(e - 1) === key) return e - 1;
+    }
+  }
+
+  /** Puts `i` under `key` unless an index is there; returns that index, or -1 when `i` is the first. */
+  add(key: string, i: number): number {
+    const t = this.table, mask = this.mask;
+    for (let h = hashOf(key) & mask; ; h = (h + 1) & mask) {
+      const e = t[h];
+      if (e === 0) {
+        t[h] = i + 1;
+        return -1;
+      }
+      if (this.keyOf(e - 1) === key) return e - 1;
+    }
+  }
+}
+
+/** `Map<string, Slot>` with `addSlot`'s semantics: arrays only for keys seen more than once. */
+class SlotIndex {
+  private readonly first: FirstIndex;
+  private readonly more = new Map<string, number[]>();
+  constructor(n: number, keyOf: (i: number) => string) {
+    this.first = new FirstIndex(n, keyOf);
+  }
+
+  get(key: string): Slot | undefined {
+    const j = this.first.get(key);
+    if (j < 0) return undefined;
+    return this.more.get(key) ?? j;
+  }
+
+  /** Adds `i` under `key`; returns what was there before (the array, once there are several). */
+  add(key: string, i: number): Slot | undefined {
+    const j = this.first.add(key, i);
+    if (j < 0) return undefined;
+    const arr = this.more.get(key);
+    if (arr === undefined) {
+      this.more.set(key, [j, i]);
+      return j;
+    }
+    arr.push(i);
+    return arr;
+  }
+}
 
 /** Calls `f(i, j)` for each index `j` of the slot. */
 function forSlot(slot: Slot, i: number, f: (i: number, j: number) => void): void {

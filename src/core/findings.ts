@@ -152,14 +152,15 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const versions = versionsOf(doc);
   result.versions = versions;
   result.groups = findDuplicateGroups(versions, opts.styleId);
-  const inGroup = new Set<number>();
+  // Entry indices in a group (a flag per element: no Set entry per member).
+  const inGroup = new Uint8Array(elements.length);
 
   result.groups.forEach((g, gi) => {
     const w = g.winner;
     const wId = w.node.property('id');
     const wLoc = wId ? { offset: wId.valueOffset, length: wId.valueLength } : { offset: w.node.offset, length: 1 };
     for (const m of g.members) {
-      inGroup.add(m.index);
+      inGroup[m.index] = 1;
       if (m === w) continue;
       const link = explainMember(g, m.index);
       const why = link ? `${RULE_TITLES[link.rule]}: ${link.detail}` : 'linked through other duplicates';
@@ -181,7 +182,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   for (let k = 0; k < versions.length; k++) {
     const v = versions[k];
     const versionId = v.id ?? null;
-    if (v.minimal && !inGroup.has(v.index)) {
+    if (v.minimal && inGroup[v.index] === 0) {
       add({ code: 'minimal-entry', message: `${describeVersion(v)} is a minimal entry (no parameters, imageCount or selectionSetId), typically written by an S3 sync, and no detailed entry exists to merge it with. Add its training details if you have them.`, offset: v.node.offset, length: v.node.length, versionId, entryIndex: v.index });
     }
     // v.location is parseS3Url(loraUrl), parsed on first use: not for the (usual) accelerated hosts.

@@ -197,10 +197,10 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   const out: DuplicateGroup[] = [];
   for (const [root, members] of groups) {
     if (members.length < 2) continue;
-    sortMembers(members);
+    sortSmall(members, compareWinner);
     out.push({ winner: members[0], members, links: (linksByRoot.get(root) ?? []).map((l) => ({ ...l, a: versions[l.a].index, b: versions[l.b].index })) });
   }
-  out.sort((a, b) => a.winner.index - b.winner.index);
+  sortSmall(out, (a, b) => a.winner.index - b.winner.index);
   return out;
 }
 
@@ -296,18 +296,19 @@ class SlotIndex {
 }
 
 /**
- * `members.sort(compareWinner)` (a total order: the same result), by insertion for
- * small groups: most groups have two members, and `sort` allocates its work state each time.
+ * `a.sort(cmp)`, the same result (both are stable), by insertion when `a` is small:
+ * most files have a handful of findings and most groups two members, and `sort`
+ * allocates its work state on every call.
  */
-function sortMembers(a: Version[]): void {
+export function sortSmall<T>(a: T[], cmp: (x: T, y: T) => number): void {
   if (a.length > 16) {
-    a.sort(compareWinner);
+    a.sort(cmp);
     return;
   }
   for (let i = 1; i < a.length; i++) {
     const x = a[i];
     let j = i - 1;
-    for (; j >= 0 && compareWinner(a[j], x) > 0; j--) a[j + 1] = a[j];
+    for (; j >= 0 && cmp(a[j], x) > 0; j--) a[j + 1] = a[j];
     a[j + 1] = x;
   }
 }

@@ -3,7 +3,7 @@
  * into findings with offsets. Also the fixes: per finding and for the whole file.
  */
 import { type ParsedDocument, isPlainObject, parseDocument } from './document';
-import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups } from './duplicates';
+import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups, sortSmall } from './duplicates';
 import { type TextEdit } from './edits';
 import { removeElementsEdits, setPropertiesEdits } from './jsonEdit';
 import { acceleratedUrl, canAccelerate, hasAcceleratedHost } from './identity';
@@ -206,7 +206,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       }
     }
   }
-  findings.sort((a, b) => a.offset - b.offset);
+  sortSmall(findings, (a, b) => a.offset - b.offset);
   return result;
 }
 

@@ -183,7 +183,8 @@ describe('fuzzing cleanup --apply', () => {
             const file = path.join(root, `${folder}_${i}`, 'training_versions.json');
             await fs.mkdir(path.dirname(file), { recursive: true });
             await fs.writeFile(file, content, 'utf8');
-            written.push({ file, before: content });
+            // What is on disk: a mutation may split a surrogate pair, which UTF-8 stores as U+FFFD.
+            written.push({ file, before: await fs.readFile(file, 'utf8') });
           }
           const io = captureIO();
           const code = await main(['cleanup', '--apply', root], io);

@@ -25,10 +25,22 @@ export async function loadFiles(paths: string[], options: Omit<AnalyzeOptions, '
   const files = await findVersionFiles(paths.length ? paths : ['.']);
   const out: LoadedFile[] = [];
   for (const p of files) {
-    const text = await readText(p);
-    out.push({ path: p, text, analysis: analyze(text, { ...options, styleId: styleIdOfFolder(styleFolderOf(p)) }) });
+    const { text, utf8 } = await readText(p);
+    const analysis = analyze(text, { ...options, styleId: styleIdOfFolder(styleFolderOf(p)) });
+    if (!utf8) refuseNonUtf8(analysis);
+    out.push({ path: p, text, analysis });
   }
   return out;
+}
+
+/** Bytes that are not UTF-8 decode to U+FFFD: writing the file back would lose them, so it is never written. */
+function refuseNonUtf8(analysis: Analysis): void {
+  const at = Math.max(0, analysis.doc.text.indexOf('\ufffd'));
+  analysis.writable = false;
+  analysis.findings.unshift({
+    code: 'invalid-json', severity: 'error', versionId: null, related: [], offset: at, length: Math.min(1, analysis.doc.text.length - at),
+    message: 'The file is not valid UTF-8. Save it as UTF-8: the tools never rewrite it, so that no byte is lost.',
+  });
 }
 
 export function parseFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {

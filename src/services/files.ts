@@ -2,6 +2,7 @@
  * File I/O without vscode: finding training_versions.json files, reading them,
  * and replacing them atomically with a backup.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -54,8 +55,10 @@ export function styleFolderOf(file: string): string {
   return path.basename(path.dirname(path.resolve(file)));
 }
 
-export async function readText(file: string): Promise<string> {
-  return fs.readFile(file, 'utf8');
+/** A file's text, and whether its bytes were valid UTF-8 (if not, the text holds U+FFFD and must never be written back). */
+export async function readText(file: string): Promise<{ text: string; utf8: boolean }> {
+  const bytes = await fs.readFile(file);
+  return { text: bytes.toString('utf8'), utf8: isUtf8(bytes) };
 }
 
 export interface WriteOptions {

@@ -430,3 +430,28 @@ describe('the built command', () => {
     assert.equal(bad, 2);
   });
 });
+
+describe('a file that is not valid UTF-8', () => {
+  test('is reported as invalid-json and never rewritten, even with duplicates to merge', async () => {
+    const folder = path.join(tmp, 'latin1', '1_ink');
+    await fs.mkdir(folder, { recursive: true });
+    const file = path.join(folder, FILE);
+    // A duplicate pair by id-is-file, with "é" written as Latin-1 (0xE9): not UTF-8.
+    const bytes = Buffer.concat([
+      Buffer.from('{ "versions": [ { "id": "j-e1", "name": "V1", "parameters": { "a": 1 }, "description": "caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('" }, { "id": "style_1_vV1", "name": "style_1_vV1.safetensors", "parameters": {}, "loraUrl": "https://b.s3-accelerate.amazonaws.com/k/style_1_vV1.safetensors" } ] }\n'),
+    ]);
+    await fs.writeFile(file, bytes);
+    const check = await run(['check', '--format', 'json', path.dirname(folder)]);
+    assert.equal(check.code, 1);
+    const findings = (JSON.parse(check.out) as JsonReport).files[0].findings;
+    assert.equal(findings[0].code, 'invalid-json');
+    assert.match(findings[0].message, /not valid UTF-8/);
+    const clean = await run(['cleanup', '--apply', path.dirname(folder)]);
+    assert.equal(clean.code, 1, 'a file that could not be cleaned is a failure');
+    assert.match(clean.out, /skipped, left untouched/);
+    assert.deepEqual(await fs.readFile(file), bytes, 'not one byte changed');
+    assert.equal(existsSync(`${file}.backup`), false);
+  });
+});

@@ -1,5 +1,5 @@
 /** Shared plumbing of the CLI commands: usage errors, file loading, output. */
-import { analyze, type Analysis, type AnalyzeOptions } from '../core/findings';
+import { analyze, type Analysis, type AnalyzeOptions, refuseNonUtf8 } from '../core/findings';
 import { styleIdOfFolder } from '../core/identity';
 import { findVersionFiles, readText, styleFolderOf } from '../services/files';
 
@@ -31,16 +31,6 @@ export async function loadFiles(paths: string[], options: Omit<AnalyzeOptions, '
     out.push({ path: p, text, analysis });
   }
   return out;
-}
-
-/** Bytes that are not UTF-8 decode to U+FFFD: writing the file back would lose them, so it is never written. */
-function refuseNonUtf8(analysis: Analysis): void {
-  const at = Math.max(0, analysis.doc.text.indexOf('\ufffd'));
-  analysis.writable = false;
-  analysis.findings.unshift({
-    code: 'invalid-json', severity: 'error', versionId: null, related: [], offset: at, length: Math.min(1, analysis.doc.text.length - at),
-    message: 'The file is not valid UTF-8. Save it as UTF-8: the tools never rewrite it, so that no byte is lost.',
-  });
 }
 
 export function parseFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {

@@ -210,6 +210,20 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   return result;
 }
 
+/**
+ * Marks an analysis whose file's bytes were not valid UTF-8: they decoded to
+ * U+FFFD, so writing the text back would lose them. Reported, never written.
+ */
+export function refuseNonUtf8(analysis: Analysis): void {
+  const text = analysis.doc.text;
+  const at = Math.max(0, text.indexOf('\ufffd'));
+  analysis.writable = false;
+  analysis.findings.unshift({
+    code: 'invalid-json', severity: 'error', versionId: null, related: [], offset: at, length: Math.min(1, text.length - at),
+    message: 'The file is not valid UTF-8. Save it as UTF-8: the tools never rewrite it, so that no byte is lost.',
+  });
+}
+
 /** The edits of one finding's fix, or undefined when it has none. */
 export function fixFor(analysis: Analysis, finding: Finding): TextEdit[] | undefined {
   if (!analysis.writable) return undefined;

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Analysis } from '../core/findings';
+import { type Analysis, refuseNonUtf8 } from '../core/findings';
 import { analyzeStyleFile } from '../core/styleModel';
 import { readSettings } from './settings';
 
@@ -25,6 +25,8 @@ export interface IndexedFile {
   /** The open document's version when indexed from one. */
   documentVersion?: number;
   analysis: Analysis;
+  /** Read from disk and not valid UTF-8: reported, never written (its bad bytes would be lost). */
+  notUtf8?: boolean;
 }
 
 export function isVersionsFile(uri: vscode.Uri): boolean {
@@ -182,8 +184,16 @@ export class WorkspaceIndex implements vscode.Disposable {
       return uri;
     }
     let text: string;
+    let utf8 = true;
     try {
-      text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        // Not UTF-8: analysed with U+FFFD in place of the bad bytes, and never written back.
+        utf8 = false;
+        text = new TextDecoder('utf-8').decode(bytes);
+      }
     } catch (e) {
       if (this.files.delete(key)) return uri;
       if ((e as vscode.FileSystemError).code !== 'FileNotFound') this.log.warn(`Cannot read ${uri.fsPath}: ${(e as Error).message}`);
@@ -191,21 +201,22 @@ export class WorkspaceIndex implements vscode.Disposable {
     }
     const cur = this.files.get(key);
     if (cur && cur.documentVersion === undefined && cur.text === text) return undefined;
-    this.files.set(key, this.build(uri, text, undefined));
+    this.files.set(key, this.build(uri, text, undefined, !utf8));
     return uri;
   }
 
-  private build(uri: vscode.Uri, text: string, documentVersion: number | undefined): IndexedFile {
+  private build(uri: vscode.Uri, text: string, documentVersion: number | undefined, notUtf8 = false): IndexedFile {
     const s = readSettings(uri);
     // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis.
     const { styleFolder, styleId, analysis } = analyzeStyleFile(uri.path, text, { preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours });
-    return { uri, folder: vscode.workspace.getWorkspaceFolder(uri), styleFolder, styleId, text, documentVersion, analysis };
+    if (notUtf8) refuseNonUtf8(analysis);
+    return { uri, folder: vscode.workspace.getWorkspaceFolder(uri), styleFolder, styleId, text, documentVersion, analysis, notUtf8 };
   }
 
   private reanalyzeAll(): void {
     const uris: vscode.Uri[] = [];
     for (const [key, f] of this.files) {
-      this.files.set(key, this.build(f.uri, f.text, f.documentVersion));
+      this.files.set(key, this.build(f.uri, f.text, f.documentVersion, f.notUtf8));
       uris.push(f.uri);
     }
     this.changed.fire(uris);

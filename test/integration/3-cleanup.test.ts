@@ -64,4 +64,25 @@ describe('clean up workspace', () => {
     const again = await vscode.commands.executeCommand<{ files: number }>('trainingVersions.cleanupWorkspace', { preview: false });
     assert.equal(again.files, 0, 'a second clean-up finds nothing to do');
   });
+
+  it('never rewrites a file that is not valid UTF-8 (its bytes would be lost), and says why', async () => {
+    const folder = vscode.Uri.joinPath(folderUri(), '41_latin1');
+    const uri = vscode.Uri.joinPath(folder, 'training_versions.json');
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{ "versions": [ { "id": "j-e1", "name": "V1", "parameters": { "a": 1 }, "description": "caf'),
+      0xe9,
+      ...new TextEncoder().encode('" }, { "id": "style_41_vV1", "name": "style_41_vV1.safetensors", "parameters": {} } ] }\n'),
+    ]);
+    await vscode.workspace.fs.createDirectory(folder);
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    const d = await waitFor('invalid-json diagnostic', () => ours(uri).find((x) => codeOf(x) === 'invalid-json'), 5000).catch(async () => {
+      await vscode.commands.executeCommand('trainingVersions.refresh');
+      return waitFor('invalid-json diagnostic after a refresh', () => ours(uri).find((x) => codeOf(x) === 'invalid-json'));
+    });
+    assert.match(d.message, /not valid UTF-8/);
+    const r = await vscode.commands.executeCommand<{ skipped: string[] }>('trainingVersions.cleanupWorkspace', { preview: false });
+    assert.ok(r.skipped.some((s) => s.includes('41_latin1')), `skipped: ${r.skipped.join(', ')}`);
+    assert.deepEqual([...(await vscode.workspace.fs.readFile(uri))], [...bytes], 'not one byte changed');
+    await vscode.workspace.fs.delete(folder, { recursive: true });
+  });
 });

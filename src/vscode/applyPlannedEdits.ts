@@ -68,6 +68,8 @@ export async function applyPlannedEdits(files: readonly PlannedFileEdit[], optio
   if (touched.length === 0) return { applied: false, written: [], conflicts };
   const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
   // The extension host sends the open documents' versions with the edit: one typed into meanwhile makes it fail, not corrupt.
+  // VS Code starts every change that needs confirmation unticked: say so, or "Apply" seems to do nothing.
+  if (preview) void vscode.window.showInformationMessage('Training Versions: tick the changes to accept in the Refactor Preview (a file or group ticks all of its changes), then Apply. Discard writes nothing.');
   const applied = await vscode.workspace.applyEdit(edit, preview ? { isRefactoring: true } : undefined);
   // Not applied after the preview: the user discarded it (the editor does not say why; a typed-into document is rare then).
   if (!applied && preview) return { applied: false, written: [], conflicts, declined: true };

@@ -21,6 +21,21 @@ run(process.execPath, ['scripts/build.mjs', '--tests']);
 
 const tmp = mkdtempSync(join(tmpdir(), 'tv-integration-'));
 let failed = 0;
+// Test counts read back from each session's report, for one closing line.
+const counts = { passed: 0, failed: 0 };
+// Mocha sessions report "N passing / N failing"; the UI test prints one ✔ or ✘ per check.
+const session = (args, { checks = false } = {}) => {
+  const r = spawnSync(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'], cwd: root, maxBuffer: 64 * 1024 * 1024 });
+  const out = r.stdout?.toString() ?? '';
+  process.stdout.write(out);
+  for (const m of out.matchAll(/^\s*(\d+) passing/gm)) counts.passed += Number(m[1]);
+  for (const m of out.matchAll(/^\s*(\d+) failing/gm)) counts.failed += Number(m[1]);
+  if (checks) {
+    counts.passed += (out.match(/^\s*✔ /gm) ?? []).length;
+    counts.failed += (out.match(/^\s*✘ /gm) ?? []).length;
+  }
+  return r.status;
+};
 try {
   const single = join(tmp, 'examples');
   cpSync(join(root, 'examples'), single, { recursive: true });
@@ -42,7 +57,7 @@ try {
         return 1;
       });
     } else {
-      status = spawnSync(process.execPath, [join(root, 'scripts', 'vscode-host', 'run-tests.mjs'), '--extension', root, '--tests', tests, '--workspace', ws], { stdio: 'inherit', cwd: root }).status;
+      status = session([join(root, 'scripts', 'vscode-host', 'run-tests.mjs'), '--extension', root, '--tests', tests, '--workspace', ws]);
     }
     if (status !== 0) {
       failed++;
@@ -52,7 +67,7 @@ try {
   if (!electron) {
     // One more session: the UI test drives the workbench itself (scripts/ui-test.mjs). Its screenshots go to
     // the temp folder here, so a test run leaves the repo clean; `npm run test:ui` refreshes media/screenshots.
-    const ui = spawnSync(process.execPath, [join(root, 'scripts', 'ui-test.mjs'), '--no-build', '--out-dir', join(tmp, 'screenshots')], { stdio: 'inherit', cwd: root }).status;
+    const ui = session([join(root, 'scripts', 'ui-test.mjs'), '--no-build', '--out-dir', join(tmp, 'screenshots')], { checks: true });
     if (ui !== 0) {
       failed++;
       console.error(`The UI test failed (exit ${ui}).`);
@@ -61,4 +76,5 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
+if (!electron) console.log(`\nintegration: ${counts.passed} passed, ${counts.failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -15,6 +15,7 @@ import { prepareCheck, runCheck } from './runpodCheck';
 import { RUNPOD_API_KEY_SECRET } from './runpodKey';
 import type { PollingDisplay } from './stylesView';
 import { readSettings } from './settings';
+import { notify, openSettings } from './notify';
 
 export interface PollingState {
   polling: boolean;
@@ -169,10 +170,10 @@ export class RunpodPolling implements vscode.Disposable {
     this.update(this.halted, this.jobs().length);
     const keyProblem = refusedKey || (e instanceof PollSetupError && e.problem === 'no-key');
     const action = keyProblem ? 'Set API Key' : e instanceof PollSetupError && e.problem === 'no-endpoint' ? 'Open Settings' : 'Show Log';
-    void vscode.window.showWarningMessage(`Training Versions: RunPod ${this.halted}`, action).then((choice) => {
+    notify('warning', `RunPod ${this.halted}`, [action], (choice) => {
       if (choice === 'Set API Key') return vscode.commands.executeCommand('trainingVersions.setRunpodApiKey');
-      if (choice === 'Open Settings') return vscode.commands.executeCommand('workbench.action.openSettings', 'trainingVersions.runpod');
-      if (choice === 'Show Log') this.deps.log.show();
+      if (choice === 'Open Settings') return openSettings('trainingVersions.runpod');
+      this.deps.log.show();
       return undefined;
     });
   }

@@ -11,6 +11,7 @@ import { redactSecret } from '../../core/runpod';
 import { type RunpodAction, checkReport } from '../../core/runpodWorkspace';
 import { type CheckProblem, type CheckScope, type RunpodCheckOutcome, prepareCheck, runCheck } from '../runpodCheck';
 import type { CommandDeps } from './deps';
+import { notify, openSettings } from '../notify';
 
 export interface CheckStatusArgs {
   uri?: vscode.Uri | string;
@@ -42,18 +43,12 @@ export function scopeOf(arg: unknown): CheckScope {
   return { uri, versionId };
 }
 
-function show(severity: 'information' | 'warning' | 'error', message: string, actions: string[], handle: (choice: string) => unknown): void {
-  const fn = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  // Not awaited: a notification the user leaves open must not hold the command (or a test) forever.
-  void fn(`Training Versions: ${message}`, ...actions).then((choice) => (choice ? handle(choice) : undefined));
-}
-
 export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<CheckStatusResult> {
   const empty = { ran: false, jobs: [], written: [], expiredStyles: [] };
   if (!vscode.workspace.isTrusted) {
     const message = 'Checking RunPod status needs a trusted workspace: it sends your API key to the RunPod API URL set in this workspace. Trust the workspace, then check again.';
     deps.log.warn(message);
-    show('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
+    notify('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
     return { ...empty, problem: 'untrusted', message };
   }
   const scope = scopeOf(arg);
@@ -63,13 +58,13 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
     deps.log.info(message);
     if (problem === 'no-endpoint' || problem === 'invalid-config') {
       const setting = problem === 'no-endpoint' ? 'trainingVersions.runpod.endpointId' : 'trainingVersions.runpod';
-      show('error', message, ['Open Settings'], () => vscode.commands.executeCommand('workbench.action.openSettings', setting));
+      notify('error', message, ['Open Settings'], () => openSettings(setting));
     } else if (problem === 'no-key') {
-      show('warning', message, ['Set API Key'], async () => {
+      notify('warning', message, ['Set API Key'], async () => {
         if (await vscode.commands.executeCommand<boolean>('trainingVersions.setRunpodApiKey')) await vscode.commands.executeCommand('trainingVersions.checkStatus', scope);
       });
     } else {
-      show('information', message, [], () => undefined);
+      notify('information', message, [], () => undefined);
     }
     return { ...empty, problem, message };
   }
@@ -95,7 +90,7 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
   } catch (e) {
     const message = redactSecret(`The RunPod status check failed: ${(e as Error).message ?? String(e)}`, prepared.apiKey);
     deps.log.error(message);
-    show('error', message, ['Show Log'], () => deps.log.show());
+    notify('error', message, ['Show Log'], () => deps.log.show());
     return { ...empty, problem: 'failed', message };
   } finally {
     deps.runpodEvents.fireDidCheck(outcome);
@@ -105,7 +100,7 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
   const report = checkReport({ summary: result.summary, stopped: result.stopped, notes: result.notes, filesWritten: outcome.written.length, conflicts: outcome.conflicts.length });
   const message = redactSecret(report.message, prepared.apiKey);
   const expiredStyles = outcome.expiredStyles;
-  show(report.severity, message, report.actions, (choice) => act(deps, choice as RunpodAction, expiredStyles));
+  notify(report.severity, message, report.actions, (choice) => act(deps, choice as RunpodAction, expiredStyles));
   return {
     ran: true,
     message,

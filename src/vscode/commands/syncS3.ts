@@ -16,6 +16,7 @@ import { type AppliedEdits, applyPlannedEdits, type PlannedFileEdit, shortName }
 import { readSettings } from '../settings';
 import { VERSIONS_FILE, type IndexedFile, type WorkspaceIndex } from '../workspaceIndex';
 import type { CommandDeps } from './deps';
+import { notify, openSettings } from '../notify';
 
 export interface SyncS3Options {
   /** Only this style folder (default: every style of the workspace). */
@@ -95,23 +96,13 @@ function emptyResult(message: string, extra: Partial<SyncS3Result> = {}): SyncS3
   };
 }
 
-function show(severity: 'information' | 'warning' | 'error', message: string, actions: string[], handle: (choice: string) => unknown): void {
-  const fn = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  // Not awaited: a notification the user leaves open must not hold the command (or a test) forever.
-  void fn(`Training Versions: ${message}`, ...actions).then((choice) => (choice ? handle(choice) : undefined));
-}
-
-function openSettings(setting: string): Thenable<unknown> {
-  return vscode.commands.executeCommand('workbench.action.openSettings', setting);
-}
-
 export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Result> {
   const options = syncOptionsOf(arg);
   const { log } = deps;
   if (!vscode.workspace.isTrusted) {
     const message = 'Syncing from S3 needs a trusted workspace: it uses your AWS credentials with the bucket and endpoint this workspace\'s settings name. Trust the workspace, then sync again.';
     log.warn(message);
-    show('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
+    notify('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
     return emptyResult(message, { problem: 'untrusted' });
   }
 
@@ -119,8 +110,8 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
   if (!prepared.ok) {
     const { problem, message, setting } = prepared;
     log.info(`S3 sync: ${message}`);
-    if (setting) show('error', message, ['Open Settings'], () => openSettings(setting));
-    else show('information', message, [], () => undefined);
+    if (setting) notify('error', message, ['Open Settings'], () => openSettings(setting));
+    else notify('information', message, [], () => undefined);
     return emptyResult(message, { problem });
   }
 
@@ -151,7 +142,7 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
     const message = error instanceof S3SyncError ? editorWording(error.message) : `The S3 sync failed: ${redact((error as Error)?.message ?? String(error), settings)}. Nothing was written.`;
     if (kind === 'cancelled') {
       log.info(`S3 sync: ${message}`);
-      show('information', message, [], () => undefined);
+      notify('information', message, [], () => undefined);
     } else {
       log.error(`S3 sync: ${message}`);
       const retry = () => vscode.commands.executeCommand('trainingVersions.syncS3', { styleFolder: options.styleFolder });
@@ -161,7 +152,7 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
       if (setting) actions['Open Settings'] = () => openSettings(setting);
       if (kind === undefined || RETRYABLE.has(kind)) actions['Retry'] = retry;
       actions['Show Log'] = () => log.show();
-      show('error', message, Object.keys(actions), (choice) => actions[choice]?.());
+      notify('error', message, Object.keys(actions), (choice) => actions[choice]?.());
     }
     return emptyResult(message, { ran: true, problem: kind === undefined ? 'failed' : undefined, error: kind ?? 'other', syncedAt: now.toISOString() });
   }
@@ -437,7 +428,7 @@ async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: Group
   const { severity, message } = summarize(result, outcomes, brokenStyles, !!applied.declined);
   result.message = message;
   log.info(`S3 sync: ${message}`);
-  show(severity, message, ['Show Log'], () => log.show());
+  notify(severity, message, ['Show Log'], () => log.show());
   return result;
 }
 

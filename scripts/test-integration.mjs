@@ -64,7 +64,8 @@ try {
       console.error(`Integration tests failed in the ${name} (exit ${status}).`);
     }
   }
-  if (!electron) {
+  const only = (process.env.TV_TEST_FILES ?? '').split(',').filter(Boolean);
+  if (!electron && (only.length === 0 || only.includes('ui'))) {
     // One more session: the UI test drives the workbench itself (scripts/ui-test.mjs). Its screenshots go to
     // the temp folder here, so a test run leaves the repo clean; `npm run test:ui` refreshes media/screenshots.
     const ui = session([join(root, 'scripts', 'ui-test.mjs'), '--no-build', '--out-dir', join(tmp, 'screenshots')], { checks: true });

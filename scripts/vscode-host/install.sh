@@ -113,8 +113,25 @@ verify_starts() {
   ') >&2 || return 1
 }
 
+# This script usually runs under `npm test` / `npm start`: the outer npm exports
+# npm_config_* and npm_* (user agent with its Node version, nodedir, prefix, ...),
+# and a nested npm inherits them — code-server's postinstall then reads Node 20 from
+# npm_config_user_agent and refuses to install. Start the nested installs from a
+# clean npm environment: keep only the download cache (reusing it is harmless).
+clean_npm_env() {
+  local v keep_cache="${npm_config_cache:-}"
+  for v in $(compgen -e); do
+    case "$v" in
+      npm_* | NPM_* | INIT_CWD | NODE | NODE_OPTIONS | NODE_PATH) unset "$v" ;;
+    esac
+  done
+  [ -n "$keep_cache" ] && export npm_config_cache="$keep_cache"
+  return 0
+}
+
 install_cache() {
   log "installing into $DIR (takes 1.5-3 minutes, ~800 MB)"
+  clean_npm_env
   rm -rf "$DIR"
   mkdir -p "$DIR/node"
   printf '{ "private": true }\n' >"$DIR/node/package.json"

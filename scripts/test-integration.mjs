@@ -24,8 +24,8 @@ let failed = 0;
 // Test counts read back from each session's report, for one closing line.
 const counts = { passed: 0, failed: 0 };
 // Mocha sessions report "N passing / N failing"; the UI test prints one ✔ or ✘ per check.
-const session = (args, { checks = false } = {}) => {
-  const r = spawnSync(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'], cwd: root, maxBuffer: 64 * 1024 * 1024 });
+const session = (args, { checks = false, env = {} } = {}) => {
+  const r = spawnSync(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'], cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   const out = r.stdout?.toString() ?? '';
   process.stdout.write(out);
   for (const m of out.matchAll(/^\s*(\d+) passing/gm)) counts.passed += Number(m[1]);
@@ -65,6 +65,25 @@ try {
     }
   }
   const only = (process.env.TV_TEST_FILES ?? '').split(',').filter(Boolean);
+  if (!electron && (only.length === 0 || only.includes('installed'))) {
+    // The packaged .vsix, installed as users install it (--install-extension): the development
+    // extension is only a harness that carries the test run (test/installed/).
+    console.log('\n=== The packaged .vsix, installed, in a real VS Code host ===');
+    const vsix = join(tmp, 'training-versions.vsix');
+    run(process.execPath, ['scripts/package.mjs', '--out', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const installedWs = join(tmp, 'installed-examples');
+    cpSync(join(root, 'examples'), installedWs, { recursive: true });
+    const status = session(
+      [join(root, 'scripts', 'vscode-host', 'run-tests.mjs'), '--extension', join(root, 'test', 'installed', 'harness'),
+        '--tests', join(root, 'out', 'test', 'installed', 'index.js'), '--workspace', installedWs, '--install-vsix', vsix],
+      // s3rver's test credentials, for the lazy S3 bundle's check (test values, not secrets).
+      { env: { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } },
+    );
+    if (status !== 0) {
+      failed++;
+      console.error(`The installed-package tests failed (exit ${status}).`);
+    }
+  }
   if (!electron && (only.length === 0 || only.includes('ui'))) {
     // One more session: the UI test drives the workbench itself (scripts/ui-test.mjs). Its screenshots go to
     // the temp folder here, so a test run leaves the repo clean; `npm run test:ui` refreshes media/screenshots.

@@ -4,7 +4,7 @@
 // With --electron (`npm run test:electron`, on a machine that can download or
 // has desktop VS Code) the same test files run through @vscode/test-electron.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,21 @@ const run = (cmd, args, opts = {}) => {
 };
 
 const electron = process.argv.includes('--electron');
-if (!electron) run('bash', ['scripts/vscode-host/install.sh']);
+// --electron: a desktop VS Code given by --code PATH or VSCODE_EXECUTABLE_PATH (else
+// @vscode/test-electron downloads one, which needs the network).
+const codeArg = process.argv.indexOf('--code');
+const vscodeExecutablePath = codeArg > 0 ? process.argv[codeArg + 1] : process.env.VSCODE_EXECUTABLE_PATH || undefined;
+if (electron) {
+  if (vscodeExecutablePath && !existsSync(vscodeExecutablePath)) {
+    console.error(`--code / VSCODE_EXECUTABLE_PATH: ${vscodeExecutablePath} does not exist. Give the path of the desktop VS Code executable (e.g. /usr/share/code/code).`);
+    process.exit(2);
+  }
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    console.error('No display: desktop VS Code needs one. On a headless Linux machine run: xvfb-run -a npm run test:electron -- --code /path/to/code');
+    process.exit(2);
+  }
+  console.log(vscodeExecutablePath ? `Desktop VS Code: ${vscodeExecutablePath}` : 'No --code / VSCODE_EXECUTABLE_PATH: @vscode/test-electron downloads VS Code (needs the network).');
+} else run('bash', ['scripts/vscode-host/install.sh']);
 run(process.execPath, ['scripts/build.mjs', '--tests']);
 
 const tmp = mkdtempSync(join(tmpdir(), 'tv-integration-'));
@@ -52,7 +66,7 @@ try {
     let status;
     if (electron) {
       const { runTests } = await import('@vscode/test-electron');
-      status = await runTests({ extensionDevelopmentPath: root, extensionTestsPath: tests, launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'] }).then(() => 0, (e) => {
+      status = await runTests({ vscodeExecutablePath, extensionDevelopmentPath: root, extensionTestsPath: tests, launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'] }).then(() => 0, (e) => {
         console.error(e);
         return 1;
       });

@@ -58,7 +58,7 @@ export async function runWebhook(args: string[], io: CliIO, readStdin: StdinRead
     { paths: positionals, payload, apply: !!values.apply, backup: !values['no-backup'], preferAcceleratedUrls: !values['no-prefer-accelerated'] },
     { write: writeAtomic },
   );
-  io.out(format === 'json' ? JSON.stringify(toJson(result), null, 2) : formatText(result));
+  io.out(format === 'json' ? JSON.stringify(toJson(result), null, 2) : formatText(result, !values['no-backup']));
   const ok = result.outcome === 'written' || result.outcome === 'planned' || result.outcome === 'unchanged';
   return ok && !result.files.some((f) => f.status === 'skipped') ? 0 : 1;
 }
@@ -75,7 +75,7 @@ function toJson(r: WebhookFlowResult) {
   };
 }
 
-function formatText(r: WebhookFlowResult): string {
+function formatText(r: WebhookFlowResult, backup: boolean): string {
   const lines: string[] = [];
   for (const f of r.files) if (f.status === 'skipped') lines.push(`${f.path}: skipped, left untouched — ${f.reason}`);
   switch (r.outcome) {
@@ -93,7 +93,7 @@ function formatText(r: WebhookFlowResult): string {
     default: {
       const m = r.match!;
       lines.push(`${m.path}: ${m.message}`);
-      if (r.outcome === 'planned') lines.push(`Nothing was written: run again with --apply to write the update (a .backup of the file is kept).`);
+      if (r.outcome === 'planned') lines.push(`Nothing was written: run again with --apply to write the update${backup ? ' (a .backup of the file is kept)' : ''}.`);
       if (r.outcome === 'written') lines.push(`  written${r.backup ? `; backup at ${r.backup}` : ''}`);
       if (r.outcome === 'failed') lines.push(`  NOT written: ${r.detail}`);
     }

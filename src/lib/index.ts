@@ -14,6 +14,7 @@
  *
  * @packageDocumentation
  */
+
 import { planCleanup } from '../core/cleanup';
 import { analyze as analyzeText, type AnalyzeOptions as CoreAnalyzeOptions } from '../core/findings';
 import { styleIdOfFolder as coreStyleIdOfFolder } from '../core/identity';

@@ -30,6 +30,11 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/services/s3Client.ts'], outfile: 'dist/s3.js' },
 ];
+// The library (SPEC.md §8): CommonJS and ESM, readable (not minified, no source maps), with one
+// self-contained declaration file (scripts/build-lib-types.mjs).
+for (const [format, ext] of [['cjs', 'cjs'], ['esm', 'mjs']]) {
+  entries.push({ entryPoints: ['src/lib/index.ts'], outfile: `dist/lib/index.${ext}`, format, minify: false, sourcemap: false });
+}
 if (existsSync('src/extension.ts')) entries.push({ entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 
 if (process.argv.includes('--tests')) {
@@ -42,7 +47,7 @@ if (process.argv.includes('--tests')) {
   entries.push({ entryPoints: installed, outdir: 'out/test/installed', external: ['vscode', 'mocha'] });
 }
 
-await Promise.all(entries.map((e) => build({ ...common, ...e })));
+await Promise.all([...entries.map((e) => build({ ...common, ...e })), import('./build-lib-types.mjs').then((m) => m.buildLibTypes())]);
 writeFileSync('dist/findings.md', findingsCatalogue(readFileSync('README.md', 'utf8')));
 chmodSync('dist/cli.js', 0o755);
 if (watch) console.log('watch mode is not supported; rerun npm run build');

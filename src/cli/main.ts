@@ -9,6 +9,7 @@ import { CLEANUP_USAGE, runCleanup } from './cleanup';
 import { type CliIO, UsageError } from './common';
 import { STATUS_USAGE, runStatus } from './status';
 import { SYNC_USAGE, runSync } from './sync';
+import { WEBHOOK_USAGE, runWebhook } from './webhook';
 
 declare const PACKAGE_VERSION: string | undefined;
 const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   cleanup: { usage: CLEANUP_USAGE, run: runCleanup },
   status: { usage: STATUS_USAGE, run: runStatus },
   sync: { usage: SYNC_USAGE, run: runSync },
+  webhook: { usage: WEBHOOK_USAGE, run: (a, io) => runWebhook(a, io) },
 };
 
 function usage(): string {

@@ -21,7 +21,7 @@ export async function runCheck(args: string[], io: CliIO, version: string): Prom
     preferAcceleratedUrls: !values['no-prefer-accelerated'],
   });
   const reports: FileReport[] = files.map((f) => ({ path: f.path, text: f.text, bom: f.analysis.doc.bom, findings: f.analysis.findings }));
-  io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version) : formatText(reports, io.color));
+  io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version, io.cwd) : formatText(reports, io.color));
   const serious = reports.some((r) => r.findings.some((f) => f.severity !== 'information'));
   return serious ? 1 : 0;
 }

@@ -39,9 +39,34 @@ export function parseFormat<T extends string>(value: string | undefined, allowed
   return value as T;
 }
 
+/**
+ * §7: an option given an empty value (`--x ""`, `--x=`, or only spaces) is bad usage,
+ * for every command: checked once, in `main`, before a command parses its flags.
+ */
+export function rejectEmptyValues(args: string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0 && a.slice(eq + 1).trim() === '') throw new UsageError(`${a.slice(0, eq)} was given an empty value: give it a value, or leave the option out.`);
+    if (a.trim() === '') {
+      const prev = i > 0 ? args[i - 1] : undefined;
+      throw new UsageError(
+        prev !== undefined && prev.startsWith('-') && !prev.includes('=')
+          ? `${prev} was given an empty value: give it a value, or leave the option out.`
+          : 'An empty argument: give a file or folder, or leave it out.',
+      );
+    }
+  }
+}
+
+/** A plain decimal number (`24`, `1.5`): what every numeric option takes. */
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
 export function parseNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
+  if (!DECIMAL.test(value)) throw new UsageError(`${name} must be a non-negative number such as 24 or 1.5, not "${value}".`);
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a non-negative number, not "${value}".`);
+  if (!Number.isFinite(n)) throw new UsageError(`${name} must be a non-negative number such as 24 or 1.5, not "${value}".`);
   return n;
 }

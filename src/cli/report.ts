@@ -1,5 +1,6 @@
 /** Output formats of `training-versions check`: text, json (SPEC.md §7) and SARIF 2.1.0. */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LineIndex } from '../core/document';
 import type { Finding, FindingCode, Severity } from '../core/findings';
 import { FINDING_DOCS } from '../core/catalogue';
@@ -88,38 +89,68 @@ export function formatText(reports: FileReport[], color: boolean): string {
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note' };
+const REPO_URL = 'https://github.com/training-versions/training-versions';
+/** §7: artifact URIs are relative to this base id, the folder the command ran in. */
+export const SRCROOT = '%SRCROOT%';
 
-export function formatSarif(reports: FileReport[], version: string): string {
+/**
+ * Where a report's file is, for SARIF: relative to `%SRCROOT%` (the working folder) and
+ * percent-encoded segment by segment (spaces, `é`, `#`, `%`); a file outside the working
+ * folder gets its absolute `file:` URI (encoded too), as no base can name it.
+ */
+export function sarifArtifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  if (rel !== '' && rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel)) {
+    return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+  }
+  return { uri: pathToFileURL(abs).href };
+}
+
+export function formatSarif(reports: FileReport[], version: string, cwd: string = process.cwd()): string {
   const rules = (Object.keys(FINDING_DOCS) as FindingCode[]).map((code) => ({
     id: code,
     name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
-    shortDescription: { text: FINDING_DOCS[code].title },
+    shortDescription: { text: FINDING_DOCS[code].title + '.' },
     fullDescription: { text: FINDING_DOCS[code].explanation },
+    helpUri: `${REPO_URL}#${code}`,
     help: { text: FINDING_DOCS[code].fix },
     defaultConfiguration: { level: SARIF_LEVEL[FINDING_DOCS[code].severity] },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const uri = (p: string) => (path.isAbsolute(p) ? 'file://' + p : p).split(path.sep).join('/');
-  const results = reports.flatMap((r) =>
-    positionFindings(r).map((f) => ({
+  const results = reports.flatMap((r) => {
+    const artifactLocation = sarifArtifactLocation(r.path, cwd);
+    return positionFindings(r).map((f) => ({
       ruleId: f.code,
       ruleIndex: ruleIndex.get(f.code),
       level: SARIF_LEVEL[f.severity],
       message: { text: f.message },
-      locations: [{ physicalLocation: { artifactLocation: { uri: uri(r.path) }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
-      relatedLocations: f.related.map((rel, i) => ({
-        id: i + 1,
-        message: { text: rel.message },
-        physicalLocation: { artifactLocation: { uri: uri(r.path) }, region: { startLine: rel.line, startColumn: rel.column, endLine: rel.endLine, endColumn: rel.endColumn } },
-      })),
+      locations: [{ physicalLocation: { artifactLocation, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+      ...(f.related.length > 0
+        ? {
+            relatedLocations: f.related.map((rel, i) => ({
+              id: i + 1,
+              message: { text: rel.message },
+              physicalLocation: { artifactLocation, region: { startLine: rel.line, startColumn: rel.column, endLine: rel.endLine, endColumn: rel.endColumn } },
+            })),
+          }
+        : {}),
       ...(f.versionId !== null ? { properties: { versionId: f.versionId } } : {}),
-    })),
-  );
+    }));
+  });
+  const srcroot = pathToFileURL(cwd.endsWith(path.sep) ? cwd : cwd + path.sep).href;
   return JSON.stringify(
     {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
       version: '2.1.0',
-      runs: [{ tool: { driver: { name: 'training-versions', version, informationUri: 'https://github.com/training-versions/training-versions#findings', rules } }, results }],
+      runs: [
+        {
+          tool: { driver: { name: 'training-versions', version, informationUri: `${REPO_URL}#the-findings`, rules } },
+          originalUriBaseIds: { [SRCROOT]: { uri: srcroot } },
+          columnKind: 'utf16CodeUnits',
+          results,
+        },
+      ],
     },
     null,
     2,

@@ -15,7 +15,8 @@ export class PathError extends Error {}
 
 /**
  * Expands files and folders into training_versions.json files (folders are
- * searched recursively, skipping node_modules and .git). Sorted, de-duplicated.
+ * searched recursively, skipping node_modules and .git; a training_versions.json
+ * that is a link to a file is found, links to folders are not followed). Sorted, de-duplicated.
  */
 export async function findVersionFiles(paths: string[]): Promise<string[]> {
   const found = new Set<string>();
@@ -44,9 +45,19 @@ async function walk(dir: string, out: Set<string>): Promise<void> {
   for (const e of entries) {
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) await walk(path.join(dir, e.name), out);
-    } else if (e.isFile() && e.name === VERSIONS_FILE) {
-      out.add(path.join(dir, e.name));
+    } else if (e.name === VERSIONS_FILE) {
+      const p = path.join(dir, e.name);
+      if (e.isFile() || (e.isSymbolicLink() && (await isFileThroughLink(p)))) out.add(p);
     }
+  }
+}
+
+/** True when `p` (a symbolic link) leads to a file; a dangling link leads nowhere. */
+async function isFileThroughLink(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -74,6 +85,7 @@ export class ConcurrentChangeError extends Error {}
 /**
  * Replaces `file` with `text` atomically (temporary file in the same folder,
  * then rename), after an optional backup. Refuses text that is not JSON.
+ * When `file` is a symbolic link, its target is replaced and the link stays (§1).
  */
 export async function writeAtomic(file: string, text: string, options: WriteOptions): Promise<{ backup?: string }> {
   JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // never write a file that does not parse
@@ -86,10 +98,12 @@ export async function writeAtomic(file: string, text: string, options: WriteOpti
     backup = `${file}.backup`;
     await fs.copyFile(file, backup);
   }
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Through links to the file itself: renaming onto the link would replace the link.
+  const target = await fs.realpath(file).catch(() => file);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let mode: number | undefined;
   try {
-    mode = (await fs.stat(file)).mode & 0o777;
+    mode = (await fs.stat(target)).mode & 0o777;
   } catch {
     mode = undefined;
   }
@@ -101,7 +115,7 @@ export async function writeAtomic(file: string, text: string, options: WriteOpti
     await handle.close();
   }
   try {
-    await fs.rename(tmp, file);
+    await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;

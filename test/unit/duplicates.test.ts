@@ -95,6 +95,16 @@ describe('rule 3: version name is the file', () => {
     assert.equal(groupIds([v4(), { id: 'sync-1', name: 'style_59_vV4.safetensors', parameters: {} }], '59').length, 1);
   });
 
+  test("an entry's file from its id or name as a stem or a file name (\"name\": \"style_164_vV1\" counts)", () => {
+    const v1 = () => detailed(`${JOB.a}-e1`, 'V1', { status: 'training', completedAt: undefined });
+    // name a stem, id neither
+    assert.deepEqual(rulesOf([v1(), { id: 'sync-1', name: 'style_164_vV1', parameters: {} }], '164'), ['version-name-is-file']);
+    // id a file name, name neither
+    assert.deepEqual(rulesOf([v1(), { id: 'style_164_vV1.safetensors', name: 'from S3', parameters: {} }], '164'), ['version-name-is-file']);
+    // neither names a file of that label: no link
+    assert.deepEqual(groupIds([v1(), { id: 'style_164_vV2.safetensors', name: 'style_164_vV2', parameters: {} }], '164'), []);
+  });
+
   test('a file name is never a version name', () => {
     // Both are S3 entries of different labels: the name "style_59_vV4.safetensors" is not "V4".
     assert.deepEqual(groupIds([minimal(59, 'V4'), minimal(59, 'V5')], '59'), []);

@@ -1,7 +1,7 @@
 /** Shared plumbing of the CLI commands: usage errors, file loading, output. */
 import { analyze, type Analysis, type AnalyzeOptions, refuseNonUtf8 } from '../core/findings';
 import { styleIdOfFolder } from '../core/identity';
-import { findVersionFiles, readText, styleFolderOf } from '../services/files';
+import { findVersionFiles, mapConcurrent, readText, styleFolderOf } from '../services/files';
 
 /** Bad usage: printed with a hint, exit code 2. */
 export class UsageError extends Error {}
@@ -20,17 +20,29 @@ export interface LoadedFile {
   analysis: Analysis;
 }
 
+/** Files read at once: reads overlap each other and the analysis, memory stays bounded. */
+const READ_CONCURRENCY = 8;
+
 /** Finds and analyses every training_versions.json under `paths`. */
 export async function loadFiles(paths: string[], options: Omit<AnalyzeOptions, 'styleId'>): Promise<LoadedFile[]> {
+  return visitFiles(paths, options, (f) => f);
+}
+
+/**
+ * Finds every training_versions.json under `paths`, reads them a few at a time and
+ * hands each, analysed, to `visit`; returns what `visit` returns, in file order.
+ * What `visit` does not keep (the text, the analysis) is garbage at once: a check of
+ * thousands of files keeps only their findings.
+ */
+export async function visitFiles<R>(paths: string[], options: Omit<AnalyzeOptions, 'styleId'>, visit: (file: LoadedFile) => R): Promise<R[]> {
   const files = await findVersionFiles(paths.length ? paths : ['.']);
-  const out: LoadedFile[] = [];
-  for (const p of files) {
+  const now = options.now ?? Date.now(); // one "now" for every file
+  return mapConcurrent(files, READ_CONCURRENCY, async (p) => {
     const { text, utf8 } = await readText(p);
-    const analysis = analyze(text, { ...options, styleId: styleIdOfFolder(styleFolderOf(p)) });
+    const analysis = analyze(text, { ...options, now, styleId: styleIdOfFolder(styleFolderOf(p)) });
     if (!utf8) refuseNonUtf8(analysis);
-    out.push({ path: p, text, analysis });
-  }
-  return out;
+    return visit({ path: p, text, analysis });
+  });
 }
 
 export function parseFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {

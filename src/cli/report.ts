@@ -1,7 +1,7 @@
 /** Output formats of `training-versions check`: text, json (SPEC.md §7) and SARIF 2.1.0. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineIndex } from '../core/document';
+import { positionsAt } from '../core/document';
 import type { Finding, FindingCode, Severity } from '../core/findings';
 import { FINDING_DOCS } from '../core/catalogue';
 
@@ -25,35 +25,58 @@ export interface PositionedFinding {
   related: { message: string; line: number; column: number; endLine: number; endColumn: number }[];
 }
 
-/** 1-based positions; the BOM is not counted (editors hide it). */
+/** A file's findings with their positions already worked out (the text is no longer needed). */
+export interface PositionedReport {
+  path: string;
+  findings: PositionedFinding[];
+}
+
+/** 1-based positions; the BOM is not counted (editors hide it). One pass over the text for all findings. */
 export function positionFindings(report: FileReport): PositionedFinding[] {
-  const index = new LineIndex(report.text);
-  const at = (offset: number) => {
-    const p = index.position(offset);
+  const offsets: number[] = [];
+  for (const f of report.findings) {
+    offsets.push(f.offset, f.offset + f.length);
+    for (const r of f.related) offsets.push(r.offset, r.offset + r.length);
+  }
+  const ps = positionsAt(report.text, offsets);
+  let k = 0;
+  const next = () => {
+    const offset = offsets[k];
+    const p = ps[k++];
     const shift = report.bom && p.line === 0 && offset > 0 ? 1 : 0;
     return { line: p.line + 1, column: p.character - shift + 1 };
   };
-  const range = (offset: number, length: number) => {
-    const s = at(offset);
-    const e = at(offset + length);
+  const range = () => {
+    const s = next();
+    const e = next();
     return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
   };
   return report.findings.map((f) => ({
     code: f.code,
     severity: f.severity,
     message: f.message,
-    ...range(f.offset, f.length),
+    ...range(),
     versionId: f.versionId,
-    related: f.related.map((r) => ({ message: r.message, ...range(r.offset, r.length) })),
+    related: f.related.map((r) => ({ message: r.message, ...range() })),
   }));
 }
 
-export function formatJson(reports: FileReport[]): string {
+/** The positioned findings of a report, positioning them when it still holds its text. */
+function positioned(r: FileReport | PositionedReport): PositionedFinding[] {
+  return 'text' in r ? positionFindings(r) : r.findings;
+}
+
+/** Drops a report's text once its findings are positioned (what a workspace-wide check keeps per file). */
+export function toPositioned(report: FileReport): PositionedReport {
+  return { path: report.path, findings: positionFindings(report) };
+}
+
+export function formatJson(reports: (FileReport | PositionedReport)[]): string {
   return JSON.stringify(
     {
       files: reports.map((r) => ({
         path: r.path,
-        findings: positionFindings(r).map((f) => ({
+        findings: positioned(r).map((f) => ({
           code: f.code, severity: f.severity, message: f.message, line: f.line, column: f.column,
           endLine: f.endLine, endColumn: f.endColumn, versionId: f.versionId,
         })),
@@ -64,13 +87,13 @@ export function formatJson(reports: FileReport[]): string {
   );
 }
 
-export function formatText(reports: FileReport[], color: boolean): string {
+export function formatText(reports: (FileReport | PositionedReport)[], color: boolean): string {
   const c = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const sev = (s: Severity) => (s === 'error' ? c('31', 'error') : s === 'warning' ? c('33', 'warning') : c('36', 'info'));
   const lines: string[] = [];
   const counts = { error: 0, warning: 0, information: 0 };
   for (const r of reports) {
-    const fs = positionFindings(r);
+    const fs = positioned(r);
     if (fs.length === 0) continue;
     lines.push(c('4', r.path));
     for (const f of fs) {
@@ -107,7 +130,7 @@ export function sarifArtifactLocation(file: string, cwd: string): { uri: string;
   return { uri: pathToFileURL(abs).href };
 }
 
-export function formatSarif(reports: FileReport[], version: string, cwd: string = process.cwd()): string {
+export function formatSarif(reports: (FileReport | PositionedReport)[], version: string, cwd: string = process.cwd()): string {
   const rules = (Object.keys(FINDING_DOCS) as FindingCode[]).map((code) => ({
     id: code,
     name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
@@ -120,7 +143,7 @@ export function formatSarif(reports: FileReport[], version: string, cwd: string 
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results = reports.flatMap((r) => {
     const artifactLocation = sarifArtifactLocation(r.path, cwd);
-    return positionFindings(r).map((f) => ({
+    return positioned(r).map((f) => ({
       ruleId: f.code,
       ruleIndex: ruleIndex.get(f.code),
       level: SARIF_LEVEL[f.severity],

@@ -465,3 +465,48 @@ export class LineIndex {
     return { line: lo, character: offset - this.starts[lo] };
   }
 }
+
+/**
+ * The 0-based line and UTF-16 column of each offset, in one forward pass over the text
+ * (line ends as in `LineIndex`): for a report of a few thousand findings in a large
+ * file, without an array of every line start. Offsets may come in any order.
+ */
+export function positionsAt(text: string, offsets: readonly number[]): { line: number; character: number }[] {
+  const order = new Float64Array(offsets.length);
+  for (let i = 0; i < offsets.length; i++) order[i] = offsets[i];
+  order.sort();
+  const lines = new Map<number, number>(); // offset → line start, then line
+  const hasCr = text.indexOf('\r') >= 0;
+  let line = 0, lineStart = 0, pos = 0;
+  const starts = new Map<number, number>();
+  for (let k = 0; k < order.length; k++) {
+    const target = order[k];
+    if (lines.has(target)) continue;
+    // Advance to the line holding `target`.
+    for (;;) {
+      let nl: number;
+      if (hasCr) {
+        nl = -1;
+        for (let q = pos; q < target && q < text.length; q++) {
+          const c = text.charCodeAt(q);
+          if (c === 10 || c === 13) {
+            nl = q;
+            break;
+          }
+        }
+      } else {
+        nl = text.indexOf('\n', pos);
+        if (nl >= target) nl = -1;
+      }
+      if (nl < 0 || nl >= target) break;
+      const next = text.charCodeAt(nl) === 13 && text.charCodeAt(nl + 1) === 10 ? nl + 2 : nl + 1;
+      if (next > target) break; // the offset sits between a CR and its LF: still that line
+      line++;
+      lineStart = next;
+      pos = next;
+    }
+    lines.set(target, line);
+    starts.set(target, lineStart);
+  }
+  return offsets.map((o) => ({ line: lines.get(o)!, character: o - starts.get(o)! }));
+}

@@ -34,22 +34,51 @@ export async function findVersionFiles(paths: string[]): Promise<string[]> {
   return [...found].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
-async function walk(dir: string, out: Set<string>): Promise<void> {
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (e) {
-    throw new PathError(`Cannot read the folder ${dir}: ${(e as Error).message}`);
+/** Folders read at once by the search: enough to keep the disk and libuv's pool busy. */
+const WALK_CONCURRENCY = 16;
+
+async function walk(root: string, out: Set<string>): Promise<void> {
+  // Breadth-first, a bounded number of folders read at once (one awaited at a time
+  // leaves the process idle); the caller sorts what is found.
+  let level = [root];
+  while (level.length > 0) {
+    const next: string[][] = await mapConcurrent(level, WALK_CONCURRENCY, async (dir) => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        throw new PathError(`Cannot read the folder ${dir}: ${(e as Error).message}`);
+      }
+      const sub: string[] = [];
+      for (const e of entries) {
+        if (e.isDirectory()) {
+          if (!SKIP_DIRS.has(e.name)) sub.push(path.join(dir, e.name));
+        } else if (e.name === VERSIONS_FILE) {
+          const p = path.join(dir, e.name);
+          if (e.isFile() || (e.isSymbolicLink() && (await isFileThroughLink(p)))) out.add(p);
+        }
+      }
+      return sub;
+    });
+    level = next.flat();
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(path.join(dir, e.name), out);
-    } else if (e.name === VERSIONS_FILE) {
-      const p = path.join(dir, e.name);
-      if (e.isFile() || (e.isSymbolicLink() && (await isFileThroughLink(p)))) out.add(p);
+}
+
+/**
+ * `items.map(fn)` with at most `limit` calls in flight; results in input order.
+ * Rejects with the first error (the calls already started still finish).
+ */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** True when `p` (a symbolic link) leads to a file; a dangling link leads nowhere. */

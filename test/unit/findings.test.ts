@@ -1,7 +1,7 @@
 /** SPEC.md §3: every finding code with its exact range, severity, versionId and related location. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LineIndex } from '../../src/core/document';
+import { LineIndex, positionsAt } from '../../src/core/document';
 import { analyze, type Finding } from '../../src/core/findings';
 import {
   BUCKET, JOB, NOW, PREFIX, acceleratedModelUrl, codes, detailed, file, findingsOf, fixAll, minimal, regularModelUrl, textAt, urlSpellings,
@@ -359,5 +359,18 @@ describe('line index (§1: lines end at LF, CRLF or a lone CR)', () => {
     assert.deepEqual(idx.position(text.indexOf('c')), { line: 2, character: 0 });
     assert.deepEqual(idx.position(text.indexOf('d')), { line: 3, character: 0 });
     assert.deepEqual(idx.position(text.indexOf('e')), { line: 3, character: 3 });
+  });
+
+  test('positionsAt (one pass, any order) agrees with LineIndex on every offset', () => {
+    const pieces = ['a', '\n', '\r', '\r\n', '😀', ' ', '"x"'];
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let round = 0; round < 50; round++) {
+      let text = '';
+      for (let i = 0; i < 40; i++) text += pieces[Math.floor(next() * pieces.length)];
+      const idx = new LineIndex(text);
+      const offsets = Array.from({ length: 30 }, () => Math.floor(next() * (text.length + 1)));
+      assert.deepEqual(positionsAt(text, offsets), offsets.map((o) => idx.position(o)), JSON.stringify(text));
+    }
   });
 });

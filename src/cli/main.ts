@@ -6,7 +6,7 @@
 import { PathError } from '../services/files';
 import { CHECK_USAGE, runCheck } from './check';
 import { CLEANUP_USAGE, runCleanup } from './cleanup';
-import { type CliIO, UsageError } from './common';
+import { type CliIO, UsageError, rejectEmptyValues } from './common';
 import { STATUS_USAGE, runStatus } from './status';
 import { SYNC_USAGE, runSync } from './sync';
 import { WEBHOOK_USAGE, runWebhook } from './webhook';
@@ -54,6 +54,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
+    rejectEmptyValues(rest);
     return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof PathError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -93,8 +93,10 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
       }
       case 'error':
       case 'failedAt':
-        // A failed attempt's error never lands on an entry that ends up completed.
+        // A failed attempt's error never lands on an entry that ends up completed;
+        // a failed winner the merge completes loses its own (§2).
         if (!endsCompleted) fill(key);
+        else if (w.value.status !== 'completed' && Object.prototype.hasOwnProperty.call(w.value, key)) changes.push({ key, raw: '', remove: true });
         break;
       case 'description':
         fill(key, (m) => !(anyDetailed && m.value.description === SYNCED_FROM_S3));
@@ -106,10 +108,23 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
   return changes;
 }
 
-/** The accelerated form of a regular S3 URL, when one exists. */
+/**
+ * True when the URL's query signs it (`X-Amz-Signature` / `X-Amz-Credential`): the
+ * signature covers the host, so a presigned URL is never rewritten (§1).
+ * (Minimal local check; the S3 URL module's `isPresigned` is the shared one.)
+ */
+export function isPresignedUrl(urlOrSuffix: string): boolean {
+  const q = urlOrSuffix.indexOf('?');
+  if (q < 0) return false;
+  const hash = urlOrSuffix.indexOf('#', q);
+  const query = urlOrSuffix.slice(q + 1, hash < 0 ? undefined : hash);
+  return query.split('&').some((pair) => /^x-amz-(signature|credential)=/i.test(pair));
+}
+
+/** The accelerated form of a regular S3 URL, when one exists (never for a presigned URL). */
 export function upgradeUrl(url: string): string | undefined {
   const loc = parseS3Url(url);
-  if (!loc || loc.accelerated || !canAccelerate(loc.bucket)) return undefined;
+  if (!loc || loc.accelerated || !canAccelerate(loc.bucket) || isPresignedUrl(loc.suffix)) return undefined;
   return acceleratedUrl(loc);
 }
 

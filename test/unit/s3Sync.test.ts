@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/core/findings';
 import {
-  encodeKeyPath, endpointObjectIdentity, metadataJobId, objectUrl, planSync,
+  planSync,
   type S3ObjectInfo, type SyncPlanOptions, type SyncTarget,
 } from '../../src/core/s3Sync';
+import { metadataJobId } from '../../src/core/s3Metadata';
+import { encodeKeyPath, endpointObjectIdentity, objectUrl } from '../../src/core/s3Url';
 import { objectIdentity } from '../../src/core/identity';
 import {
   BUCKET, JOB, PREFIX, REGION, acceleratedModelUrl, assertEol, assertOnlyEditsChanged, assertParses, detailed, file,
@@ -292,7 +294,7 @@ describe('S3 sync: URLs', () => {
 
   test('a URL on the custom endpoint names the same object as the listing', () => {
     const key = 'p/a b/style_1_vV1.safetensors';
-    const id = objectIdentity({ bucket: 'b', key, rawKey: key, accelerated: false, suffix: '' });
+    const id = objectIdentity({ bucket: 'b', key });
     for (const [endpoint, pathStyle] of [['http://127.0.0.1:9000', true], ['https://minio.example.com/s3', false]] as const) {
       const url = objectUrl('b', key, { region: 'x', endpoint, forcePathStyle: pathStyle, preferAcceleratedUrls: true });
       assert.equal(endpointObjectIdentity(url, endpoint), id, url);

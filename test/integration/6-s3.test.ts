@@ -16,8 +16,8 @@ import * as vscode from 'vscode';
 import { analyze } from '../../src/core/findings';
 import type { TrainingVersionsApi } from '../../src/extension';
 import type { S3Lister, S3Settings } from '../../src/services/s3';
-import { describeS3Error, syncWorkspace } from '../../src/services/s3';
-import { editorWording, type SyncS3Result } from '../../src/vscode/commands/syncS3';
+import { syncWorkspace } from '../../src/flows/sync';
+import type { SyncS3Result } from '../../src/vscode/commands/syncS3';
 import { S3RVER_ENV, type S3rverHandle, startS3rver } from '../support/s3rver';
 import { api, EXTENSION_ID, fileIn, folderUri, readDisk, removeStyles, waitFor, writeStyle } from './helpers';
 
@@ -417,24 +417,6 @@ describe('Sync from S3', function () {
     assert.equal(r.message, 'The sync was cancelled; nothing was written.');
     assert.equal(r.applied, false);
     assert.deepEqual(await texts(), before);
-  });
-
-  it('error messages name the editor\'s settings, not the command line\'s flags', () => {
-    const settings: S3Settings = { bucket: 'b', prefix: 'p/', region: 'us-east-1', endpoint: 'http://127.0.0.1:9' };
-    const aws: S3Settings = { bucket: 'b', prefix: 'p/' };
-    const cases: [unknown, S3Settings, 'list' | 'head', RegExp][] = [
-      [{ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' }, aws, 'list', /the trainingVersions\.s3\.profile setting/],
-      [{ name: 'Error', message: 'Region is missing' }, aws, 'list', /Set trainingVersions\.s3\.region, set AWS_REGION/],
-      [{ name: 'PermanentRedirect', $metadata: { httpStatusCode: 301 }, $response: { statusCode: 301, headers: { 'x-amz-bucket-region': 'eu-west-1' } } }, aws, 'list', /Set trainingVersions\.s3\.region to eu-west-1\./],
-      [{ name: 'PermanentRedirect', $metadata: { httpStatusCode: 301 } }, aws, 'list', /Set trainingVersions\.s3\.region to the bucket's region\./],
-      [{ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }, settings, 'list', /Check trainingVersions\.s3\.bucket and trainingVersions\.s3\.endpoint\./],
-      [{ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }, aws, 'head', /\(for trainingVersions\.s3\.readMetadata; or sync without it\)/],
-    ];
-    for (const [error, s, op, expected] of cases) {
-      const message = editorWording(describeS3Error(error, s, 'listing s3://b/p/', undefined, op).message);
-      assert.match(message, expected);
-      assert.doesNotMatch(message, /--[a-z]|in the editor/, message);
-    }
   });
 
   it('without a bucket: asks nothing, points at the setting', async () => {

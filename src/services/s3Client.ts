@@ -6,6 +6,7 @@
  * nothing by itself, prints nothing, and changes nothing of the process.
  */
 import { HeadObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { state as nodeVersionWarning } from '@aws-sdk/core/client';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { retryReason } from './s3ErrorFacts';
 import type { ClientOptions, RawFailure, RawS3Lister, S3Object } from './s3Types';
@@ -42,6 +43,12 @@ function credentialsOf(o: ClientOptions): S3ClientConfig['credentials'] {
 
 /** Builds the SDK client from choices already made. */
 export function createClient(o: ClientOptions): S3Client {
+  // The SDK warns once per process, on every Node before 22 (VS Code's extension host and
+  // this CLI run on 20), through process.emitWarning: lines no user of ours can act on
+  // (README: "Node versions" says what we support and when it moves). The SDK exports the
+  // flag it keeps for "already warned"; setting it touches only the SDK's own module
+  // state, never process.env (the extension host's environment is every extension's).
+  nodeVersionWarning.warningEmitted = true;
   const config: S3ClientConfig & { ignoreConfiguredEndpointUrls?: boolean } = {
     // Retries are ours (announced, bounded): one attempt per SDK call.
     maxAttempts: 1,

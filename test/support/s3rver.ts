@@ -117,7 +117,6 @@ export async function startS3rver(options: { buckets: string[]; seed?: { bucket:
 
 /** An SDK client for putting test objects through the real S3 API. */
 export function seedClient(endpoint: string): S3Client {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3Client({
     endpoint,
     region: 'us-east-1',

@@ -180,9 +180,11 @@ describe('Sync from S3', function () {
 
     // The settings reached the lister (credentials did not come from them).
     assert.equal(listerCalls.length, 1);
+    const { onRetry, ...passed } = listerCalls[0];
+    assert.equal(typeof onRetry, 'function', 'retries are announced back to the command');
     assert.deepEqual(
-      { ...listerCalls[0] },
-      { bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, profile: undefined, readMetadata: false },
+      passed,
+      { bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, profile: undefined, readMetadata: false, timeoutMs: 30_000 },
     );
     assert.equal(r.ran, true);
     assert.equal(r.applied, true);
@@ -279,6 +281,7 @@ describe('Sync from S3', function () {
     assert.match(log, /662_s3_by_name\/training_versions\.json: add "style_662_vV5" ← style_662_vV5\.safetensors/);
     assert.match(log, /No style folder for style_664_vV1\.safetensors/);
     assert.match(log, /663_s3_broken\/training_versions\.json: skipped, left untouched/);
+    assert.match(log, /S3 sync: listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from trainingVersions\.s3\.endpoint, path-style; region us-west-1\) for \d+ files\./, 'the log says which endpoint and where it came from');
     for (const secret of Object.values(S3RVER_ENV)) assert.ok(!log.includes(secret), 'no credential in the log');
   });
 

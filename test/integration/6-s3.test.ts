@@ -17,7 +17,7 @@ import { analyze } from '../../src/core/findings';
 import type { TrainingVersionsApi } from '../../src/extension';
 import type { S3Lister, S3Settings } from '../../src/services/s3';
 import { syncWorkspace } from '../../src/flows/sync';
-import type { SyncS3Result } from '../../src/vscode/commands/syncS3';
+import { openWorkspaceSettings, type SyncS3Result } from '../../src/vscode/commands/syncS3';
 import { S3RVER_ENV, type S3rverHandle, startS3rver } from '../support/s3rver';
 import { api, EXTENSION_ID, fileIn, folderUri, readDisk, removeStyles, waitFor, writeStyle } from './helpers';
 
@@ -428,7 +428,12 @@ describe('Sync from S3', function () {
       const r = await sync();
       assert.equal(r.ran, false);
       assert.equal(r.problem, 'no-bucket');
-      assert.match(r.message, /No S3 bucket is set: set trainingVersions\.s3\.bucket/);
+      assert.match(r.message, /No S3 bucket is set: set trainingVersions\.s3\.bucket .*and trainingVersions\.s3\.prefix/);
+      assert.deepEqual(r.settings, ['trainingVersions.s3.bucket', 'trainingVersions.s3.prefix'], 'Open Settings shows every setting the message names');
+      // The button's action: the Settings editor opens (on the Workspace tab, filtered to those settings).
+      await openWorkspaceSettings(r.settings!);
+      await waitFor('the Settings editor is open', async () => vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Settings') || undefined);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       assert.equal(listerCalls.length, 0, 'no lister was built');
     } finally {
       await s3Config().update('bucket', BUCKET, vscode.ConfigurationTarget.Workspace);

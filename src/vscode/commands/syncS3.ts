@@ -38,6 +38,8 @@ export interface SyncS3Result {
   problem?: SyncS3Problem;
   /** The kind of the S3 error that stopped the sync (nothing is written then). */
   error?: S3ErrorKind;
+  /** The settings *Open Settings* shows (on the Workspace tab), when a setting fixes it. */
+  settings?: string[];
   /** The message shown. */
   message: string;
   /** The time written as `lastSynced` (ISO 8601). */
@@ -123,7 +125,7 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
     log.info(`S3 sync: ${message}`);
     if (settings) notify('error', message, ['Open Settings'], () => openWorkspaceSettings(settings));
     else notify('information', message, [], () => undefined);
-    return emptyResult(message, { problem });
+    return emptyResult(message, { problem, settings });
   }
 
   const now = new Date();
@@ -165,7 +167,7 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
       actions['Show Log'] = () => log.show();
       notify('error', message, Object.keys(actions), (choice) => actions[choice]?.());
     }
-    return emptyResult(message, { ran: true, error: kind, syncedAt: now.toISOString() });
+    return emptyResult(message, { ran: true, error: kind, settings: settingOf(failure), syncedAt: now.toISOString() });
   }
 
   return finish(deps, options, ran.outcomes, now);

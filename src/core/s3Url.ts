@@ -35,6 +35,11 @@ export interface UrlParts {
 
 const HTTP_URL = /^(https?):\/\/([^/?#\s]+)(\/[^?#]*)?([?#].*)?$/i;
 
+/** True for an http(s) URL with a host (`loraUrl`s, endpoints): the product's one URL test. */
+export function isHttpUrl(url: unknown): url is string {
+  return typeof url === 'string' && splitUrl(url) !== undefined;
+}
+
 /** Splits an http(s) URL; undefined for anything else. */
 export function splitUrl(url: string): UrlParts | undefined {
   const m = HTTP_URL.exec(url.trim());

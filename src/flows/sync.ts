@@ -8,7 +8,7 @@
 import type { Analysis } from '../core/findings';
 import { fileStem, parseModelStem } from '../core/identity';
 import { type FieldChange, planSync, SYNC_RULE_TITLES, type SyncMatchRule, type SyncPlan } from '../core/s3Sync';
-import { usesPathStyle } from '../core/s3Url';
+import { isHttpUrl, usesPathStyle } from '../core/s3Url';
 import type { ResolvedS3Config } from '../services/s3Config';
 import {
   cancelledError, classifyS3Error, type RetryNotice, type S3Failure, type S3Knob, type S3Lister, type S3Object, type S3Settings, S3SyncError,
@@ -153,14 +153,6 @@ export function checkS3Settings(s: Pick<S3Settings, 'bucket' | 'endpoint'>): Set
   const endpoint = s.endpoint?.trim();
   if (endpoint && !isHttpUrl(endpoint)) return { kind: 'invalid-endpoint', knobs: ['endpoint'], value: endpoint };
   return undefined;
-}
-
-function isHttpUrl(s: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(s).protocol);
-  } catch {
-    return false;
-  }
 }
 
 // ------------------------------------------------------------------ the flow

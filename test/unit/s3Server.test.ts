@@ -17,6 +17,7 @@ import { styleIdOfFolder } from '../../src/core/identity';
 import { styleFolderOf } from '../../src/services/files';
 import { syncWorkspace, type SyncProgress } from '../../src/flows/sync';
 import { CLI_WORDING, describeS3Failure } from '../../src/flows/syncMessages';
+import type { RetryNotice } from '../../src/services/s3Types';
 import { createS3Lister, type S3ErrorKind, type S3Failure, type S3Lister, type S3Settings, S3SyncError } from '../../src/services/s3';
 import { assertEol, assertParses, parseText, tempDir } from '../support/helpers';
 import { putObjects, S3RVER_ENV, type S3rverHandle, seedClient, startS3rver } from '../support/s3rver';
@@ -312,11 +313,21 @@ describe('S3 sync: errors a user meets', LIMIT, () => {
       reply = () => undefined; // accept, never respond
       requests = 0;
       const started = Date.now();
-      const e = await listError(errorSettings({ timeoutMs: 300 }));
+      const retries: RetryNotice[] = [];
+      const e = await listError(errorSettings({ timeoutMs: 300, retryBaseMs: 10, onRetry: (r) => retries.push(r) }));
       assert.equal(e.kind, 'network');
+      assert.deepEqual(retries.map((r) => [r.attempt, r.maxAttempts, r.reason, r.host]), [[1, 2, 'timed out', new URL(endpoint).host]], 'the retry is announced, naming the host');
       assert.match(e.message, /Lost the connection to http:\/\/127\.0\.0\.1:\d+ while listing .* \(timed out\)/);
       assert.ok(Date.now() - started < 10_000);
       assert.equal(requests, 2, 'a timed-out request is retried once (maxAttempts 2)');
+    });
+
+    test('the listing as a whole has a time limit too (totalTimeoutMs), and says so', async () => {
+      reply = () => undefined; // accept, never respond
+      const e = await listError(errorSettings({ timeoutMs: 5_000, totalTimeoutMs: 400, maxAttempts: 5 }));
+      assert.equal(e.kind, 'network');
+      assert.equal(e.failure.totalTimeout, true);
+      assert.match(e.message, /^The listing of s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ at http:\/\/127\.0\.0\.1:\d+ did not finish in the time allowed \(timed out\)/);
     });
 
     test('no message ever holds the credential values', async () => {

@@ -4,7 +4,7 @@
  */
 import type { ParsedDocument } from './document';
 import type { DuplicateGroup } from './duplicates';
-import { acceleratedUrl, canAccelerate, parseS3Url } from './identity';
+import { acceleratedUrl, parseS3Url } from './s3Url';
 import { type PropertyChange, removeElementsEdits, setPropertiesEdits } from './jsonEdit';
 import type { TextEdit } from './edits';
 import { type Version, SYNCED_FROM_S3, isEmptyValue, str } from './versions';
@@ -108,24 +108,11 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
   return changes;
 }
 
-/**
- * True when the URL's query signs it (`X-Amz-Signature` / `X-Amz-Credential`): the
- * signature covers the host, so a presigned URL is never rewritten (§1).
- * (Minimal local check; the S3 URL module's `isPresigned` is the shared one.)
- */
-export function isPresignedUrl(urlOrSuffix: string): boolean {
-  const q = urlOrSuffix.indexOf('?');
-  if (q < 0) return false;
-  const hash = urlOrSuffix.indexOf('#', q);
-  const query = urlOrSuffix.slice(q + 1, hash < 0 ? undefined : hash);
-  return query.split('&').some((pair) => /^x-amz-(signature|credential)=/i.test(pair));
-}
-
 /** The accelerated form of a regular S3 URL, when one exists (never for a presigned URL). */
 export function upgradeUrl(url: string): string | undefined {
   const loc = parseS3Url(url);
-  if (!loc || loc.accelerated || !canAccelerate(loc.bucket) || isPresignedUrl(loc.suffix)) return undefined;
-  return acceleratedUrl(loc);
+  // acceleratedUrl: none for a bucket with dots, nor for a presigned URL.
+  return loc && !loc.accelerated ? acceleratedUrl(loc) : undefined;
 }
 
 /** Adds the URL upgrade to a set of changes for `v`, looking at its final loraUrl. */

@@ -31,7 +31,22 @@ function usage(): string {
     '',
     'PATH: files or folders (searched for training_versions.json, skipping node_modules and .git); default "."',
     'Exit codes: 0 ok, 1 findings at warning or above / a remote error, 2 bad usage or unreadable path.',
+    'training-versions --version (-V) prints the version; COMMAND --help the options of one command.',
   ].join('\n');
+}
+
+const VERSION_FLAGS = new Set(['--version', '-V', '-v']);
+
+/**
+ * The sentence for a usage error. Node's parseArgs words an unknown option with an
+ * unbalanced quote and advice about positionals; ours names the option and the help.
+ */
+function usageProblem(e: Error & { code?: string }, command: string, args: string[]): string {
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const unknown = args.find((a) => a.startsWith('-') && e.message.includes(`'${a.split('=')[0]}'`)) ?? args.find((a) => a.startsWith('-'));
+    return `unknown option ${unknown?.split('=')[0] ?? ''} (see: training-versions ${command} --help). A path that starts with "-" goes after "--".`;
+  }
+  return e.message;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -40,7 +55,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.out(usage());
     return name === undefined ? 2 : 0;
   }
-  if (name === '--version' || name === '-v') {
+  // --version, -V and -v print the version; so does `COMMAND --version` (before any "--").
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (VERSION_FLAGS.has(name) || (COMMANDS[name] && options.includes('--version'))) {
     io.out(VERSION);
     return 0;
   }
@@ -58,7 +75,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof PathError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`training-versions ${name}: ${(e as Error).message}\nUsage: ${cmd.usage}`);
+      io.err(`training-versions ${name}: ${usageProblem(e as Error & { code?: string }, name, rest)}\nUsage: ${cmd.usage}`);
       return 2;
     }
     io.err(`training-versions ${name}: ${(e as Error).message}`);

@@ -1,6 +1,7 @@
 /** Registers every command of the extension (one file per command). */
 import * as vscode from 'vscode';
 import { applyWebhookPayloadCommand } from './applyWebhookPayload';
+import { cancelJob } from './cancelJob';
 import { checkStatus } from './checkStatus';
 import { cleanupWorkspace, type CleanupOptions } from './cleanupWorkspace';
 import { clearRunpodApiKey } from './clearRunpodApiKey';
@@ -28,6 +29,7 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.tree.copyLoraUrl', (arg?: unknown) => copyLoraUrl(deps, arg));
   reg('trainingVersions.tree.openLoraUrl', (arg?: unknown) => openLoraUrl(deps, arg));
   reg('trainingVersions.tree.checkStatus', (arg?: unknown) => checkVersionStatus(arg));
+  reg('trainingVersions.tree.cancelJob', (arg?: unknown) => cancelJob(deps, arg));
   reg('trainingVersions.tree.syncStyle', (arg?: unknown) => syncStyle(arg));
   reg('trainingVersions.tree.revealInExplorer', (arg?: unknown) => revealInExplorer(arg));
   reg('trainingVersions.tree.showOnlyProblems', () => setOnlyProblems(deps.styles, true));

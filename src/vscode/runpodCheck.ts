@@ -10,7 +10,8 @@ import { redactSecret } from '../core/redact';
 import { type FileStatusPlan, selectStatusTargets } from '../core/runpodPlan';
 import { type StatusCheckResult, runStatusCheck } from '../flows/status';
 import { describeHealth, describeJob, describeRequests, describeStatusNote, describeSummary, outcomeLabel } from '../flows/statusText';
-import { type RunpodApi, RunpodClient, type RunpodConfigProblem, RunpodConfigError } from '../services/runpodClient';
+import { type RunpodConfigProblem, RunpodConfigError } from '../services/runpodClient';
+import type { RunpodStatusClient } from './runpodClientFactory';
 import { type AppliedEdits, applyPlannedEdits, shortName } from './applyPlannedEdits';
 import type { CommandDeps } from './commands/deps';
 import { EDITOR_WORDS } from './runpodReport';
@@ -18,20 +19,7 @@ import { readRunpodApiKey } from './runpodKey';
 import { readSettings } from './settings';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
-export interface RunpodClientConfig {
-  apiUrl: string;
-  endpointId: string;
-  apiKey: string;
-  /** One line per request and retry, already redacted. */
-  log: (line: string) => void;
-}
-
-export type RunpodStatusClient = RunpodApi;
-
-/** Builds the client of a check; tests hand in one pointed at a local server. */
-export type RunpodClientFactory = (config: RunpodClientConfig) => RunpodStatusClient;
-
-export const defaultRunpodClientFactory: RunpodClientFactory = (config) => new RunpodClient(config);
+export { type RunpodClientConfig, type RunpodClientFactory, type RunpodStatusClient, defaultRunpodClientFactory } from './runpodClientFactory';
 
 /**
  * What a check asks about: the whole workspace, one style folder, one file,

@@ -7,7 +7,7 @@ import { redactSecret } from '../core/redact';
 import type { RunpodFailure } from '../core/runpodFailure';
 import { validateRunpodApiKey } from '../core/runpodWorkspace';
 import { RunpodConfigError } from '../services/runpodClient';
-import type { RunpodClientFactory } from './runpodCheck';
+import type { RunpodClientFactory } from './runpodClientFactory';
 
 /** The SecretStorage key under which the API key is stored. */
 export const RUNPOD_API_KEY_SECRET = 'trainingVersions.runpod.apiKey';

@@ -200,19 +200,19 @@ describe('the client', () => {
     // A double of its own: /health counts every job the double holds.
     const own = await startFakeRunpod({ apiKey: KEY, endpointId: ENDPOINT });
     try {
-    own.setJob(`${uuid(15)}-u1`, { kind: 'status', body: statusBody(`${uuid(15)}-u1`, 'IN_QUEUE') });
-    own.setJob(`${uuid(16)}-u1`, { kind: 'status', body: statusBody(`${uuid(16)}-u1`, 'RUNNING') });
-    const c = client({ apiUrl: own.apiUrl });
-    const h = keep(await c.health());
-    assert.ok(h.kind === 'ok');
-    assert.deepEqual([h.value.jobs.inQueue, h.value.jobs.inProgress, h.value.workers.running], [1, 1, 1]);
-    assert.match(describeHealth({ host: c.host, endpointId: ENDPOINT, answer: h }, WORDS), /endpoint ep-test-123: 1 in queue, 1 in progress; workers: 0 idle, 1 running/);
-    const cancelled = keep(await c.cancel(`${uuid(15)}-u1`));
-    assert.ok(cancelled.kind === 'ok' && cancelled.value.status === 'CANCELLED');
-    const req = own.requests.at(-1)!;
-    assert.deepEqual([req.method, req.path], ['POST', `/v2/${ENDPOINT}/cancel/${uuid(15)}-u1`]);
-    const later = await c.status(`${uuid(15)}-u1`);
-    assert.ok(later.kind === 'ok' && later.value.status === 'CANCELLED');
+      own.setJob(`${uuid(15)}-u1`, { kind: 'status', body: statusBody(`${uuid(15)}-u1`, 'IN_QUEUE') });
+      own.setJob(`${uuid(16)}-u1`, { kind: 'status', body: statusBody(`${uuid(16)}-u1`, 'RUNNING') });
+      const c = client({ apiUrl: own.apiUrl });
+      const h = keep(await c.health());
+      assert.ok(h.kind === 'ok');
+      assert.deepEqual([h.value.jobs.inQueue, h.value.jobs.inProgress, h.value.workers.running], [1, 1, 1]);
+      assert.match(describeHealth({ host: c.host, endpointId: ENDPOINT, answer: h }, WORDS), /endpoint ep-test-123: 1 in queue, 1 in progress; workers: 0 idle, 1 running/);
+      const cancelled = keep(await c.cancel(`${uuid(15)}-u1`));
+      assert.ok(cancelled.kind === 'ok' && cancelled.value.status === 'CANCELLED');
+      const req = own.requests.at(-1)!;
+      assert.deepEqual([req.method, req.path], ['POST', `/v2/${ENDPOINT}/cancel/${uuid(15)}-u1`]);
+      const later = await c.status(`${uuid(15)}-u1`);
+      assert.ok(later.kind === 'ok' && later.value.status === 'CANCELLED');
     } finally {
       await own.close();
     }

@@ -29,6 +29,8 @@ export function outcomeLabel(j: JobReport): string {
   if (j.outcome === 'updated') return j.running ? 'updated, still running' : 'updated';
   if (j.outcome === 'unchanged') return j.running ? 'still running' : 'unchanged';
   if (j.outcome === 'unknown-status') return 'unknown status';
+  if (j.outcome === 'not-found') return 'not found';
+  if (j.outcome === 'not-checked') return 'not checked';
   return j.outcome;
 }
 

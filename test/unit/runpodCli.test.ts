@@ -156,6 +156,17 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) describe(`training-versi
     assert.match(t.text(), /Status kept "training"/);
   });
 
+  test('a 404 for a job submitted minutes ago: not found, with its likely causes; exit 0, nothing changed', async () => {
+    const young = { ...entry('77777777-4e87-4574-ad26-b1f71e865942-u1', 'pending'), timestamp: new Date(Date.now() - 4 * 60_000).toISOString() };
+    writeFileSync(file, JSON.stringify({ versions: [young] }, null, 2));
+    const before = readFileSync(file, 'utf8');
+    const t = io();
+    assert.equal(await runStatus([...base(), '--apply', dir], t.cli), 0);
+    assert.equal(readFileSync(file, 'utf8'), before);
+    assert.match(t.text(), /not found — RunPod does not know this job \(404 for 77777777-[^ ]+-u1 and 77777777-4e87-4574-ad26-b1f71e865942\), yet the entry is only \d+ min old: likely --endpoint-id is not the endpoint it was submitted to/);
+    assert.match(t.text(), /Summary: 0 updated, 0 still running, 0 expired, 1 not found, 0 errors/);
+  });
+
   test('--timeout-ms: a slow answer is a remote error, exit 1', async () => {
     writeFileSync(file, JSON.stringify({ versions: [entry(SLOW, 'training')] }, null, 2));
     const t = io();

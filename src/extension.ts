@@ -1,6 +1,6 @@
 /** Activation: wiring only. Everything registered goes into context.subscriptions. */
 import * as vscode from 'vscode';
-import { createStatusCache } from './services/runpod';
+import { createStatusCache } from './flows/status';
 import { createS3Lister } from './services/s3';
 import { TrainingVersionsCodeActions } from './vscode/codeActions';
 import { registerCommands } from './vscode/commands';

@@ -1,12 +1,21 @@
-/** `training-versions status --endpoint-id ID [--api-url URL] [--apply] [PATH...]` (SPEC.md §4, §7) */
+/** `training-versions status --endpoint-id ID [--api-url URL] [--apply] [PATH...]` (SPEC.md §4, §7): the status flow, told on stdout. */
 import { parseArgs } from 'node:util';
-import { type JobReport, describeSummary, redactSecret } from '../core/runpod';
+import type { FileStatusPlan } from '../core/runpodPlan';
+import { redactSecret } from '../core/redact';
 import { writeAtomic } from '../services/files';
-import { RunpodClient, RunpodConfigError, type StatusCheckResult, checkStatuses } from '../services/runpod';
+import { RunpodClient, RunpodConfigError } from '../services/runpodClient';
+import { type StatusCheckResult, runStatusCheck } from '../flows/status';
+import { type SurfaceWords, describeHealth, describeJob, describeRequests, describeStatusNote, describeStop, describeSummary, outcomeLabel } from '../flows/statusText';
 import { type CliIO, UsageError, loadFiles, parseNumber } from './common';
 
 export const STATUS_USAGE =
-  'training-versions status --endpoint-id ID [--api-url URL] [--id VERSION_ID] [--apply] [--no-backup] [--timeout-ms N] [--no-prefer-accelerated] [--verbose] [PATH...]  (API key: environment RUNPOD_API_KEY)';
+  'training-versions status --endpoint-id ID [--api-url URL] [--id VERSION_ID] [--apply] [--no-backup] [--timeout-ms N] [--no-prefer-accelerated] [--no-health] [--verbose] [PATH...]  (API key: environment RUNPOD_API_KEY)';
+
+const CLI_WORDS: SurfaceWords = {
+  setKey: 'export a valid key in RUNPOD_API_KEY',
+  endpointSetting: '--endpoint-id',
+  timeoutSetting: '--timeout-ms',
+};
 
 interface WriteResult {
   path: string;
@@ -26,6 +35,7 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
       'no-backup': { type: 'boolean' },
       'timeout-ms': { type: 'string' },
       'no-prefer-accelerated': { type: 'boolean' },
+      'no-health': { type: 'boolean' },
       verbose: { type: 'boolean' },
     },
   });
@@ -41,63 +51,52 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
   const preferAcceleratedUrls = !values['no-prefer-accelerated'];
   let client: RunpodClient;
   try {
-    client = new RunpodClient({
-      apiUrl: values['api-url'],
-      endpointId,
-      apiKey,
-      timeoutMs,
-      log: values.verbose ? (line) => io.err(line) : undefined,
-    });
+    client = new RunpodClient({ apiUrl: values['api-url'], endpointId, apiKey, timeoutMs, log: values.verbose ? (line) => io.err(line) : undefined });
   } catch (e) {
-    if (e instanceof RunpodConfigError) throw new UsageError(e.message);
-    throw e;
+    if (!(e instanceof RunpodConfigError)) throw e;
+    if (e.problem === 'api-url') throw new UsageError(`${e.message} Pass --api-url https://…`);
+    throw new UsageError(`${e.message} Export the key alone in RUNPOD_API_KEY.`);
   }
 
   const files = await loadFiles(positionals, { preferAcceleratedUrls });
-  const result = await checkStatuses(
-    files.map((f) => ({ path: f.path, text: f.text, analysis: f.analysis })),
-    client,
-    { only: values.id, preferAcceleratedUrls },
+  const backup = !values['no-backup'];
+  const result = await runStatusCheck<WriteResult[]>(
+    [{ client, files: files.map((f) => ({ path: f.path, text: f.text, analysis: f.analysis })), preferAcceleratedUrls }],
+    { only: values.id, now: Date.now, health: !values['no-health'], write: apply ? (changed) => writeAll(changed, backup) : undefined },
   );
-
-  const writes: WriteResult[] = [];
-  // A refused key changes nothing, not even what an earlier answer of the same run said.
-  const mayWrite = apply && result.stopped?.reason !== 'unauthorized';
-  if (mayWrite) {
-    for (const f of result.files) {
-      if (!f.changed) continue;
-      try {
-        const { backup } = await writeAtomic(f.path, f.newText, { backup: !values['no-backup'], expected: f.text });
-        writes.push({ path: f.path, backup });
-      } catch (e) {
-        writes.push({ path: f.path, error: (e as Error).message });
-      }
-    }
-  }
+  const writes = result.written ?? [];
   // Every line goes through the redaction, whatever produced it.
-  io.out(redactSecret(formatText(result, apply, mayWrite, writes, files.length), apiKey));
+  io.out(redactSecret(formatText(result, apply, writes, files.length), apiKey));
 
   const failed = result.summary.errors > 0 || result.stopped !== undefined || writes.some((w) => w.error) || result.files.some((f) => f.unusable);
   return failed ? 1 : 0;
 }
 
-function outcomeLabel(j: JobReport): string {
-  if (j.outcome === 'updated') return j.running ? 'updated, still running' : 'updated';
-  if (j.outcome === 'unchanged') return j.running ? 'still running' : 'unchanged';
-  return j.outcome;
+async function writeAll(changed: FileStatusPlan[], backup: boolean): Promise<WriteResult[]> {
+  const writes: WriteResult[] = [];
+  for (const f of changed) {
+    try {
+      const r = await writeAtomic(f.path, f.newText, { backup, expected: f.text });
+      writes.push({ path: f.path, backup: r.backup });
+    } catch (e) {
+      writes.push({ path: f.path, error: (e as Error).message });
+    }
+  }
+  return writes;
 }
 
-function formatText(result: StatusCheckResult, apply: boolean, wrote: boolean, writes: WriteResult[], fileCount: number): string {
+function formatText(result: StatusCheckResult<WriteResult[]>, apply: boolean, writes: WriteResult[], fileCount: number): string {
   const lines: string[] = [];
   const written = new Map(writes.map((w) => [w.path, w]));
+  for (const h of result.health) lines.push(`RunPod ${describeHealth(h, CLI_WORDS)}`);
   for (const f of result.files) {
     if (f.unusable) {
-      lines.push(`${f.path}: skipped, left untouched — ${f.unusable}`);
+      lines.push(`${f.path}: skipped, left untouched — ${f.unusable.code}: ${f.unusable.message}`);
       continue;
     }
     if (f.jobs.length === 0) continue;
     lines.push(`${f.path}:`);
-    for (const j of f.jobs) lines.push(`  ${j.label}: ${outcomeLabel(j)} — ${j.message}`);
+    for (const j of f.jobs) lines.push(`  ${j.label}: ${outcomeLabel(j)} — ${describeJob(j, CLI_WORDS)}`);
     const w = written.get(f.path);
     if (w?.error) lines.push(`  NOT written: ${w.error}`);
     else if (w) lines.push(`  written${w.backup ? `; backup at ${w.backup}` : ''}`);
@@ -106,12 +105,14 @@ function formatText(result: StatusCheckResult, apply: boolean, wrote: boolean, w
   if (s.checked === 0 && s.skipped === 0 && result.notes.length === 0) {
     lines.push(`No pending, starting or training versions to check in ${fileCount} file${fileCount === 1 ? '' : 's'}.`);
   }
-  for (const n of result.notes) lines.push(n);
-  if (result.stopped) lines.push(`Stopped early: ${result.stopped.message}`);
+  for (const n of result.notes) lines.push(describeStatusNote(n));
+  const pushback = describeRequests(result.requests);
+  if (pushback) lines.push(pushback);
+  if (result.stopped) lines.push(`Stopped early: ${describeStop(result.stopped, CLI_WORDS)}`);
   lines.push(`Summary: ${describeSummary(s)}.`);
   if (s.filesChanged > 0) {
     if (!apply) lines.push(`Nothing was written: run again with --apply to update ${s.filesChanged} file${s.filesChanged === 1 ? '' : 's'} (a .backup of each is kept).`);
-    else if (!wrote) lines.push('Nothing was written: RunPod refused the API key.');
+    else if (result.written === undefined) lines.push('Nothing was written: RunPod refused the API key.');
   }
   return lines.join('\n');
 }

@@ -7,8 +7,10 @@
  */
 import { type Analysis, analyze, refuseNonUtf8 } from '../core/findings';
 import { baseJobId, styleIdOfFolder } from '../core/identity';
-import { applyWebhookPayload, parseStatusBody } from '../core/runpod';
+import { parseStatusBody } from '../core/runpodSchemas';
+import { applyWebhook } from '../core/runpodWebhook';
 import { findWebhookFile } from '../core/runpodWorkspace';
+import { describeWebhookApplied, describeWebhookRefusal } from './statusText';
 import { findVersionFiles, readText, styleFolderOf, type WriteOptions } from '../services/files';
 
 /** Replaces a file (atomically, with an optional backup); rejects when it cannot. */
@@ -81,10 +83,10 @@ export async function runWebhookFlow(options: WebhookFlowOptions, deps: WebhookF
   const { apply } = options;
   const body = options.payload.replace(/^\uFEFF/, '');
   const parsed = parseStatusBody(body);
-  if (!parsed.ok) return { apply, outcome: 'invalid-payload', detail: parsed.message, files: [] };
-  const jobId = parsed.result.id;
+  if (!parsed.ok) return { apply, outcome: 'invalid-payload', detail: parsed.problem, files: [] };
+  const jobId = parsed.value.id;
   if (jobId === undefined) return { apply, outcome: 'invalid-payload', detail: 'it has no "id", so it cannot be matched to a version', files: [] };
-  const payload = { id: jobId, baseId: baseJobId(jobId), status: parsed.result.status };
+  const payload = { id: jobId, baseId: baseJobId(jobId), status: parsed.value.status };
 
   const paths = await (deps.findFiles ?? findVersionFiles)(options.paths.length ? options.paths : ['.']);
   const read = deps.read ?? readText;
@@ -106,15 +108,15 @@ export async function runWebhookFlow(options: WebhookFlowOptions, deps: WebhookF
   if (!hit) return { apply, outcome: 'no-match', payload, files };
   const file = hit.key;
   files[loaded.indexOf(file)].status = 'matched';
-  const applied = applyWebhookPayload(file.text, body, { now: options.now ?? Date.now(), preferAcceleratedUrls: options.preferAcceleratedUrls, styleId: file.styleId });
-  if (!applied.ok) return { apply, outcome: applied.reason === 'no-match' ? 'no-match' : 'invalid-file', payload, detail: applied.message, files };
-  const match: WebhookMatchReport = { path: file.path, versionId: applied.versionId, by: applied.by, status: applied.status, fields: applied.fields, message: applied.message };
+  const applied = applyWebhook(file.text, parsed.value.raw, { now: options.now ?? Date.now(), preferAcceleratedUrls: options.preferAcceleratedUrls, styleId: file.styleId });
+  if (!applied.ok) return { apply, outcome: applied.reason === 'no-match' ? 'no-match' : 'invalid-file', payload, detail: describeWebhookRefusal(applied), files };
+  const match: WebhookMatchReport = { path: file.path, versionId: applied.versionId, by: applied.by, status: applied.status ?? applied.runpodStatus, fields: applied.fields, message: `${describeWebhookApplied(applied)}.` };
   if (!applied.changed) return { apply, outcome: 'unchanged', payload, match, files };
-  if (!apply) return { apply, outcome: 'planned', payload, match, newText: applied.newText, files };
+  if (!apply) return { apply, outcome: 'planned', payload, match, newText: applied.text, files };
   try {
-    const { backup } = await deps.write(file.path, applied.newText, { backup: options.backup, expected: file.text });
-    return { apply, outcome: 'written', payload, match, newText: applied.newText, backup, files };
+    const { backup } = await deps.write(file.path, applied.text, { backup: options.backup, expected: file.text });
+    return { apply, outcome: 'written', payload, match, newText: applied.text, backup, files };
   } catch (e) {
-    return { apply, outcome: 'failed', payload, match, newText: applied.newText, detail: (e as Error).message, files };
+    return { apply, outcome: 'failed', payload, match, newText: applied.text, detail: (e as Error).message, files };
   }
 }

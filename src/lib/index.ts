@@ -18,7 +18,8 @@
 import { planCleanup } from '../core/cleanup';
 import { analyze as analyzeText, type AnalyzeOptions as CoreAnalyzeOptions } from '../core/findings';
 import { styleIdOfFolder as coreStyleIdOfFolder } from '../core/identity';
-import { applyWebhookPayload } from '../core/runpod';
+import { applyWebhook as coreApplyWebhook } from '../core/runpodWebhook';
+import { describeWebhookApplied, describeWebhookRefusal } from '../flows/statusText';
 import { planSync, type S3ObjectInfo as CoreObjectInfo } from '../core/s3Sync';
 import { positionFindings } from '../cli/report';
 
@@ -210,9 +211,9 @@ export function applyWebhook(text: string, payload: unknown, options?: WebhookOp
   if (typeof text !== 'string') return { text, changed: false, versionId: null, problem: 'invalid-file', message: `Expected the text of a training_versions.json (a string), not ${describeType(text)}.` };
   const body = payloadText(payload);
   if (body === undefined) return { text, changed: false, versionId: null, problem: 'invalid-payload', message: 'Not a RunPod webhook payload: it cannot be written as JSON.' };
-  const r = applyWebhookPayload(text, body.replace(/^\uFEFF/, ''), { now, preferAcceleratedUrls: options?.preferAcceleratedUrls });
-  if (!r.ok) return { text, changed: false, versionId: null, problem: r.reason, message: r.message };
-  return { text: r.newText, changed: r.changed, versionId: r.versionId, problem: null, message: r.message };
+  const r = coreApplyWebhook(text, body.replace(/^\uFEFF/, ''), { now, preferAcceleratedUrls: options?.preferAcceleratedUrls });
+  if (!r.ok) return { text, changed: false, versionId: null, problem: r.reason === 'no-id' ? 'invalid-payload' : r.reason, message: `${describeWebhookRefusal(r)}.` };
+  return { text: r.text, changed: r.changed, versionId: r.versionId, problem: null, message: `${describeWebhookApplied(r)}.` };
 }
 
 function isObjectInfo(o: unknown): o is S3ObjectInfo {

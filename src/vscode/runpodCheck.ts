@@ -1,60 +1,55 @@
 /**
  * One RunPod status check in the editor, shared by the command and polling:
  * which files and jobs (from the workspace index), which client (settings and
- * the key in SecretStorage), asking RunPod (services `checkStatuses`), and
- * writing what it learned as one WorkspaceEdit. No notifications here: the
- * callers decide what to show. Every log line is redacted.
+ * the key in SecretStorage), then the status flow (flows/status.ts) with the
+ * editor's writer (one WorkspaceEdit). No notifications here: the callers
+ * decide what to show. Every log line is redacted.
  */
 import * as vscode from 'vscode';
-import { type FileStatusPlan, type JobReport, describeSummary, redactSecret, selectStatusTargets, summarizeStatus } from '../core/runpod';
-import { RunpodClient, RunpodConfigError, type StatusCheckResult, checkStatuses } from '../services/runpod';
-import { applyPlannedEdits, shortName } from './applyPlannedEdits';
+import { redactSecret } from '../core/redact';
+import { type FileStatusPlan, selectStatusTargets } from '../core/runpodPlan';
+import { type StatusCheckResult, runStatusCheck } from '../flows/status';
+import { describeHealth, describeJob, describeRequests, describeStatusNote, describeSummary, outcomeLabel } from '../flows/statusText';
+import { type RunpodConfigProblem, RunpodConfigError } from '../services/runpodClient';
+import type { RunpodStatusClient } from './runpodClientFactory';
+import { type AppliedEdits, applyPlannedEdits, shortName } from './applyPlannedEdits';
 import type { CommandDeps } from './commands/deps';
+import { EDITOR_WORDS } from './runpodReport';
 import { readRunpodApiKey } from './runpodKey';
 import { readSettings } from './settings';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
-export interface RunpodClientConfig {
-  apiUrl: string;
-  endpointId: string;
-  apiKey: string;
-  /** One line per request and retry, already redacted. */
-  log: (line: string) => void;
-}
+export { type RunpodClientConfig, type RunpodClientFactory, type RunpodStatusClient, defaultRunpodClientFactory } from './runpodClientFactory';
 
-export type RunpodStatusClient = Pick<RunpodClient, 'status'>;
-
-/** Builds the status client of a check; tests hand in one pointed at a local server. */
-export type RunpodClientFactory = (config: RunpodClientConfig) => RunpodStatusClient;
-
-export const defaultRunpodClientFactory: RunpodClientFactory = (config) => new RunpodClient(config);
-
-/** What a check asks about: the whole workspace, one file, or one version of one file. */
+/**
+ * What a check asks about: the whole workspace, one style folder, one file,
+ * or one version of one file. The command's argument is parsed into this once.
+ */
 export interface CheckScope {
   uri?: vscode.Uri;
+  /** Every training_versions.json under this folder (a style row of the tree). */
+  styleFolder?: vscode.Uri;
   versionId?: string;
 }
 
 export type CheckProblem = 'not-found' | 'nothing-to-check' | 'no-endpoint' | 'no-key' | 'invalid-config';
 
-/** Files that share an endpoint (settings are per resource: folders of a multi-root workspace may differ). */
+/** Files that share an endpoint (the endpoint id is per resource: folders of a multi-root workspace may differ). */
 interface CheckGroup {
   endpointId: string;
   apiUrl: string;
   preferAcceleratedUrls: boolean;
   files: IndexedFile[];
-  /** Distinct jobs (base ids) to ask. */
-  jobs: number;
   client: RunpodStatusClient;
 }
 
 export type PreparedCheck =
-  | { ok: true; scope: CheckScope; apiKey: string; groups: CheckGroup[]; jobs: number }
-  | { ok: false; problem: CheckProblem; message: string };
+  | { ok: true; scope: CheckScope; apiKey: string; groups: CheckGroup[] }
+  | { ok: false; problem: CheckProblem; message: string; setting?: string; configProblem?: RunpodConfigProblem };
 
 /** The outcome of one check, over every file. */
 export interface RunpodCheckOutcome {
-  result: StatusCheckResult;
+  result: StatusCheckResult<AppliedEdits>;
   files: { uri: vscode.Uri; plan: FileStatusPlan }[];
   written: vscode.Uri[];
   conflicts: vscode.Uri[];
@@ -87,11 +82,16 @@ function currentFile(index: WorkspaceIndex, f: IndexedFile): IndexedFile {
   return doc ? index.forDocument(doc) : f;
 }
 
+function isUnder(uri: vscode.Uri, folder: vscode.Uri): boolean {
+  const f = folder.toString().replace(/\/+$/, '');
+  return uri.toString().startsWith(`${f}/`);
+}
+
 /**
  * Chooses the files and jobs, then the clients: reports what is missing
  * (nothing to ask, endpoint id, key) before anything reaches the network.
  */
-export async function prepareCheck(deps: CommandDeps, scope: CheckScope = {}): Promise<PreparedCheck> {
+export async function prepareStatusCheck(deps: CommandDeps, scope: CheckScope = {}): Promise<PreparedCheck> {
   const { index } = deps;
   await index.whenReady();
   let files: IndexedFile[];
@@ -103,40 +103,45 @@ export async function prepareCheck(deps: CommandDeps, scope: CheckScope = {}): P
     files = [f];
   } else {
     files = index.all().map((f) => currentFile(index, f));
+    if (scope.styleFolder) {
+      const folder = scope.styleFolder;
+      files = files.filter((f) => isUnder(f.uri, folder));
+      if (files.length === 0) return { ok: false, problem: 'not-found', message: `No training_versions.json in ${vscode.workspace.asRelativePath(folder)}.` };
+    }
     files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
   }
 
-  const withJobs: { file: IndexedFile; bases: Set<string> }[] = [];
-  const skipped: string[] = [];
+  const withJobs: IndexedFile[] = [];
+  let skippedStem: string | undefined;
   for (const file of files) {
     const sel = selectStatusTargets(file.analysis, scope.versionId);
-    skipped.push(...sel.skipped.map((s) => s.reason));
-    if (sel.targets.length) withJobs.push({ file, bases: new Set(sel.targets.map((t) => t.baseId)) });
+    if (sel.skipped.length) skippedStem ??= sel.skipped[0].version.id;
+    if (sel.targets.length) withJobs.push(file);
   }
   if (withJobs.length === 0) {
-    const where = scope.uri ? ` in ${shortName(scope.uri)}` : '';
+    const where = scope.uri ? ` in ${shortName(scope.uri)}` : scope.styleFolder ? ` in ${vscode.workspace.asRelativePath(scope.styleFolder)}` : '';
     if (scope.versionId !== undefined) {
-      if (skipped.length) return { ok: false, problem: 'nothing-to-check', message: skipped[0] };
+      if (skippedStem !== undefined) return { ok: false, problem: 'nothing-to-check', message: `"${skippedStem}" is an S3 file stem, not a RunPod job id; an S3 sync keeps this entry current.` };
       return { ok: false, problem: 'not-found', message: `No version "${scope.versionId}"${where} (by id or base id): nothing to ask RunPod.` };
     }
     return { ok: false, problem: 'nothing-to-check', message: `No version is pending, starting or training${where}: nothing to ask RunPod.` };
   }
 
-  const groups = new Map<string, { endpointId: string; apiUrl: string; preferAcceleratedUrls: boolean; files: IndexedFile[]; bases: Set<string> }>();
-  for (const { file, bases } of withJobs) {
+  const groups = new Map<string, Omit<CheckGroup, 'client'>>();
+  for (const file of withJobs) {
     const s = readSettings(file.uri);
     const key = JSON.stringify([s.runpod.endpointId, s.runpod.apiUrl, s.preferAcceleratedUrls]);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { endpointId: s.runpod.endpointId, apiUrl: s.runpod.apiUrl, preferAcceleratedUrls: s.preferAcceleratedUrls, files: [], bases: new Set() }));
+    if (!g) groups.set(key, (g = { endpointId: s.runpod.endpointId, apiUrl: s.runpod.apiUrl, preferAcceleratedUrls: s.preferAcceleratedUrls, files: [] }));
     g.files.push(file);
-    for (const b of bases) g.bases.add(b);
   }
-  const noEndpoint = [...groups.values()].find((g) => !g.endpointId);
-  if (noEndpoint) {
+  if ([...groups.values()].some((g) => !g.endpointId)) {
+    // The cause is the setting, not the file (issue 13).
     return {
       ok: false,
       problem: 'no-endpoint',
-      message: `No RunPod endpoint id for ${shortName(noEndpoint.files[0].uri)}: set trainingVersions.runpod.endpointId to the serverless endpoint the jobs ran on.`,
+      setting: 'trainingVersions.runpod.endpointId',
+      message: 'Set trainingVersions.runpod.endpointId to the id of the RunPod serverless endpoint the jobs ran on: it is not set, so RunPod cannot be asked.',
     };
   }
   const apiKey = await readRunpodApiKey(deps.secrets);
@@ -144,89 +149,66 @@ export async function prepareCheck(deps: CommandDeps, scope: CheckScope = {}): P
 
   const log = (line: string) => deps.log.debug(redactSecret(line, apiKey));
   const built: CheckGroup[] = [];
-  let jobs = 0;
   for (const g of groups.values()) {
     try {
-      const client = deps.runpodClientFactory({ apiUrl: g.apiUrl, endpointId: g.endpointId, apiKey, log });
-      built.push({ endpointId: g.endpointId, apiUrl: g.apiUrl, preferAcceleratedUrls: g.preferAcceleratedUrls, files: g.files, jobs: g.bases.size, client });
+      built.push({ ...g, client: deps.runpodClientFactory({ apiUrl: g.apiUrl, endpointId: g.endpointId, apiKey, log }) });
     } catch (e) {
       if (!(e instanceof RunpodConfigError)) throw e;
-      return { ok: false, problem: 'invalid-config', message: redactSecret(e.message, apiKey) };
+      const setting = e.problem === 'api-url' ? 'trainingVersions.runpod.apiUrl' : e.problem === 'endpoint-id' ? 'trainingVersions.runpod.endpointId' : undefined;
+      const hint = setting ? ` Fix ${setting}.` : ' Run "Training Versions: Set RunPod API Key" and paste the key alone.';
+      return { ok: false, problem: e.problem.startsWith('api-key') ? 'no-key' : 'invalid-config', setting, configProblem: e.problem, message: redactSecret(e.message, apiKey) + hint };
     }
-    jobs += g.bases.size;
   }
-  return { ok: true, scope, apiKey, groups: built, jobs };
+  return { ok: true, scope, apiKey, groups: built };
 }
 
-function outcomeLabel(j: JobReport): string {
-  if (j.outcome === 'updated') return j.running ? 'updated, still running' : 'updated';
-  if (j.outcome === 'unchanged') return j.running ? 'still running' : 'unchanged';
-  return j.outcome;
-}
-
-export interface RunCheckOptions {
+export interface EditorCheckOptions {
   signal?: AbortSignal;
   progress?: (done: number, total: number, jobId: string) => void;
 }
 
 /**
- * Asks RunPod about the prepared jobs and writes the results as one
- * WorkspaceEdit: nothing when the key is refused or the check is cancelled.
+ * Runs the status flow over the prepared groups and writes what it learned as
+ * one WorkspaceEdit: nothing when the key is refused or the check is cancelled.
  */
-export async function runCheck(deps: CommandDeps, prepared: Extract<PreparedCheck, { ok: true }>, options: RunCheckOptions = {}): Promise<RunpodCheckOutcome> {
+export async function runEditorStatusCheck(deps: CommandDeps, prepared: Extract<PreparedCheck, { ok: true }>, options: EditorCheckOptions = {}): Promise<RunpodCheckOutcome> {
   const { apiKey, scope } = prepared;
   const say = (level: 'info' | 'warn', line: string) => deps.log[level](redactSecret(line, apiKey));
   const byPath = new Map<string, IndexedFile>();
-  const results: StatusCheckResult[] = [];
-  let done = 0;
   for (const g of prepared.groups) {
-    say('info', `RunPod status: asking endpoint ${g.endpointId} at ${g.apiUrl} about ${g.jobs} job(s) in ${g.files.length} file(s)${scope.versionId !== undefined ? ` (version ${scope.versionId} only)` : ''}.`);
+    say('info', `RunPod status: asking endpoint ${g.endpointId} at ${g.apiUrl} about the jobs of ${g.files.length} file(s)${scope.versionId !== undefined ? ` (version ${scope.versionId} only)` : ''}.`);
     for (const f of g.files) byPath.set(f.uri.toString(), f);
-    const before = done;
-    const r = await checkStatuses(
-      g.files.map((f) => ({ path: f.uri.toString(), text: f.text, analysis: f.analysis })),
-      g.client,
-      { only: scope.versionId, preferAcceleratedUrls: g.preferAcceleratedUrls, cache: deps.runpodCache },
-      (p) => {
-        done = before + p.done;
-        options.progress?.(done, prepared.jobs, p.jobId);
-      },
-      options.signal,
-    );
-    results.push(r);
-    // A refused key is refused by every endpoint; a cancellation ends the whole check.
-    if (r.stopped) break;
   }
-  const plans = results.flatMap((r) => r.files);
-  const result: StatusCheckResult = {
-    files: plans,
-    summary: summarizeStatus(plans),
-    stopped: results.find((r) => r.stopped)?.stopped,
-    notes: [...new Set(results.flatMap((r) => r.notes))],
-  };
-  const files = plans.map((plan) => ({ uri: byPath.get(plan.path)!.uri, plan }));
+  const result = await runStatusCheck<AppliedEdits>(
+    prepared.groups.map((g) => ({ client: g.client, preferAcceleratedUrls: g.preferAcceleratedUrls, files: g.files.map((f) => ({ path: f.uri.toString(), text: f.text, analysis: f.analysis })) })),
+    {
+      only: scope.versionId,
+      now: Date.now,
+      cache: deps.runpodCache,
+      signal: options.signal,
+      progress: (p) => options.progress?.(p.done, p.total, p.jobId),
+      write: (changed) => applyPlannedEdits(changed.map((plan) => ({ uri: byPath.get(plan.path)!.uri, text: plan.text, edits: plan.edits }))),
+    },
+  );
+  const files = result.files.map((plan) => ({ uri: byPath.get(plan.path)!.uri, plan }));
 
+  for (const h of result.health) say(h.answer.kind === 'ok' ? 'info' : 'warn', `RunPod ${describeHealth(h, EDITOR_WORDS)}.`);
   for (const { uri, plan } of files) {
-    for (const j of plan.jobs) say(j.outcome === 'error' ? 'warn' : 'info', `${shortName(uri)}: ${j.label}: ${outcomeLabel(j)} — ${j.message}`);
+    for (const j of plan.jobs) say(j.outcome === 'error' ? 'warn' : 'info', `${shortName(uri)}: ${j.label}: ${outcomeLabel(j)} — ${describeJob(j, EDITOR_WORDS)}`);
   }
-  for (const n of result.notes) say('info', n);
+  for (const n of result.notes) say('info', describeStatusNote(n));
+  const pushback = describeRequests(result.requests);
+  if (pushback) say('warn', pushback);
   say('info', `RunPod status: ${describeSummary(result.summary)}.`);
 
-  let written: vscode.Uri[] = [];
-  let conflicts: vscode.Uri[] = [];
+  const written = result.written?.written ?? [];
+  const conflicts = result.written?.conflicts ?? [];
   const stopped = result.stopped?.reason;
-  if (stopped === 'unauthorized' || stopped === 'cancelled' || options.signal?.aborted) {
-    say('warn', `RunPod status: ${stopped === 'unauthorized' ? result.stopped!.message : 'cancelled'}; nothing was written.`);
-  } else {
-    const changed = files.filter((f) => f.plan.changed);
-    if (changed.length) {
-      const applied = await applyPlannedEdits(changed.map((f) => ({ uri: f.uri, text: f.plan.text, edits: f.plan.edits })));
-      written = applied.written;
-      conflicts = applied.conflicts;
-      if (written.length) say('info', `RunPod status: updated ${written.map(shortName).join(', ')}.`);
-      if (conflicts.length) say('warn', `RunPod status: ${conflicts.map(shortName).join(', ')} changed while RunPod was asked; left alone (check again).`);
-    }
+  if (stopped === 'unauthorized' || stopped === 'cancelled') {
+    say('warn', `RunPod status: ${stopped === 'unauthorized' ? 'RunPod refused the API key' : 'cancelled'}; nothing was written.`);
   }
+  if (written.length) say('info', `RunPod status: updated ${written.map(shortName).join(', ')}.`);
+  if (conflicts.length) say('warn', `RunPod status: ${conflicts.map(shortName).join(', ')} changed while RunPod was asked; left alone (check again).`);
   const expired = new Map<string, vscode.Uri>();
   for (const { uri, plan } of files) {
     if (plan.jobs.some((j) => j.outcome === 'expired')) {

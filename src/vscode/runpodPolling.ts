@@ -7,11 +7,15 @@
  * the key change, when new in-flight jobs appear, or after a manual check.
  */
 import * as vscode from 'vscode';
-import type { PollDecision } from '../core/runpod';
+import { emptySummary } from '../core/runpodPlan';
+import type { PollDecision } from '../core/runpodPoll';
 import { jobsToPoll } from '../core/runpodWorkspace';
-import { type StatusCheckResult, StatusPoller } from '../services/runpod';
+import type { StatusCheckResult } from '../flows/status';
+import { describeFailure, describeHealth } from '../flows/statusText';
+import { StatusPoller } from '../services/runpodPoller';
 import type { CommandDeps } from './commands/deps';
-import { prepareCheck, runCheck } from './runpodCheck';
+import { prepareStatusCheck, runEditorStatusCheck } from './runpodCheck';
+import { EDITOR_WORDS } from './runpodReport';
 import { RUNPOD_API_KEY_SECRET } from './runpodKey';
 import type { PollingDisplay } from './stylesView';
 import { readSettings } from './settings';
@@ -26,6 +30,8 @@ export interface PollingState {
   reason: string;
   /** Checks polling has made (tests wait on it). */
   checks: number;
+  /** The endpoint's queue and workers at the last poll (also in the status bar item's tooltip). */
+  health?: string;
 }
 
 /** A setting or the key is missing: polling stops and says so once. */
@@ -35,14 +41,10 @@ class PollSetupError extends Error {
   }
 }
 
-const EMPTY_RESULT: StatusCheckResult = {
-  files: [],
-  summary: { checked: 0, updated: 0, unchanged: 0, running: 0, expired: 0, errors: 0, skipped: 0, notChecked: 0, filesChanged: 0 },
-  notes: [],
-};
+const EMPTY_RESULT: StatusCheckResult = { files: [], summary: emptySummary(), notes: [], health: [], requests: { requests: 0, rateLimited: 0, retries: 0, waitedMs: 0 } };
 
 export class RunpodPolling implements vscode.Disposable {
-  private poller: StatusPoller | undefined;
+  private poller: StatusPoller<StatusCheckResult> | undefined;
   private polling = false;
   private pollSeconds = 0;
   /** Set when polling stopped on an error; cleared by a settings/key change or a clean manual check. */
@@ -53,6 +55,7 @@ export class RunpodPolling implements vscode.Disposable {
   private paused = false;
   private reason = 'not started';
   private checks = 0;
+  private health: string | undefined;
   private disposed = false;
   private readonly changed = new vscode.EventEmitter<PollingState>();
   readonly onDidChange = this.changed.event;
@@ -64,7 +67,7 @@ export class RunpodPolling implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('trainingVersions.runpod.endpointId') || e.affectsConfiguration('trainingVersions.runpod.apiUrl')) {
           // A 404 from another endpoint says nothing about this one's jobs: ask them again.
-          for (const [id, lookup] of deps.runpodCache) if (lookup.kind === 'expired') deps.runpodCache.delete(id);
+          for (const [id, lookup] of deps.runpodCache) if (lookup.kind === 'unknown-id') deps.runpodCache.delete(id);
         }
         if (e.affectsConfiguration('trainingVersions.runpod')) this.restart();
       }),
@@ -87,7 +90,7 @@ export class RunpodPolling implements vscode.Disposable {
   }
 
   state(): PollingState {
-    return { polling: this.polling, jobs: this.jobs().length, pollSeconds: this.pollSeconds, reason: this.reason, checks: this.checks };
+    return { polling: this.polling, jobs: this.jobs().length, pollSeconds: this.pollSeconds, reason: this.reason, checks: this.checks, health: this.health };
   }
 
   /** Forgets an error stop and starts again if there is anything to poll: a check right away. */
@@ -121,7 +124,7 @@ export class RunpodPolling implements vscode.Disposable {
     }
     if (!this.polling) {
       this.poller?.dispose();
-      const poller: StatusPoller = new StatusPoller({
+      const poller: StatusPoller<StatusCheckResult> = new StatusPoller<StatusCheckResult>({
         pollSeconds: this.pollSeconds,
         check: (signal) => this.pollOnce(signal),
         onResult: (result, decision) => this.poller === poller && this.afterPoll(result, decision),
@@ -136,13 +139,15 @@ export class RunpodPolling implements vscode.Disposable {
   }
 
   private async pollOnce(signal: AbortSignal): Promise<StatusCheckResult> {
-    const prepared = await prepareCheck(this.deps);
+    const prepared = await prepareStatusCheck(this.deps);
     if (!prepared.ok) {
       if (prepared.problem === 'nothing-to-check') return EMPTY_RESULT;
       throw new PollSetupError(prepared.problem, prepared.message);
     }
-    const outcome = await runCheck(this.deps, prepared, { signal });
+    const outcome = await runEditorStatusCheck(this.deps, prepared, { signal });
     this.checks++;
+    const health = outcome.result.health.map((h) => `RunPod ${describeHealth(h, EDITOR_WORDS)}.`).join(' ');
+    if (health) this.health = health;
     return outcome.result;
   }
 
@@ -153,7 +158,8 @@ export class RunpodPolling implements vscode.Disposable {
     }
     if (result.stopped || result.summary.errors > 0) {
       const n = result.summary.errors;
-      this.halt(new Error(result.stopped?.message ?? `${n} job${n === 1 ? '' : 's'} could not be checked (see the log)`), result.stopped?.reason === 'unauthorized');
+      const why = result.stopped?.failure ? describeFailure(result.stopped.failure, EDITOR_WORDS) : result.stopped ? 'the check was cancelled' : `${n} job${n === 1 ? '' : 's'} could not be checked (see the log)`;
+      this.halt(new Error(why), result.stopped?.reason === 'unauthorized');
       return;
     }
     this.polling = false;
@@ -187,7 +193,7 @@ export class RunpodPolling implements vscode.Disposable {
 
   private update(reason: string, jobs: number): void {
     this.reason = reason;
-    this.display.setPolling(this.polling ? { jobs, pollSeconds: this.pollSeconds } : undefined);
+    this.display.setPolling(this.polling ? { jobs, pollSeconds: this.pollSeconds, health: this.health } : undefined);
     this.changed.fire(this.state());
   }
 

@@ -22,7 +22,7 @@ export const CONTEXT = {
 
 /** What RunPod polling shows: jobs being polled, or undefined when polling is off. */
 export interface PollingDisplay {
-  setPolling(state: { jobs: number; pollSeconds: number } | undefined): void;
+  setPolling(state: { jobs: number; pollSeconds: number; health?: string } | undefined): void;
 }
 
 export class StylesView implements PollingDisplay, vscode.Disposable {
@@ -34,7 +34,7 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
   statusText: string | undefined;
   /** The polling part of the item's text (undefined: not polling); tests read it. */
   pollingText: string | undefined;
-  private polling: { jobs: number; pollSeconds: number } | undefined;
+  private polling: { jobs: number; pollSeconds: number; health?: string } | undefined;
   private totals: StyleTotals | undefined;
 
   constructor(index: WorkspaceIndex) {
@@ -57,7 +57,7 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
     this.view.message = on ? 'Showing only styles and versions with problems.' : undefined;
   }
 
-  setPolling(state: { jobs: number; pollSeconds: number } | undefined): void {
+  setPolling(state: { jobs: number; pollSeconds: number; health?: string } | undefined): void {
     this.polling = state && state.jobs > 0 ? state : undefined;
     this.pollingText = this.polling ? `$(radio-tower) ${this.polling.jobs}` : undefined;
     if (this.totals) this.show(this.totals);
@@ -78,7 +78,7 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
     this.item.text = this.statusText;
     const stale = t.stale ? `, ${t.stale} stale (older than staleAfterHours)` : '';
     const p = this.polling;
-    const polling = p ? ` Polling RunPod every ${p.pollSeconds} s for ${p.jobs} ${p.jobs === 1 ? 'job' : 'jobs'} (trainingVersions.runpod.pollSeconds).` : '';
+    const polling = p ? ` Polling RunPod every ${p.pollSeconds} s for ${p.jobs} ${p.jobs === 1 ? 'job' : 'jobs'} (trainingVersions.runpod.pollSeconds).${p.health ? ` ${p.health}` : ''}` : '';
     this.item.tooltip = `Training Versions: ${jobs}${stale}, ${problems} in ${t.styles} ${t.styles === 1 ? 'style' : 'styles'}.${polling} Click to show the styles.`;
     this.item.accessibilityInformation = { label: `Training Versions: ${jobs}, ${problems}` };
     this.item.show();

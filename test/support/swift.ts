@@ -144,9 +144,10 @@ export async function startSwift(): Promise<SwiftHandle> {
   start('swift-proxy-server', [path.join(dir, 'proxy-throttled.conf'), '-v']);
 
   try {
-    const deadline = Date.now() + 30_000;
+    // Python start-up of five servers: ~16 s on a busy 2-core machine, more under heavy load.
+    const deadline = Date.now() + 90_000;
     while (!((await healthy(proxyPort)) && (await healthy(throttledPort)))) {
-      if (Date.now() > deadline) throw new Error(`Swift did not answer /healthcheck within 30 s:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`Swift did not answer /healthcheck within 90 s:\n${output}`);
       const dead = children.find((c) => c.exitCode !== null);
       if (dead) throw new Error(`a Swift process exited (${dead.spawnargs.join(' ')}):\n${output}`);
       await new Promise((r) => setTimeout(r, 200));

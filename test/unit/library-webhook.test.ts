@@ -116,11 +116,19 @@ describe('training-versions webhook', () => {
     const none = await run(['--payload', await ws.payload(completed(JOB.b)), ws.root]);
     assert.equal(none.code, 1);
     assert.match(none.out, new RegExp(`No version matches job ${JOB.b}`));
-    for (const body of ['not json', '{"id":"x"}', '{"id":"x","status":"DONE"}', '[1]', '{"status":"COMPLETED"}']) {
+    for (const body of ['not json', '{"id":"x"}', '[1]', '{"status":"COMPLETED"}']) {
       const r = await run(['--payload', await ws.payload(body), '--format', 'json', ws.root]);
       assert.equal(r.code, 1, body);
       assert.equal(JSON.parse(r.out).outcome, 'invalid-payload');
     }
+    // A status RunPod does not document is an unknown outcome for its entry (§4), never a refused body:
+    // no entry of job x → no match; the entry of job A → unchanged, saying why.
+    const unknownElsewhere = await run(['--payload', await ws.payload('{"id":"x","status":"DONE"}'), '--format', 'json', ws.root]);
+    assert.deepEqual([unknownElsewhere.code, JSON.parse(unknownElsewhere.out).outcome], [1, 'no-match']);
+    const unknown = await run(['--payload', await ws.payload({ id: `${JOB.a}-e1`, status: 'DONE' }), '--format', 'json', ws.root]);
+    const unknownDoc = JSON.parse(unknown.out);
+    assert.deepEqual([unknown.code, unknownDoc.outcome], [0, 'unchanged']);
+    assert.match(unknownDoc.match.message, /"DONE", which it does not document; nothing changed/);
     assert.equal((await run(['--payload', await ws.payload('  \n'), ws.root])).code, 2, 'empty payload');
     assert.equal((await run(['--payload', path.join(ws.root, 'missing.json'), ws.root])).code, 2, 'missing payload file');
     assert.equal((await run(['--payload', '', ws.root])).code, 2, 'empty option value');

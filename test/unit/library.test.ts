@@ -146,7 +146,11 @@ describe('applyWebhook = webhook --apply', () => {
     const none = applyWebhook(text, { id: `${JOB.b}-e1`, status: 'COMPLETED' });
     assert.deepEqual({ ...none, message: '' }, { text, changed: false, versionId: null, problem: 'no-match', message: '' });
     assert.match(none.message, new RegExp(JOB.b));
-    for (const bad of [undefined, null, 42, 'not json', '{"status":"COMPLETED"}', { id: JOB.a }, { id: JOB.a, status: 'DONE' }, [], Buffer.from('\xff\xfe')]) {
+    // A status RunPod does not document is an unknown outcome for the entry (§4): matched, nothing changed.
+    const unknown = applyWebhook(text, { id: JOB.a, status: 'DONE' });
+    assert.deepEqual([unknown.text, unknown.changed, unknown.problem], [text, false, null]);
+    assert.match(unknown.message, /"DONE", which it does not document; nothing changed/);
+    for (const bad of [undefined, null, 42, 'not json', '{"status":"COMPLETED"}', { id: JOB.a }, [], Buffer.from('\xff\xfe')]) {
       const r = applyWebhook(text, bad);
       assert.equal(r.text, text);
       assert.equal(r.changed, false);

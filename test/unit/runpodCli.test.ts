@@ -1,4 +1,4 @@
-/** `training-versions status` against our fake RunPod on 127.0.0.1: dry run, --apply, exit codes, no key in output. */
+/** `training-versions status` against our RunPod double on 127.0.0.1 (strict and lenient): dry run, --apply, exit codes, /health, no key in output. */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import type { CliIO } from '../../src/cli/common';
 import { main } from '../../src/cli/main';
 import { runStatus } from '../../src/cli/status';
-import { type FakeRunpod, startFakeRunpod, statusBody } from '../support/fakeRunpod';
+import { type FakeMode, type FakeRunpod, pythonError, startFakeRunpod, statusBody } from '../support/fakeRunpod';
 
 const KEY = 'rpa_CLIKEY_1A2B3C4D5E6F_never_print';
 const ENDPOINT = 'ep-cli-7';
@@ -48,7 +48,7 @@ function entry(id: string, status: string): Record<string, unknown> {
 
 before(async () => {
   fake = await startFakeRunpod({ apiKey: KEY, endpointId: ENDPOINT });
-  fake.setJob(DONE, { kind: 'status', body: statusBody(DONE, 'COMPLETED', { output: { loraUrl: FAST } }) });
+  fake.setJob(`${DONE}-e2`, { kind: 'status', body: statusBody(`${DONE}-e2`, 'COMPLETED', { output: { loraUrl: FAST } }) });
   fake.setJob(RUNNING, { kind: 'status', body: statusBody(RUNNING, 'IN_PROGRESS') });
   fake.setJob(GONE, { kind: 'expired' });
   fake.setJob(SLOW, { kind: 'slow', delayMs: 10_000, body: statusBody(SLOW, 'COMPLETED') });
@@ -72,7 +72,11 @@ after(() => {
 
 const base = () => ['--endpoint-id', ENDPOINT, '--api-url', fake.apiUrl];
 
-describe('training-versions status', () => {
+for (const mode of ['strict', 'lenient'] as FakeMode[]) describe(`training-versions status (${mode} RunPod double)`, () => {
+  beforeEach(() => {
+    fake.mode = mode;
+  });
+
   test('without RUNPOD_API_KEY: exit 2 and how to set it', async () => {
     const t = io({});
     const code = await main(['status', ...base(), dir], t.cli);
@@ -96,11 +100,14 @@ describe('training-versions status', () => {
     assert.equal(existsSync(`${file}.backup`), false);
     const out = t.text();
     assert.match(out, /updated — training → completed \(RunPod: COMPLETED\); sets status "completed", completedAt "20\d\d-[^"]+Z", loraUrl "https:\/\/storyboard-user-files\.s3-accelerate/);
+    assert.match(out, new RegExp(`^RunPod endpoint ${ENDPOINT}: 0 in queue, \\d+ in progress; workers: 0 idle, \\d+ running`, 'm'), 'the queue and workers come first');
     assert.match(out, /updated, still running — pending → training/);
     assert.match(out, /expired — RunPod no longer holds this job/);
     assert.match(out, /Summary: 2 updated, 1 still running, 1 expired, 0 errors/);
     assert.match(out, /Nothing was written: run again with --apply/);
-    assert.deepEqual(fake.requests.map((r) => r.jobId).sort(), [DONE, RUNNING, GONE].sort(), 'asked by base id');
+    const asked = fake.requests.filter((r) => r.op === 'status').map((r) => r.jobId);
+    assert.deepEqual(asked.sort(), [`${DONE}-e2`, RUNNING, `${GONE}-e1`, GONE].sort(), 'each stored id once; the base id only after a 404');
+    assert.deepEqual(fake.requests.filter((r) => r.op === 'health').length, 1);
   });
 
   test('--apply writes a backup, then the file; a second run changes nothing', async () => {
@@ -149,6 +156,17 @@ describe('training-versions status', () => {
     assert.match(t.text(), /Status kept "training"/);
   });
 
+  test('a 404 for a job submitted minutes ago: not found, with its likely causes; exit 0, nothing changed', async () => {
+    const young = { ...entry('77777777-4e87-4574-ad26-b1f71e865942-u1', 'pending'), timestamp: new Date(Date.now() - 4 * 60_000).toISOString() };
+    writeFileSync(file, JSON.stringify({ versions: [young] }, null, 2));
+    const before = readFileSync(file, 'utf8');
+    const t = io();
+    assert.equal(await runStatus([...base(), '--apply', dir], t.cli), 0);
+    assert.equal(readFileSync(file, 'utf8'), before);
+    assert.match(t.text(), /not found — RunPod does not know this job \(404 for 77777777-[^ ]+-u1 and 77777777-4e87-4574-ad26-b1f71e865942\), yet the entry is only \d+ min old: likely --endpoint-id is not the endpoint it was submitted to/);
+    assert.match(t.text(), /Summary: 0 updated, 0 still running, 0 expired, 1 not found, 0 errors/);
+  });
+
   test('--timeout-ms: a slow answer is a remote error, exit 1', async () => {
     writeFileSync(file, JSON.stringify({ versions: [entry(SLOW, 'training')] }, null, 2));
     const t = io();
@@ -157,10 +175,10 @@ describe('training-versions status', () => {
   });
 
   test('--id checks one version whatever its status', async () => {
-    writeFileSync(file, JSON.stringify({ versions: [entry(`${DONE}-e1`, 'failed'), entry(RUNNING, 'pending')] }, null, 2));
+    writeFileSync(file, JSON.stringify({ versions: [entry(`${DONE}-e2`, 'failed'), entry(RUNNING, 'pending')] }, null, 2));
     const t = io();
-    assert.equal(await runStatus([...base(), '--id', `${DONE}-e1`, dir], t.cli), 0);
-    assert.deepEqual(fake.requests.map((r) => r.jobId), [DONE]);
+    assert.equal(await runStatus([...base(), '--no-health', '--id', `${DONE}-e2`, dir], t.cli), 0);
+    assert.deepEqual(fake.requests.map((r) => r.jobId), [`${DONE}-e2`]);
     assert.match(t.text(), /failed → completed/);
   });
 
@@ -172,10 +190,33 @@ describe('training-versions status', () => {
     assert.equal(fake.requests.length, 0);
   });
 
+  test('eleven -u1 jobs (the issue\'s case): each ends with RunPod\'s true state, no warning from Node', async () => {
+    const ids = Array.from({ length: 11 }, (_, i) => `${String(i + 50).padStart(8, '0')}-4e87-4574-ad26-b1f71e865942-u1`);
+    ids.forEach((id, i) => fake.setJob(id, { kind: 'status', body: statusBody(id, i === 0 ? 'FAILED' : i % 2 ? 'RUNNING' : 'COMPLETED', i === 0 ? { error: pythonError('RuntimeError', 'CUDA out of memory') } : {}) }));
+    writeFileSync(file, JSON.stringify({ versions: ids.map((id) => entry(id, 'pending')) }, null, 2));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    const t = io();
+    try {
+      assert.equal(await runStatus([...base(), '--apply', '--no-backup', dir], t.cli), 0, t.text());
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings, []);
+    const v = (JSON.parse(readFileSync(file, 'utf8')) as { versions: Record<string, unknown>[] }).versions;
+    assert.deepEqual(v.map((x) => x.status), ids.map((_, i) => (i === 0 ? 'failed' : i % 2 ? 'training' : 'completed')));
+    assert.equal(v[0].error, 'RuntimeError: CUDA out of memory');
+    assert.match(t.text(), /Summary: 11 updated, 5 still running, 0 expired, 0 errors/);
+    assert.doesNotMatch(t.text(), /expired —/);
+  });
+
   test('--verbose logs requests without the key', async () => {
     const t = io();
     assert.equal(await runStatus([...base(), '--verbose', dir], t.cli), 0);
     assert.match(t.errText(), new RegExp(`GET ${fake.apiUrl.replace(/[.]/g, '\\.')}/${ENDPOINT}/status/${RUNNING} → 200`));
+    assert.match(t.errText(), new RegExp(`GET ${fake.apiUrl.replace(/[.]/g, '\\.')}/${ENDPOINT}/health → 200`));
   });
 
   test('the API key is in no output line of any run above', () => {

@@ -2,11 +2,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/core/findings';
-import {
-  type JobLookup, type RunpodJobResult, type StatusSummary, applyWebhookPayload, chooseLoraUrl, describeSummary, loraUrlOfOutput,
-  matchWebhookEntry, parseRetryAfter, parseStatusBody, planStatusFile, pollDecision, redactSecret, selectStatusTargets,
-  statusUpdate, stringifyError, summarizeStatus, validateStatusBody,
-} from '../../src/core/runpod';
+import { redactSecret } from '../../src/core/redact';
+import type { RunpodFailure } from '../../src/core/runpodFailure';
+import { chooseLoraUrl, loraUrlOfOutput, stringifyError } from '../../src/core/runpodOutput';
+import { type JobLookup, type StatusSummary, emptySummary, planStatusFile, selectStatusTargets, summarizeStatus } from '../../src/core/runpodPlan';
+import { pollDecision } from '../../src/core/runpodPoll';
+import { type RunpodJobResult, parseHealthBody, parseStatusBody, validateStatusBody } from '../../src/core/runpodSchemas';
+import { statusUpdate } from '../../src/core/runpodUpdate';
+import { applyWebhook, matchWebhookEntry } from '../../src/core/runpodWebhook';
+import { type SurfaceWords, describeJob, describeSummary, describeUpdateNote } from '../../src/flows/statusText';
+import { parseRetryAfter } from '../../src/services/runpodRateWindow';
 import { versionsOf } from '../../src/core/versions';
 
 const JOB = '26945dbf-4e87-4574-ad26-b1f71e865942';
@@ -33,8 +38,12 @@ function file(entries: Entry[], indent: string | number = 2, eol = '\n', bom = f
 function result(body: Entry): RunpodJobResult {
   const r = validateStatusBody(body);
   assert.ok(r.ok, 'the test body must be a valid status response');
-  return r.result;
+  return r.value;
 }
+
+const WORDS: SurfaceWords = { setKey: 'set the key', endpointSetting: 'the endpoint setting' };
+const notes = (u: { notes: Parameters<typeof describeUpdateNote>[0][] }) => u.notes.map(describeUpdateNote).join(' ');
+const timeout = (jobId: string): RunpodFailure => ({ kind: 'timeout', host: '127.0.0.1', endpointId: 'ep', jobId, attempts: 1, timeoutMs: 100 });
 
 function versionOf(entry: Entry) {
   const a = analyze(file([entry]));
@@ -42,7 +51,7 @@ function versionOf(entry: Entry) {
   return a.versions[0];
 }
 
-/** Plans one file with one lookup per base id; returns the plan. */
+/** Plans one file with one lookup per stored id; returns the plan. */
 function plan(text: string, lookups: Record<string, JobLookup>, now = NOW, only?: string) {
   const a = analyze(text);
   return planStatusFile('x/training_versions.json', a, selectStatusTargets(a, only), new Map(Object.entries(lookups)), { now });
@@ -54,7 +63,7 @@ function parsedVersions(text: string): Entry[] {
 
 describe('status map (every RunPod status)', () => {
   const cases: [string, string][] = [
-    ['IN_QUEUE', 'pending'], ['IN_PROGRESS', 'training'], ['COMPLETED', 'completed'],
+    ['IN_QUEUE', 'pending'], ['IN_PROGRESS', 'training'], ['RUNNING', 'training'], ['COMPLETED', 'completed'],
     ['FAILED', 'failed'], ['CANCELLED', 'failed'], ['TIMED_OUT', 'failed'],
   ];
   for (const [runpod, ours] of cases) {
@@ -89,15 +98,41 @@ describe('status map (every RunPod status)', () => {
     assert.equal(loraUrlOfOutput('https://x/y.safetensors'), undefined);
   });
 
-  test('FAILED stores RunPod error; an object error is stringified', () => {
+  test('output of any JSON shape: the first object of an array that has a URL; a progress string is no error', () => {
+    assert.equal(loraUrlOfOutput([{ progress: 1 }, { lora_url: FAST }, { url: REGULAR }]), FAST);
+    assert.equal(loraUrlOfOutput(['step 1', 42, null]), undefined);
+    const v = versionOf(pending(`${JOB}-e1`));
+    const fromArray = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: [{ log: 'done' }, { loraUrl: FAST }] }), { now: NOW });
+    assert.equal(JSON.parse(fromArray.changes.find((c) => c.key === 'loraUrl')!.raw), FAST);
+    const progress = statusUpdate(v, result({ id: JOB, status: 'IN_PROGRESS', output: 'epoch 3/10' }), { now: NOW });
+    assert.equal(progress.status, 'training');
+    assert.deepEqual(progress.changes.map((c) => c.key), ['status']);
+  });
+
+  test('a status RunPod does not document: unknown, nothing changes, the entry stays in flight', () => {
     const v = versionOf(pending(`${JOB}-e1`, { status: 'training' }));
-    const asText = statusUpdate(v, result({ id: JOB, status: 'FAILED', error: 'CUDA out of memory' }), { now: NOW });
-    assert.equal(JSON.parse(asText.changes.find((c) => c.key === 'error')!.raw), 'CUDA out of memory');
-    const err = { error_type: 'RuntimeError', error_message: 'boom', error_traceback: 'line 1' };
-    const asObject = statusUpdate(v, result({ id: JOB, status: 'FAILED', error: err }), { now: NOW });
-    const stored = JSON.parse(asObject.changes.find((c) => c.key === 'error')!.raw) as unknown;
-    assert.equal(typeof stored, 'string');
-    assert.deepEqual(JSON.parse(stored as string), err);
+    const u = statusUpdate(v, result({ id: JOB, status: 'PAUSED' }), { now: NOW });
+    assert.equal(u.unknown, true);
+    assert.deepEqual(u.changes, []);
+    assert.equal(u.status, 'training');
+    assert.equal(u.running, true);
+    assert.match(notes(u), /"PAUSED", which it does not document/);
+  });
+
+  test('FAILED stores RunPod error; the Python worker\'s JSON string becomes "<type>: <message>"; other objects are stringified', () => {
+    const v = versionOf(pending(`${JOB}-e1`, { status: 'training' }));
+    const stored = (body: Entry) => JSON.parse(statusUpdate(v, result(body), { now: NOW }).changes.find((c) => c.key === 'error')!.raw) as unknown;
+    assert.equal(stored({ id: JOB, status: 'FAILED', error: 'CUDA out of memory' }), 'CUDA out of memory');
+    // As runpod/serverless/modules/rp_job.py sends it: a string holding JSON, with a traceback, host name and worker id.
+    const worker = JSON.stringify({ error_type: "<class 'RuntimeError'>", error_message: 'CUDA out of memory', error_traceback: 'Traceback (most recent call last):\n  File "h.py"', hostname: 'hpcm7-64410a1c', worker_id: 'hpcm7', runpod_version: '1.7.9' });
+    const short = stored({ id: JOB, status: 'FAILED', error: worker });
+    assert.equal(short, 'RuntimeError: CUDA out of memory');
+    assert.ok(!String(short).includes('hpcm7') && !String(short).includes('Traceback'), 'no host, worker or traceback');
+    const asObject = stored({ id: JOB, status: 'FAILED', error: { code: 7, detail: 'boom' } });
+    assert.equal(typeof asObject, 'string');
+    assert.deepEqual(JSON.parse(asObject as string), { code: 7, detail: 'boom' });
+    assert.equal(stringifyError({ error_type: 'ValueError', error_message: 'bad input' }), 'ValueError: bad input');
+    assert.equal(stringifyError('{not json'), '{not json');
     assert.equal(stringifyError(''), undefined);
     assert.equal(stringifyError({}), undefined);
     assert.equal(stringifyError(42), '42');
@@ -126,7 +161,7 @@ describe('status map (every RunPod status)', () => {
       assert.deepEqual(u.changes, [], s);
       assert.equal(u.status, 'completed');
       assert.equal(u.running, false);
-      assert.match(u.notes.join(' '), /already completed/);
+      assert.match(notes(u), /already completed/);
     }
   });
 });
@@ -136,7 +171,7 @@ describe('the URL rule: never replace an accelerated URL by a regular one', () =
     const v = versionOf(pending(`${JOB}-e1`, { loraUrl: FAST }));
     const u = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { loraUrl: REGULAR } }), { now: NOW, preferAcceleratedUrls: false });
     assert.equal(u.changes.find((c) => c.key === 'loraUrl'), undefined);
-    assert.match(u.notes.join(' '), /kept the accelerated loraUrl/);
+    assert.match(notes(u), /kept the accelerated loraUrl/);
   });
 
   test('an accelerated loraUrl stays even for a regular URL of another object', () => {
@@ -161,15 +196,31 @@ describe('the URL rule: never replace an accelerated URL by a regular one', () =
 });
 
 describe('parsing status bodies', () => {
-  test('valid, malformed, unknown status', () => {
-    assert.equal(parseStatusBody(JSON.stringify({ id: JOB, status: 'COMPLETED' })).ok, true);
+  test('valid, malformed; an unknown status parses (it is reported, never an error)', () => {
+    const ok = parseStatusBody(JSON.stringify({ id: JOB, status: 'COMPLETED', workerId: 'w1', extra: { kept: true } }));
+    assert.ok(ok.ok);
+    assert.deepEqual(ok.value.raw.extra, { kept: true }, 'fields we do not read pass through');
     const notJson = parseStatusBody('<html>Bad gateway</html>');
-    assert.ok(!notJson.ok && /not JSON/.test(notJson.message));
+    assert.ok(!notJson.ok && /not JSON/.test(notJson.problem));
     const noStatus = parseStatusBody('{"id":"x"}');
-    assert.ok(!noStatus.ok && /no "status"/.test(noStatus.message));
+    assert.ok(!noStatus.ok && noStatus.problem === 'it has no "status"', !noStatus.ok ? noStatus.problem : '');
+    const badId = parseStatusBody('{"id":7,"status":"COMPLETED"}');
+    assert.ok(!badId.ok && badId.problem === '"id" is not a string', !badId.ok ? badId.problem : '');
     const unknown = parseStatusBody('{"id":"x","status":"EXPLODED"}');
-    assert.ok(!unknown.ok && /unknown RunPod status "EXPLODED"/.test(unknown.message));
+    assert.ok(unknown.ok && unknown.value.status === 'EXPLODED');
     assert.equal(parseStatusBody('[1,2]').ok, false);
+    assert.equal(parseStatusBody('\uFEFF{"status":"IN_QUEUE"}').ok, true, 'a BOM is not an error');
+  });
+
+  test('/health: strict on the counts we show, the rest passes through', () => {
+    const h = parseHealthBody(JSON.stringify({ jobs: { completed: 5, failed: 1, inProgress: 2, inQueue: 3, retried: 0 }, workers: { idle: 0, running: 2, throttled: 1, newField: 9 } }));
+    assert.ok(h.ok);
+    assert.equal(h.value.jobs.inQueue, 3);
+    assert.equal((h.value.workers as Record<string, unknown>).newField, 9);
+    const bad = parseHealthBody(JSON.stringify({ jobs: { inQueue: 'three', inProgress: 0 }, workers: { idle: 0, running: 0 } }));
+    assert.ok(!bad.ok && bad.problem === '"jobs.inQueue" is not a number', !bad.ok ? bad.problem : '');
+    const missing = parseHealthBody(JSON.stringify({ jobs: { inQueue: 1, inProgress: 0 } }));
+    assert.ok(!missing.ok && missing.problem === 'it has no "workers"', !missing.ok ? missing.problem : '');
   });
 
   test('Retry-After in seconds and as an HTTP date', () => {
@@ -198,7 +249,7 @@ describe('which entries are checked', () => {
     { id: 'style_1_vV3', name: 'style_1_vV3.safetensors', status: 'pending', parameters: {} },
   ]);
 
-  test('every pending / starting / training entry with a string id, by base id', () => {
+  test('every pending / starting / training entry with a string id (and its base id, asked only after a 404)', () => {
     const { targets, skipped } = selectStatusTargets(analyze(text));
     assert.deepEqual(targets.map((t) => t.id), [`${JOB}-e1`, `${JOB2}-e2`, JOB3]);
     assert.deepEqual(targets.map((t) => t.baseId), [JOB, JOB2, JOB3]);
@@ -224,9 +275,9 @@ describe('planning a check', () => {
   test('results are applied as minimal edits; expired and errors change nothing', () => {
     const text = file(entries);
     const p = plan(text, {
-      [JOB]: { kind: 'result', result: result({ id: JOB, status: 'COMPLETED', output: { loraUrl: FAST } }) },
-      [JOB2]: { kind: 'expired' },
-      [JOB3]: { kind: 'error', message: 'job x: timeout' },
+      [`${JOB}-e2`]: { kind: 'result', result: result({ id: `${JOB}-e2`, status: 'COMPLETED', output: { loraUrl: FAST } }), askedAs: 'id' },
+      [`${JOB2}-e1`]: { kind: 'unknown-id', asked: [`${JOB2}-e1`, JOB2] },
+      [JOB3]: { kind: 'error', failure: timeout(JOB3) },
     });
     assert.equal(p.changed, true);
     const after = parsedVersions(p.newText);
@@ -238,9 +289,10 @@ describe('planning a check', () => {
     assert.deepEqual(p.jobs.map((j) => j.outcome), ['updated', 'expired', 'error', 'skipped']);
     const expired = p.jobs[1];
     assert.equal(expired.to, 'training', 'expired keeps its status');
-    assert.match(expired.message, /no longer holds this job/);
-    assert.match(expired.message, /not a failure/);
-    assert.match(expired.message, /S3 sync/);
+    assert.match(describeJob(expired, WORDS), /no longer holds this job/);
+    assert.match(describeJob(expired, WORDS), /not a failure/);
+    assert.match(describeJob(expired, WORDS), /S3 sync/);
+    assert.match(describeJob(p.jobs[2], WORDS), /did not answer within 100 ms/);
     const s = summarizeStatus([p]);
     assert.deepEqual(
       { checked: s.checked, updated: s.updated, running: s.running, expired: s.expired, errors: s.errors, skipped: s.skipped, filesChanged: s.filesChanged },
@@ -252,7 +304,7 @@ describe('planning a check', () => {
 
   test('only the edited values change; CRLF, BOM and 4-space indentation survive', () => {
     const text = file(entries, 4, '\r\n', true);
-    const p = plan(text, { [JOB]: { kind: 'result', result: result({ id: JOB, status: 'FAILED', error: { message: 'OOM' } }) } });
+    const p = plan(text, { [`${JOB}-e2`]: { kind: 'result', result: result({ id: `${JOB}-e2`, status: 'FAILED', error: { message: 'OOM' } }), askedAs: 'id' } });
     assert.ok(p.newText.startsWith('\uFEFF{\r\n    "versions": ['));
     assert.equal(p.newText.replace(/\r\n/g, '').includes('\n'), false, 'no bare LF introduced');
     assert.ok(p.newText.includes('\r\n            "failedAt": "2025-10-14T10:00:00.000Z"'), 'new keys follow the entry layout');
@@ -265,9 +317,9 @@ describe('planning a check', () => {
 
   test('applying the same result twice changes nothing, even later', () => {
     const lookups: Record<string, JobLookup> = {
-      [JOB]: { kind: 'result', result: result({ id: JOB, status: 'COMPLETED', output: { url: REGULAR } }) },
-      [JOB2]: { kind: 'result', result: result({ id: JOB2, status: 'CANCELLED' }) },
-      [JOB3]: { kind: 'result', result: result({ id: JOB3, status: 'IN_PROGRESS' }) },
+      [`${JOB}-e2`]: { kind: 'result', result: result({ id: `${JOB}-e2`, status: 'COMPLETED', output: { url: REGULAR } }), askedAs: 'id' },
+      [`${JOB2}-e1`]: { kind: 'result', result: result({ id: JOB2, status: 'CANCELLED' }), askedAs: 'base-id' },
+      [JOB3]: { kind: 'result', result: result({ id: JOB3, status: 'IN_PROGRESS' }), askedAs: 'id' },
     };
     const first = plan(file(entries), lookups, NOW);
     assert.equal(first.changed, true);
@@ -281,16 +333,42 @@ describe('planning a check', () => {
   });
 
   test('an answer for another job is an error, nothing changes', () => {
-    const p = plan(file([pending(`${JOB}-e1`)]), { [JOB]: { kind: 'result', result: result({ id: JOB2, status: 'COMPLETED' }) } });
+    const p = plan(file([pending(`${JOB}-e1`)]), { [`${JOB}-e1`]: { kind: 'result', result: result({ id: JOB2, status: 'COMPLETED' }), askedAs: 'id' } });
     assert.equal(p.changed, false);
     assert.equal(p.jobs[0].outcome, 'error');
-    assert.match(p.jobs[0].message, /another job/);
+    assert.match(describeJob(p.jobs[0], WORDS), /another job/);
+  });
+
+  test('404 for every form: expired for an entry older than RunPod\'s retention, not found (with likely causes) for a younger one', () => {
+    const young = pending(`${JOB}-u1`, { timestamp: new Date(NOW - 5 * 60_000).toISOString() });
+    const old = pending(`${JOB2}-u1`, { timestamp: new Date(NOW - 3 * 3_600_000).toISOString() });
+    const p = plan(file([young, old]), {
+      [`${JOB}-u1`]: { kind: 'unknown-id', asked: [`${JOB}-u1`, JOB] },
+      [`${JOB2}-u1`]: { kind: 'unknown-id', asked: [`${JOB2}-u1`, JOB2] },
+    });
+    assert.equal(p.changed, false, 'never a failure: both keep their status');
+    assert.deepEqual(p.jobs.map((j) => j.outcome), ['not-found', 'expired']);
+    const said = describeJob(p.jobs[0], WORDS);
+    assert.match(said, /only 5 min old/);
+    assert.match(said, /the endpoint setting is not the endpoint it was submitted to/);
+    assert.match(said, new RegExp(`404 for ${JOB}-u1 and ${JOB}\\b`));
+    const s = summarizeStatus([p]);
+    assert.equal(s.notFound, 1);
+    assert.equal(s.expired, 1);
+    assert.match(describeSummary(s), /1 expired, 1 not found/);
+  });
+
+  test('the report says which form of the id answered', () => {
+    const p = plan(file([pending(`${JOB}-e1`)]), { [`${JOB}-e1`]: { kind: 'result', result: result({ id: JOB, status: 'IN_QUEUE' }), askedAs: 'base-id' } });
+    assert.equal(p.jobs[0].askedAs, 'base-id');
+    assert.match(describeJob(p.jobs[0], WORDS), new RegExp(`answered for the base id ${JOB} after a 404 for ${JOB}-e1`));
+    assert.match(describeSummary(summarizeStatus([p])), /1 answered only for the base id/);
   });
 
   test('a file that does not parse is reported unusable and never changed', () => {
     const p = plan('{ "versions": [ ', {});
     assert.equal(p.changed, false);
-    assert.match(p.unusable ?? '', /invalid-json/);
+    assert.equal(p.unusable?.code, 'invalid-json');
   });
 });
 
@@ -298,30 +376,30 @@ describe('webhook payloads', () => {
   const text = file([pending(`${JOB}-e2`), pending(JOB2, { status: 'training' }), pending(`${JOB3}-e1`)]);
 
   test('by exact id', () => {
-    const r = applyWebhookPayload(text, JSON.stringify({ id: JOB2, status: 'COMPLETED', output: { loraUrl: FAST } }), { now: NOW });
+    const r = applyWebhook(text, JSON.stringify({ id: JOB2, status: 'COMPLETED', output: { loraUrl: FAST } }), { now: NOW });
     assert.ok(r.ok);
     assert.equal(r.by, 'id');
     assert.equal(r.versionId, JOB2);
-    const v = parsedVersions(r.newText)[1];
+    const v = parsedVersions(r.text)[1];
     assert.equal(v.status, 'completed');
     assert.equal(v.loraUrl, FAST);
   });
 
   test('by base id: the stored id carries -e2, the payload the base id (the seed fix)', () => {
-    const r = applyWebhookPayload(text, JSON.stringify({ id: JOB, status: 'FAILED', error: 'boom' }), { now: NOW });
+    const r = applyWebhook(text, JSON.stringify({ id: JOB, status: 'FAILED', error: 'boom' }), { now: NOW });
     assert.ok(r.ok);
     assert.equal(r.by, 'base-id');
     assert.equal(r.versionId, `${JOB}-e2`);
-    const v = parsedVersions(r.newText)[0];
+    const v = parsedVersions(r.text)[0];
     assert.equal(v.status, 'failed');
     assert.equal(v.error, 'boom');
   });
 
   test('base equals base: payload -e2, stored -e1', () => {
-    const r = applyWebhookPayload(text, JSON.stringify({ id: `${JOB3}-e2`, status: 'IN_PROGRESS' }), { now: NOW });
+    const r = applyWebhook(text, JSON.stringify({ id: `${JOB3}-e2`, status: 'IN_PROGRESS' }), { now: NOW });
     assert.ok(r.ok);
     assert.equal(r.versionId, `${JOB3}-e1`);
-    assert.equal(parsedVersions(r.newText)[2].status, 'training');
+    assert.equal(parsedVersions(r.text)[2].status, 'training');
   });
 
   test('an exact match wins over a base-id match', () => {
@@ -333,41 +411,42 @@ describe('webhook payloads', () => {
   });
 
   test('nothing matches: a clear message, nothing changed', () => {
-    const r = applyWebhookPayload(text, JSON.stringify({ id: '99999999-0000-4000-8000-000000000000', status: 'COMPLETED' }), { now: NOW });
+    const r = applyWebhook(text, JSON.stringify({ id: '99999999-0000-4000-8000-000000000000', status: 'COMPLETED' }), { now: NOW });
     assert.ok(!r.ok);
     assert.equal(r.reason, 'no-match');
-    assert.match(r.message, /No version matches job 99999999-0000-4000-8000-000000000000/);
-    assert.match(r.message, /nothing changed/);
+    assert.equal(r.jobId, '99999999-0000-4000-8000-000000000000');
+    assert.equal(r.baseId, '99999999-0000-4000-8000-000000000000');
   });
 
   test('an invalid payload or file is refused', () => {
-    const bad = applyWebhookPayload(text, '{"status": "COMPLETED"}', { now: NOW });
-    assert.ok(!bad.ok && bad.reason === 'invalid-payload' && /no "id"/.test(bad.message));
-    const notJson = applyWebhookPayload(text, 'hello', { now: NOW });
+    const bad = applyWebhook(text, '{"status": "COMPLETED"}', { now: NOW });
+    assert.ok(!bad.ok && bad.reason === 'no-id');
+    const notJson = applyWebhook(text, 'hello', { now: NOW });
     assert.ok(!notJson.ok && notJson.reason === 'invalid-payload');
-    const badFile = applyWebhookPayload('{"versions": 3}', JSON.stringify({ id: JOB, status: 'COMPLETED' }), { now: NOW });
+    const badFile = applyWebhook('{"versions": 3}', JSON.stringify({ id: JOB, status: 'COMPLETED' }), { now: NOW });
     assert.ok(!badFile.ok && badFile.reason === 'invalid-file');
   });
 
   test('the same payload twice: the second changes nothing', () => {
     const payload = JSON.stringify({ id: JOB, status: 'COMPLETED', output: { lora_url: REGULAR } });
-    const once = applyWebhookPayload(text, payload, { now: NOW });
+    const once = applyWebhook(text, payload, { now: NOW });
     assert.ok(once.ok && once.changed);
-    const twice = applyWebhookPayload(once.newText, payload, { now: LATER });
+    const twice = applyWebhook(once.text, payload, { now: LATER });
     assert.ok(twice.ok);
     assert.equal(twice.changed, false);
-    assert.equal(twice.newText, once.newText);
-    assert.match(twice.message, /nothing changed/);
+    assert.equal(twice.text, once.text);
+    assert.deepEqual(twice.fields, []);
   });
 });
 
 describe('poll decisions', () => {
-  const base: StatusSummary = { checked: 2, updated: 0, unchanged: 0, running: 0, expired: 0, errors: 0, skipped: 0, notChecked: 0, filesChanged: 0 };
+  const base: StatusSummary = { ...emptySummary(), checked: 2 };
   test('poll while jobs run; stop when none are left, on errors, when stopped or off', () => {
     assert.deepEqual(pollDecision({ ...base, running: 2 }, 30), { again: true, delayMs: 30_000, reason: '2 jobs still running' });
     assert.equal(pollDecision({ ...base, running: 0 }, 30).again, false);
     assert.equal(pollDecision({ ...base, running: 1, errors: 1 }, 30).again, false);
-    assert.equal(pollDecision({ ...base, running: 1 }, 30, { message: 'bad key' }).again, false);
+    assert.equal(pollDecision({ ...base, running: 1 }, 30, { reason: 'unauthorized' }).again, false);
+    assert.equal(pollDecision({ ...base, running: 1, unknown: 1 }, 30).again, true, 'an unknown status never stops polling');
     assert.equal(pollDecision({ ...base, running: 1 }, 0).again, false);
   });
 });

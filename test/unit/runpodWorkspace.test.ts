@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/core/findings';
-import type { JobLookup, StatusSummary } from '../../src/core/runpod';
-import { checkReport, findWebhookFile, jobsToPoll, validateRunpodApiKey } from '../../src/core/runpodWorkspace';
+import type { RunpodFailure } from '../../src/core/runpodFailure';
+import { type JobLookup, type StatusSummary, emptySummary } from '../../src/core/runpodPlan';
+import { findWebhookFile, jobsToPoll, validateRunpodApiKey } from '../../src/core/runpodWorkspace';
+import { checkReport } from '../../src/vscode/runpodReport';
 
 const A = '26945dbf-4e87-4574-ad26-b1f71e865942';
 const B = '3e248bb6-012c-4384-ae6c-4b19c126d093';
@@ -13,7 +15,8 @@ type Entry = Record<string, unknown>;
 const entry = (id: string, status: string, extra: Entry = {}): Entry => ({ id, name: 'V1', timestamp: '2025-10-14T09:00:00.000Z', parameters: { network_dim: 16 }, status, ...extra });
 const file = (...entries: Entry[]) => analyze(JSON.stringify({ versions: entries }, null, 2), { styleId: '1' });
 
-const zero: StatusSummary = { checked: 0, updated: 0, unchanged: 0, running: 0, expired: 0, errors: 0, skipped: 0, notChecked: 0, filesChanged: 0 };
+const zero: StatusSummary = emptySummary();
+const failure = (kind: RunpodFailure['kind'], extra: Partial<RunpodFailure> = {}): RunpodFailure => ({ kind, host: 'api.runpod.ai', endpointId: 'ep', attempts: 1, ...extra });
 
 describe('validateRunpodApiKey', () => {
   test('accepts a key, ignoring whitespace around it', () => {
@@ -33,14 +36,14 @@ describe('validateRunpodApiKey', () => {
 });
 
 describe('jobsToPoll', () => {
-  test('lists each in-flight job once by base id, across files, skipping finished entries and S3 stems', () => {
+  test('lists each in-flight job once by its stored id, across files, skipping finished entries and S3 stems', () => {
     const f1 = file(entry(`${A}-e1`, 'pending'), entry(`${A}-e2`, 'training'), entry(B, 'completed'), entry('style_1_vV3', 'pending'));
-    const f2 = file(entry(`${C}-e1`, 'starting'), entry(B, 'failed'));
-    assert.deepEqual(jobsToPoll([f1, f2]).sort(), [A, C].sort());
+    const f2 = file(entry(`${C}-e1`, 'starting'), entry(B, 'failed'), entry(`${A}-e1`, 'pending'));
+    assert.deepEqual(jobsToPoll([f1, f2]).sort(), [`${A}-e1`, `${A}-e2`, `${C}-e1`].sort());
   });
   test('leaves out the jobs the session already knows finished or expired', () => {
     const f1 = file(entry(`${A}-e1`, 'pending'), entry(`${C}`, 'training'));
-    const known = new Map<string, JobLookup>([[A, { kind: 'expired' }]]);
+    const known = new Map<string, JobLookup>([[`${A}-e1`, { kind: 'unknown-id', asked: [`${A}-e1`, A] }]]);
     assert.deepEqual(jobsToPoll([f1], known), [C]);
   });
   test('a file that does not parse has no jobs', () => {
@@ -70,7 +73,7 @@ describe('findWebhookFile', () => {
 
 describe('checkReport', () => {
   test('a refused key: an error, nothing changed, and a way to set the key', () => {
-    const r = checkReport({ summary: { ...zero, checked: 2, notChecked: 1, errors: 1 }, stopped: { reason: 'unauthorized', message: 'RunPod refused the API key (401): set a valid key' }, notes: [], filesWritten: 0, conflicts: 0 });
+    const r = checkReport({ summary: { ...zero, checked: 2, notChecked: 1, errors: 1 }, stopped: { reason: 'unauthorized', failure: failure('unauthorized', { status: 401 }) }, notes: [], filesWritten: 0, conflicts: 0 });
     assert.equal(r.severity, 'error');
     assert.match(r.message, /^RunPod refused the API key \(401\); nothing changed\./);
     assert.deepEqual(r.actions, ['Set API Key']);
@@ -84,16 +87,23 @@ describe('checkReport', () => {
     assert.doesNotMatch(r.message, /failed/);
     assert.deepEqual(r.actions, ['Sync from S3']);
   });
+  test('the endpoint\'s queue and workers are in the report; not-found jobs offer the endpoint setting', () => {
+    const health = [{ host: 'api.runpod.ai', endpointId: 'ep-7', answer: { kind: 'ok' as const, attempts: 1, value: { jobs: { inQueue: 4, inProgress: 0 }, workers: { idle: 0, running: 0, throttled: 2 } } } }];
+    const r = checkReport({ summary: { ...zero, checked: 2, running: 1, notFound: 1 }, notes: [], health, filesWritten: 0, conflicts: 0 });
+    assert.match(r.message, /RunPod endpoint ep-7: 4 in queue, 0 in progress; workers: 0 idle, 0 running, 2 throttled \(no worker is up: queued jobs wait, entries stay pending\)\./);
+    assert.match(r.message, /1 not found/);
+    assert.deepEqual(r.actions, ['Open Settings']);
+  });
   test('errors, early stops and files changed meanwhile: a warning pointing at the log', () => {
-    const r = checkReport({ summary: { ...zero, checked: 2, errors: 1, notChecked: 1 }, stopped: { reason: 'rate-limited', message: 'job X: RunPod rate-limited the request 4 times' }, notes: ['a note.'], filesWritten: 0, conflicts: 2 });
+    const r = checkReport({ summary: { ...zero, checked: 2, errors: 1, notChecked: 1 }, stopped: { reason: 'rate-limited', failure: failure('rate-limited', { jobId: 'X', attempts: 4 }) }, notes: [{ kind: 'none-known', count: 2 }], filesWritten: 0, conflicts: 2 });
     assert.equal(r.severity, 'warning');
     assert.match(r.message, /2 files changed while RunPod was asked and were left alone/);
-    assert.match(r.message, /a note\./);
+    assert.match(r.message, /RunPod knew none of these jobs/);
     assert.match(r.message, /Stopped early: job X: RunPod rate-limited/);
     assert.deepEqual(r.actions, ['Show Log']);
   });
   test('a cancelled check says nothing changed', () => {
-    const r = checkReport({ summary: { ...zero, checked: 1, notChecked: 1 }, stopped: { reason: 'cancelled', message: 'cancelled' }, notes: [], filesWritten: 0, conflicts: 0 });
+    const r = checkReport({ summary: { ...zero, checked: 1, notChecked: 1 }, stopped: { reason: 'cancelled' }, notes: [], filesWritten: 0, conflicts: 0 });
     assert.equal(r.severity, 'information');
     assert.match(r.message, /cancelled; nothing changed/);
   });

@@ -7,8 +7,10 @@
  */
 import * as vscode from 'vscode';
 import { baseJobId } from '../../core/identity';
-import { applyWebhookPayload as applyToText, parseStatusBody } from '../../core/runpod';
+import { parseStatusBody } from '../../core/runpodSchemas';
+import { applyWebhook } from '../../core/runpodWebhook';
 import { findWebhookFile } from '../../core/runpodWorkspace';
+import { describeWebhookApplied } from '../../flows/statusText';
 import { applyPlannedEdits, shortName } from '../applyPlannedEdits';
 import { readSettings } from '../settings';
 import type { IndexedFile } from '../workspaceIndex';
@@ -53,7 +55,7 @@ async function pickPayload(): Promise<string | undefined> {
   return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(picked[0]));
 }
 
-export async function applyWebhookPayload(deps: CommandDeps, arg?: unknown): Promise<ApplyWebhookResult> {
+export async function applyWebhookPayloadCommand(deps: CommandDeps, arg?: unknown): Promise<ApplyWebhookResult> {
   const { index, log } = deps;
   const args = isArgs(arg) ? arg : undefined;
   const payload = args ? args.payload : await pickPayload();
@@ -65,12 +67,11 @@ export async function applyWebhookPayload(deps: CommandDeps, arg?: unknown): Pro
     return r;
   };
 
-  const parsed = parseStatusBody(payload.replace(/^\uFEFF/, ''));
+  const parsed = parseStatusBody(payload);
   if (!parsed.ok) {
-    const why = parsed.message.replace(/^the response/, 'the text');
-    return done({ ok: false, reason: 'invalid-payload', message: `Not a RunPod webhook payload: ${why}. Use the JSON body RunPod sent ({ "id", "status", "output", … }); nothing changed.`, changed: false });
+    return done({ ok: false, reason: 'invalid-payload', message: `Not a RunPod webhook payload: ${parsed.problem}. Use the JSON body RunPod sent ({ "id", "status", "output", … }); nothing changed.`, changed: false });
   }
-  const jobId = parsed.result.id;
+  const jobId = parsed.value.id;
   if (jobId === undefined) return done({ ok: false, reason: 'invalid-payload', message: 'Not a RunPod webhook payload: it has no "id", so it cannot be matched to a version; nothing changed.', changed: false });
 
   await index.whenReady();
@@ -97,14 +98,18 @@ export async function applyWebhookPayload(deps: CommandDeps, arg?: unknown): Pro
   }
   const file = match.key;
   const settings = readSettings(file.uri);
-  const applied = applyToText(file.text, payload.replace(/^\uFEFF/, ''), { now: Date.now(), preferAcceleratedUrls: settings.preferAcceleratedUrls, styleId: file.styleId });
+  const applied = applyWebhook(file.text, parsed.value.raw, { now: Date.now(), preferAcceleratedUrls: settings.preferAcceleratedUrls, styleId: file.styleId });
   const where = shortName(file.uri);
-  if (!applied.ok) return done({ ok: false, reason: applied.reason === 'no-match' ? 'no-match' : 'invalid-file', message: `${where}: ${applied.message}`, changed: false });
+  if (!applied.ok) {
+    const why = applied.reason === 'invalid-file' ? `the file cannot be updated: ${applied.problem}` : applied.reason === 'no-match' ? `no version matches job ${applied.jobId}` : 'the payload cannot be applied';
+    return done({ ok: false, reason: applied.reason === 'no-match' ? 'no-match' : 'invalid-file', message: `${where}: ${why}; nothing changed.`, changed: false });
+  }
   const base = { uri: file.uri.toString(), versionId: applied.versionId, by: applied.by };
-  if (!applied.changed) return done({ ok: true, ...base, message: `${where}: ${applied.message}`, changed: false });
+  const summary = `${where}: ${describeWebhookApplied(applied)}.`;
+  if (!applied.changed) return done({ ok: true, ...base, message: summary, changed: false });
   const written = await applyPlannedEdits([{ uri: file.uri, text: file.text, edits: applied.edits }]);
   if (!written.applied) {
     return done({ ok: false, ...base, reason: 'conflict', message: `${where} changed while the payload was applied; nothing changed. Run the command again.`, changed: false });
   }
-  return done({ ok: true, ...base, message: `${where}: ${applied.message}`, changed: true });
+  return done({ ok: true, ...base, message: summary, changed: true });
 }

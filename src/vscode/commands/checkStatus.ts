@@ -1,20 +1,27 @@
 /**
  * `Training Versions: Check RunPod Status`: every pending / starting / training
- * version of the workspace, or one version (`{ uri, versionId }` from the tree
- * or the stale-job quick fix). A cancellable progress notification; the
+ * version of the workspace, of one style (`{ styleFolder }`), of one file
+ * (`{ uri }` or a URI), or one version (`{ uri, versionId }` from the tree or
+ * the stale-job quick fix). A cancellable progress notification; the
  * results applied as one undoable WorkspaceEdit (SPEC.md §4); a summary with
  * what to do next (set the key, sync expired styles from S3, read the log).
  */
 import * as vscode from 'vscode';
-import type { JobOutcome, StatusSummary } from '../../core/runpod';
-import { redactSecret } from '../../core/runpod';
-import { type RunpodAction, checkReport } from '../../core/runpodWorkspace';
-import { type CheckProblem, type CheckScope, type RunpodCheckOutcome, prepareCheck, runCheck } from '../runpodCheck';
+import { redactSecret } from '../../core/redact';
+import type { JobOutcome, StatusSummary } from '../../core/runpodPlan';
+import { describeHealth, describeJob } from '../../flows/statusText';
+import { type CheckProblem, type CheckScope, type RunpodCheckOutcome, prepareStatusCheck, runEditorStatusCheck } from '../runpodCheck';
+import { EDITOR_WORDS, type RunpodAction, checkReport } from '../runpodReport';
 import type { CommandDeps } from './deps';
 import { notify, openSettings } from '../notify';
 
+/** The command's argument (all optional; URIs as `vscode.Uri` or strings). */
 export interface CheckStatusArgs {
+  /** One file. */
   uri?: vscode.Uri | string;
+  /** One style: every training_versions.json under this folder. */
+  styleFolder?: vscode.Uri | string;
+  /** With `uri`: one version, by id or base id, whatever its status. */
   versionId?: string;
 }
 
@@ -25,7 +32,9 @@ export interface CheckStatusResult {
   /** The message shown (redacted). */
   message: string;
   summary?: StatusSummary;
-  jobs: { file: string; id: string; baseId: string; outcome: JobOutcome; running: boolean; message: string }[];
+  jobs: { file: string; id: string; baseId: string; outcome: JobOutcome; running: boolean; askedAs?: 'id' | 'base-id'; runpodStatus?: string; message: string }[];
+  /** The endpoint's queue and workers, one line per endpoint asked. */
+  health: string[];
   /** URIs (as strings) of the files written. */
   written: string[];
   /** Style folders (URIs as strings) with jobs RunPod no longer holds. */
@@ -33,31 +42,34 @@ export interface CheckStatusResult {
   stopped?: 'unauthorized' | 'rate-limited' | 'cancelled';
 }
 
-/** The scope of a command argument: `{ uri, versionId }`, a URI (that file), or nothing (the workspace). */
+const uriOf = (x: unknown): vscode.Uri | undefined => (x instanceof vscode.Uri ? x : typeof x === 'string' && x ? vscode.Uri.parse(x) : undefined);
+
+/** The scope of a command argument: `{ uri, versionId }`, `{ styleFolder }`, a URI (that file), or nothing (the workspace). */
 export function scopeOf(arg: unknown): CheckScope {
   if (arg instanceof vscode.Uri) return { uri: arg };
   if (typeof arg !== 'object' || arg === null) return {};
-  const a = arg as { uri?: unknown; versionId?: unknown };
-  const uri = a.uri instanceof vscode.Uri ? a.uri : typeof a.uri === 'string' && a.uri ? vscode.Uri.parse(a.uri) : undefined;
+  const a = arg as { uri?: unknown; styleFolder?: unknown; versionId?: unknown };
+  const uri = uriOf(a.uri);
+  const styleFolder = uri ? undefined : uriOf(a.styleFolder);
   const versionId = typeof a.versionId === 'string' && a.versionId ? a.versionId : undefined;
-  return { uri, versionId };
+  return { uri, styleFolder, versionId };
 }
 
 export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<CheckStatusResult> {
-  const empty = { ran: false, jobs: [], written: [], expiredStyles: [] };
+  const empty = { ran: false, jobs: [], health: [], written: [], expiredStyles: [] };
   if (!vscode.workspace.isTrusted) {
-    const message = 'Checking RunPod status needs a trusted workspace: it sends your API key to the RunPod API URL set in this workspace. Trust the workspace, then check again.';
+    const message = 'Checking RunPod status needs a trusted workspace: it sends your API key to RunPod for the endpoint this workspace names. Trust the workspace, then check again.';
     deps.log.warn(message);
     notify('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
     return { ...empty, problem: 'untrusted', message };
   }
   const scope = scopeOf(arg);
-  const prepared = await prepareCheck(deps, scope);
+  const prepared = await prepareStatusCheck(deps, scope);
   if (!prepared.ok) {
     const { problem, message } = prepared;
     deps.log.info(message);
     if (problem === 'no-endpoint' || problem === 'invalid-config') {
-      const setting = problem === 'no-endpoint' ? 'trainingVersions.runpod.endpointId' : 'trainingVersions.runpod';
+      const setting = prepared.setting ?? 'trainingVersions.runpod';
       notify('error', message, ['Open Settings'], () => openSettings(setting));
     } else if (problem === 'no-key') {
       notify('warning', message, ['Set API Key'], async () => {
@@ -78,7 +90,7 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
         const ac = new AbortController();
         const sub = token.onCancellationRequested(() => ac.abort());
         try {
-          return await runCheck(deps, prepared, {
+          return await runEditorStatusCheck(deps, prepared, {
             signal: ac.signal,
             progress: (done, total) => progress.report({ increment: 100 / Math.max(1, total), message: `${done} of ${total} job${total === 1 ? '' : 's'}` }),
           });
@@ -97,7 +109,10 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
   }
 
   const { result } = outcome;
-  const report = checkReport({ summary: result.summary, stopped: result.stopped, notes: result.notes, filesWritten: outcome.written.length, conflicts: outcome.conflicts.length });
+  const report = checkReport({
+    summary: result.summary, stopped: result.stopped, notes: result.notes, health: result.health, requests: result.requests,
+    filesWritten: outcome.written.length, conflicts: outcome.conflicts.length,
+  });
   const message = redactSecret(report.message, prepared.apiKey);
   const expiredStyles = outcome.expiredStyles;
   notify(report.severity, message, report.actions, (choice) => act(deps, choice as RunpodAction, expiredStyles));
@@ -106,8 +121,12 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
     message,
     summary: result.summary,
     jobs: outcome.files.flatMap(({ uri, plan }) =>
-      plan.jobs.map((j) => ({ file: uri.toString(), id: j.id, baseId: j.baseId, outcome: j.outcome, running: j.running, message: redactSecret(j.message, prepared.apiKey) })),
+      plan.jobs.map((j) => ({
+        file: uri.toString(), id: j.id, baseId: j.baseId, outcome: j.outcome, running: j.running, askedAs: j.askedAs, runpodStatus: j.runpodStatus,
+        message: redactSecret(describeJob(j, EDITOR_WORDS), prepared.apiKey),
+      })),
     ),
+    health: result.health.map((h) => redactSecret(describeHealth(h, EDITOR_WORDS), prepared.apiKey)),
     written: outcome.written.map((u) => u.toString()),
     expiredStyles: expiredStyles.map((u) => u.toString()),
     stopped: result.stopped?.reason,
@@ -117,6 +136,8 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
 async function act(deps: CommandDeps, choice: RunpodAction, expiredStyles: readonly vscode.Uri[]): Promise<void> {
   if (choice === 'Set API Key') {
     await vscode.commands.executeCommand('trainingVersions.setRunpodApiKey');
+  } else if (choice === 'Open Settings') {
+    await openSettings('trainingVersions.runpod.endpointId');
   } else if (choice === 'Show Log') {
     deps.log.show();
   } else if (choice === 'Sync from S3') {

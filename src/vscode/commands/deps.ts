@@ -1,6 +1,6 @@
 /** What every command receives: passed in, never module-global, so tests can hand in their own. */
 import type * as vscode from 'vscode';
-import type { StatusCache } from '../../services/runpod';
+import type { StatusCache } from '../../flows/status';
 import type { S3Lister, S3Settings } from '../../services/s3';
 import type { RunpodCheckEvents, RunpodClientFactory } from '../runpodCheck';
 import type { StylesView } from '../stylesView';

@@ -1,6 +1,7 @@
 /** Registers every command of the extension (one file per command). */
 import * as vscode from 'vscode';
-import { applyWebhookPayload } from './applyWebhookPayload';
+import { applyWebhookPayloadCommand } from './applyWebhookPayload';
+import { cancelJob } from './cancelJob';
 import { checkStatus } from './checkStatus';
 import { cleanupWorkspace, type CleanupOptions } from './cleanupWorkspace';
 import { clearRunpodApiKey } from './clearRunpodApiKey';
@@ -21,13 +22,14 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.clearRunpodApiKey', () => clearRunpodApiKey(deps));
   reg('trainingVersions.checkStatus', (arg?: unknown) => checkStatus(deps, arg));
   reg('trainingVersions.syncS3', (arg?: unknown) => syncS3(deps, arg));
-  reg('trainingVersions.applyWebhookPayload', (arg?: unknown) => applyWebhookPayload(deps, arg));
+  reg('trainingVersions.applyWebhookPayload', (arg?: unknown) => applyWebhookPayloadCommand(deps, arg));
   // Rows and title bar of the styles tree (node commands are hidden from the palette).
   reg('trainingVersions.tree.openVersion', (arg?: unknown) => openVersion(deps, arg));
   reg('trainingVersions.tree.mergeDuplicates', (arg?: unknown) => mergeDuplicates(deps, arg));
   reg('trainingVersions.tree.copyLoraUrl', (arg?: unknown) => copyLoraUrl(deps, arg));
   reg('trainingVersions.tree.openLoraUrl', (arg?: unknown) => openLoraUrl(deps, arg));
   reg('trainingVersions.tree.checkStatus', (arg?: unknown) => checkVersionStatus(arg));
+  reg('trainingVersions.tree.cancelJob', (arg?: unknown) => cancelJob(deps, arg));
   reg('trainingVersions.tree.syncStyle', (arg?: unknown) => syncStyle(arg));
   reg('trainingVersions.tree.revealInExplorer', (arg?: unknown) => revealInExplorer(arg));
   reg('trainingVersions.tree.showOnlyProblems', () => setOnlyProblems(deps.styles, true));

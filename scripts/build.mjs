@@ -3,7 +3,6 @@
 import { build } from 'esbuild';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 
-const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const common = {
   bundle: true,
@@ -32,4 +31,3 @@ if (process.argv.includes('--tests')) {
 
 await Promise.all(entries.map((e) => build({ ...common, ...e })));
 chmodSync('dist/cli.js', 0o755);
-if (watch) console.log('watch mode is not supported; rerun npm run build');

@@ -1,5 +1,6 @@
 /** `training-versions check [PATH...] [--format text|json|sarif]` */
 import { parseArgs } from 'node:util';
+import { isProblem } from '../core/catalogue';
 import { type CliIO, loadFiles, parseFormat, parseNumber } from './common';
 import { type FileReport, formatJson, formatSarif, formatText } from './report';
 
@@ -22,6 +23,6 @@ export async function runCheck(args: string[], io: CliIO, version: string): Prom
   });
   const reports: FileReport[] = files.map((f) => ({ path: f.path, text: f.text, bom: f.analysis.doc.bom, findings: f.analysis.findings }));
   io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version) : formatText(reports, io.color));
-  const serious = reports.some((r) => r.findings.some((f) => f.severity !== 'information'));
+  const serious = reports.some((r) => r.findings.some(isProblem));
   return serious ? 1 : 0;
 }

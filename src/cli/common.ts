@@ -1,5 +1,5 @@
 /** Shared plumbing of the CLI commands: usage errors, file loading, output. */
-import { analyze, type Analysis, type AnalyzeOptions, refuseNonUtf8 } from '../core/findings';
+import { analyze, type Analysis, type AnalyzeOptions, refusedAsNonUtf8 } from '../core/findings';
 import { styleIdOfFolder } from '../core/identity';
 import { findVersionFiles, readText, styleFolderOf } from '../services/files';
 
@@ -26,8 +26,8 @@ export async function loadFiles(paths: string[], options: Omit<AnalyzeOptions, '
   const out: LoadedFile[] = [];
   for (const p of files) {
     const { text, utf8 } = await readText(p);
-    const analysis = analyze(text, { ...options, styleId: styleIdOfFolder(styleFolderOf(p)) });
-    if (!utf8) refuseNonUtf8(analysis);
+    const analyzed = analyze(text, { now: Date.now(), ...options, styleId: styleIdOfFolder(styleFolderOf(p)) });
+    const analysis = utf8 ? analyzed : refusedAsNonUtf8(analyzed);
     out.push({ path: p, text, analysis });
   }
   return out;

@@ -116,12 +116,6 @@ export function urlFileName(url: string): string | undefined {
   return seg ? decodeLenient(seg) : undefined;
 }
 
-/** `urlFileName` of an S3 URL, from its parsed location (same result, no second parse). */
-export function locationFileName(loc: S3Location): string | undefined {
-  const seg = loc.rawKey.slice(loc.rawKey.lastIndexOf('/') + 1);
-  return seg ? decodeLenient(seg) : undefined;
-}
-
 const SAFETENSORS = '.safetensors';
 
 /** The file stem of a `.safetensors` file name, else undefined. */

@@ -7,7 +7,11 @@
  * between having problems and not.
  */
 import * as vscode from 'vscode';
-import { type StyleFile, type StyleSummary, StyleTreeModel, type StyleTotals, type VersionRow, fieldRows } from '../core/styleModel';
+import type { StyleFile } from '../core/styleFile';
+import type { StyleSummary, VersionRow } from '../core/styleRows';
+import { StyleTreeModel, type StyleTotals } from '../core/styleTreeModel';
+import { fieldRows } from '../core/versionText';
+import { type IconModel, styleContextValue, styleIcon, versionContextValue, versionIcon } from './stylesTreeItems';
 import { describeVersionMarkdown } from './hover';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
@@ -137,7 +141,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
       return this.stylesOf(this.model.groups());
     }
     if (element.kind === 'folder') return this.stylesOf([element.group]);
-    if (element.kind === 'style') return this.model.versions(element.key).map((r) => new VersionNode(element, r));
+    if (element.kind === 'style') return this.model.versions(element.key, Date.now()).map((r) => new VersionNode(element, r));
     return [];
   }
 
@@ -174,7 +178,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   versionFor(uri: vscode.Uri, versionId: string): VersionNode | undefined {
     const style = this.styleFor(uri);
     if (!style) return undefined;
-    const row = this.model.versions(style.key).find((r) => r.versionId === versionId);
+    const row = this.model.versions(style.key, Date.now()).find((r) => r.versionId === versionId);
     return row ? new VersionNode(style, row) : undefined;
   }
 
@@ -196,8 +200,8 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const item = new vscode.TreeItem(s.label, s.versionCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `style:${node.key}`;
     item.description = s.description;
-    item.iconPath = themeIcon(s.icon);
-    item.contextValue = s.contextValue;
+    item.iconPath = themeIcon(styleIcon(s));
+    item.contextValue = styleContextValue(s);
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(s.label)}** — ${escapeMd(s.description)}\n\n`);
     md.appendMarkdown(`${escapeMd(vscode.workspace.asRelativePath(node.uri))}\n\n`);
@@ -216,8 +220,8 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const item = new vscode.TreeItem(r.label, vscode.TreeItemCollapsibleState.None);
     item.id = `version:${r.key}`;
     item.description = r.description;
-    item.iconPath = themeIcon(r.icon);
-    item.contextValue = r.contextValue;
+    item.iconPath = themeIcon(versionIcon(r));
+    item.contextValue = versionContextValue(r);
     item.accessibilityInformation = { label: `${r.label}, ${r.status ?? 'no status'}${r.description ? `, ${r.description}` : ''}` };
     item.command = { command: 'trainingVersions.tree.openVersion', title: 'Open Version', arguments: [node] };
     return item;
@@ -285,7 +289,7 @@ function groupOf(f: IndexedFile): string {
   return f.folder?.uri.toString() ?? '';
 }
 
-export function themeIcon(icon: { id: string; color?: string }): vscode.ThemeIcon {
+export function themeIcon(icon: IconModel): vscode.ThemeIcon {
   return new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
 }
 

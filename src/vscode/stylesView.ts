@@ -6,7 +6,7 @@
  * runs, the number of jobs being polled.
  */
 import * as vscode from 'vscode';
-import type { StyleTotals } from '../core/styleModel';
+import type { StyleTotals } from '../core/styleTreeModel';
 import { STYLES_VIEW, StylesTreeProvider, type StylesTreeNode } from './stylesTree';
 import type { WorkspaceIndex } from './workspaceIndex';
 

@@ -9,9 +9,8 @@ import * as vscode from 'vscode';
 import { applyEdits } from '../../src/core/edits';
 import { analyze } from '../../src/core/findings';
 import { mergeGroupEdits } from '../../src/core/merge';
-import type { TrainingVersionsApi } from '../../src/extension';
 import type { StyleNode, StylesTreeNode, VersionNode } from '../../src/vscode/stylesTree';
-import { api, closeAll, folderUri, readDisk, waitFor, writeDisk } from './helpers';
+import { type TestedApi, api, closeAll, folderUri, readDisk, waitFor, writeDisk } from './helpers';
 
 const HOUR = 3600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -40,16 +39,16 @@ function iconId(item: vscode.TreeItem): string | undefined {
 }
 
 /** A row as (label, description, icon, contextValue). */
-function row(a: TrainingVersionsApi, n: StylesTreeNode): { label: string; description: string; icon?: string; contextValue?: string } {
+function row(a: TestedApi, n: StylesTreeNode): { label: string; description: string; icon?: string; contextValue?: string } {
   const item = a.tree.getTreeItem(n) as vscode.TreeItem;
   return { label: label(item), description: String(item.description ?? ''), icon: iconId(item), contextValue: item.contextValue };
 }
 
-async function styles(a: TrainingVersionsApi): Promise<StyleNode[]> {
+async function styles(a: TestedApi): Promise<StyleNode[]> {
   return (await a.tree.getChildren()) as StyleNode[];
 }
 
-async function styleRow(a: TrainingVersionsApi, name: string) {
+async function styleRow(a: TestedApi, name: string) {
   for (const n of await styles(a)) {
     const r = row(a, n);
     if (r.label === name) return { node: n, ...r };
@@ -57,13 +56,13 @@ async function styleRow(a: TrainingVersionsApi, name: string) {
   return undefined;
 }
 
-async function versionNodes(a: TrainingVersionsApi, name: string): Promise<VersionNode[]> {
+async function versionNodes(a: TestedApi, name: string): Promise<VersionNode[]> {
   const s = await styleRow(a, name);
   assert.ok(s, `style ${name} is in the tree`);
   return (await a.tree.getChildren(s.node)) as VersionNode[];
 }
 
-async function versionNode(a: TrainingVersionsApi, style: string, versionLabel: string): Promise<VersionNode> {
+async function versionNode(a: TestedApi, style: string, versionLabel: string): Promise<VersionNode> {
   const n = (await versionNodes(a, style)).find((v) => row(a, v).label === versionLabel);
   assert.ok(n, `${style} has a row ${versionLabel}`);
   return n;
@@ -73,7 +72,7 @@ const demo = () => vscode.Uri.joinPath(folderUri(), '40_tree_demo', 'training_ve
 const unnumbered = () => vscode.Uri.joinPath(folderUri(), 'zz_unnumbered', 'training_versions.json');
 
 describe('styles tree', () => {
-  let a: TrainingVersionsApi;
+  let a: TestedApi;
   before(async () => {
     a = await api();
     await writeDisk(demo(), demoText(Date.now()));

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { analyzeStyleFile, summarizeStyle, versionRows } from '../../src/core/styleModel';
+import { analyzeStyleFile } from '../../src/core/styleFile';
+import { summarizeStyle, versionRows } from '../../src/core/styleRows';
+import { styleContextValue, versionContextValue } from '../../src/vscode/stylesTreeItems';
 import { JOB, NOW, ROOT, acceleratedModelUrl, detailed, file, minimal } from '../support/helpers';
 
 interface MenuItem { command: string; when?: string; group?: string }
@@ -35,9 +37,9 @@ const text = file([
   detailed(`${JOB.d}-e1`, 'V2', { status: 'failed', completedAt: undefined }),
 ]);
 const styleFile = { key: 'k', ...analyzeStyleFile('/ws/1_ink/training_versions.json', text, { now: NOW }) };
-const rows = Object.fromEntries(versionRows(styleFile, NOW).map((r) => [r.label, r.contextValue]));
-const style = summarizeStyle(styleFile).contextValue;
-const styleNoId = summarizeStyle({ key: 'k2', ...analyzeStyleFile('/ws/misc/training_versions.json', file([]), { now: NOW }) }).contextValue;
+const rows = Object.fromEntries(versionRows(styleFile, NOW).map((r) => [r.label, versionContextValue(r)]));
+const style = styleContextValue(summarizeStyle(styleFile));
+const styleNoId = styleContextValue(summarizeStyle({ key: 'k2', ...analyzeStyleFile('/ws/misc/training_versions.json', file([]), { now: NOW }) }));
 const itemMenus: MenuItem[] = contributes.menus['view/item/context'].filter((m: MenuItem) => m.when?.includes(`view == ${VIEW}`));
 
 function rowsShowing(command: string, group?: string): string[] {

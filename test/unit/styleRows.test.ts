@@ -1,10 +1,14 @@
-/** The sidebar's view model (src/core/styleModel.ts): order, labels, descriptions, icons, markers, counts, context flags. */
+/**
+ * The sidebar's view model: rows and order (src/core/styleRows.ts), the stateful model
+ * (styleTreeModel.ts), texts (versionText.ts), icons and context flags (src/vscode/stylesTreeItems.ts).
+ */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  type StyleFile, StyleTreeModel, analyzeStyleFile, compareStyles, fieldRows, formatNumber, keyParameters, relativeTime,
-  summarizeStyle, versionRows,
-} from '../../src/core/styleModel';
+import { type StyleFile, analyzeStyleFile } from '../../src/core/styleFile';
+import { compareStyles, summarizeStyle, versionRows } from '../../src/core/styleRows';
+import { StyleTreeModel } from '../../src/core/styleTreeModel';
+import { fieldRows, formatNumber, keyParameters, relativeTime } from '../../src/core/versionText';
+import { styleContextValue, styleIcon, versionContextValue, versionIcon } from '../../src/vscode/stylesTreeItems';
 import { BUCKET, JOB, NOW, type Entry, acceleratedModelUrl, detailed, file, minimal, regularModelUrl } from '../support/helpers';
 
 const HOUR = 3600_000;
@@ -87,7 +91,7 @@ describe('version rows', () => {
       detailed('n-e1', 'V7', { status: undefined, timestamp: recent }),
       detailed('u-e1', 'V8', { status: 'exploded', timestamp: recent }),
     ]);
-    const byLabel = Object.fromEntries(r.map((x) => [x.label, [x.state, x.icon.id, x.icon.color ?? '']]));
+    const byLabel = Object.fromEntries(r.map((x) => [x.label, [x.state, versionIcon(x).id, versionIcon(x).color ?? '']]));
     assert.deepEqual(byLabel, {
       V1: ['queued', 'clock', ''],
       V2: ['queued', 'clock', ''],
@@ -115,7 +119,7 @@ describe('version rows', () => {
     assert.equal(v7.keptOver, 1);
     assert.equal(v7.description, 'kept · 1 duplicate · 2 d ago · dim 16 · lr 1e-4');
     assert.equal(v8.description, 'minimal · 24 h ago');
-    assert.equal(v8.shortName, 'V8');
+    assert.equal(v8.versionLabel, 'V8');
     assert.equal(v8.problemCount, 0, 'a minimal entry is a note, not a problem');
     assert.equal(copy.problemCount, 2, 'a duplicate with a regular URL');
   });
@@ -128,7 +132,7 @@ describe('version rows', () => {
       detailed(`${JOB.c}-e1`, 'V9', { status: 'pending', timestamp: iso(NOW - 5 * DAY), completedAt: undefined }),
       detailed(`${JOB.d}-e1`, 'V2', { status: 'failed', timestamp: iso(NOW - 9 * DAY), completedAt: undefined }),
     ]);
-    const cv = Object.fromEntries(r.map((x) => [x.label, x.contextValue]));
+    const cv = Object.fromEntries(r.map((x) => [x.label, versionContextValue(x)]));
     assert.deepEqual(cv, {
       V7: 'version;kept;url;styleId;',
       'style_1_vV7.safetensors': 'version;duplicate;minimal;url;problems;styleId;',
@@ -137,7 +141,7 @@ describe('version rows', () => {
       V2: 'version;failed;styleId;',
     });
     const noId = versionRows(styleFile('misc', [detailed(`${JOB.a}-e1`, 'V1')]), NOW);
-    assert.equal(noId[0].contextValue, 'version;', 'no styleId flag outside a style folder');
+    assert.equal(versionContextValue(noId[0]), 'version;', 'no styleId flag outside a style folder');
   });
 
   test('selection is the id value; without an id the whole entry', () => {
@@ -172,22 +176,22 @@ describe('style rows', () => {
     assert.equal(s.problemCount, 3, 'the duplicate, its regular URL and V5\'s regular URL; the minimal V8 is a note');
     assert.equal(s.description, 'style 1 · 5 versions · 3 problems · 1 in flight');
     assert.deepEqual([s.duplicateCount, s.minimalCount, s.inFlightCount, s.staleCount], [1, 1, 1, 0]);
-    assert.equal(s.contextValue, 'style;styleId;problems;duplicates;inFlight;');
-    assert.deepEqual(s.icon, { id: 'sync~spin' });
+    assert.equal(styleContextValue(s), 'style;styleId;problems;duplicates;inFlight;');
+    assert.deepEqual(styleIcon(s), { id: 'sync~spin' });
   });
 
   test('a clean style, a style without id, and files that do not parse', () => {
     const clean = summarizeStyle(styleFile('10_clean', [detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(10, 'V1') })]));
     assert.equal(clean.description, 'style 10 · 1 version');
-    assert.equal(clean.contextValue, 'style;styleId;');
-    assert.deepEqual(clean.icon, { id: 'symbol-color' });
+    assert.equal(styleContextValue(clean), 'style;styleId;');
+    assert.deepEqual(styleIcon(clean), { id: 'symbol-color' });
     const noId = summarizeStyle(styleFile('misc', []));
     assert.equal(noId.description, 'no style id · 0 versions');
-    assert.equal(noId.contextValue, 'style;');
+    assert.equal(styleContextValue(noId), 'style;');
     const broken = summarizeStyle(styleFile('4_broken', '{ "versions": [ '));
     assert.equal(broken.description, 'style 4 · invalid JSON · 1 problem');
-    assert.equal(broken.contextValue, 'style;styleId;problems;invalid;');
-    assert.deepEqual(broken.icon, { id: 'error', color: 'list.errorForeground' });
+    assert.equal(styleContextValue(broken), 'style;styleId;problems;invalid;');
+    assert.deepEqual(styleIcon(broken), { id: 'error', color: 'list.errorForeground' });
     const shape = summarizeStyle(styleFile('5_shape', '{ "versions": 3 }'));
     assert.equal(shape.description, 'style 5 · invalid file · 1 problem');
   });

@@ -3,7 +3,7 @@
  * per version, with their texts, state, counts and order. No icon or menu flag:
  * those are the tree's (src/vscode/stylesTreeItems.ts).
  */
-import { isProblem } from './catalogue';
+import { type FindingCode, type Severity, isProblem } from './catalogue';
 import type { Finding } from './findings';
 import type { StyleFile } from './styleFile';
 import { keyParameters, plural, relativeTime } from './versionText';
@@ -24,6 +24,8 @@ export interface StyleSummary {
   /** Entries a merge would remove. */
   duplicateCount: number;
   minimalCount: number;
+  /** How many findings of each code the file has (every severity). */
+  codeCounts: Partial<Record<FindingCode, number>>;
   /** False when the file does not parse or has no usable `versions` array. */
   writable: boolean;
 }
@@ -57,6 +59,8 @@ export interface VersionRow {
   inFlight: boolean;
   loraUrl?: string;
   problemCount: number;
+  /** The highest severity of its findings, if it has any. */
+  worst?: Severity;
   findings: Finding[];
   /** What opening the version selects: the `id` value, else the whole entry. */
   selection: { offset: number; length: number };
@@ -69,7 +73,9 @@ export function summarizeStyle(file: StyleFile): StyleSummary {
   const a = file.analysis;
   let problemCount = 0, minimalCount = 0, inFlight = 0;
   const staleEntries = new Set<number>();
+  const codeCounts: Partial<Record<FindingCode, number>> = {};
   for (const f of a.findings) {
+    codeCounts[f.code] = (codeCounts[f.code] ?? 0) + 1;
     if (isProblem(f)) problemCount++;
     if (f.code === 'stale-job' && f.entryIndex !== undefined) staleEntries.add(f.entryIndex);
     if (f.code === 'minimal-entry') minimalCount++;
@@ -81,11 +87,13 @@ export function summarizeStyle(file: StyleFile): StyleSummary {
   let duplicateCount = 0;
   for (const g of a.groups) duplicateCount += g.members.length - 1;
   const versionCount = a.versions.length;
-  const parts = [file.styleId !== undefined ? `style ${file.styleId}` : 'no style id'];
+  // Problems first (a narrow sidebar cuts the end); the label already names the style.
+  const parts: string[] = [];
   if (!a.writable) parts.push(a.doc.syntaxError ? 'invalid JSON' : 'invalid file');
-  else parts.push(plural(versionCount, 'version'));
   if (problemCount) parts.push(plural(problemCount, 'problem'));
+  if (a.writable) parts.push(plural(versionCount, 'version'));
   if (inFlight) parts.push(`${inFlight} in flight`);
+  if (file.styleId === undefined) parts.push('no style id');
   return {
     key: file.key,
     label: file.styleFolder,
@@ -97,6 +105,7 @@ export function summarizeStyle(file: StyleFile): StyleSummary {
     staleCount: staleEntries.size,
     duplicateCount,
     minimalCount,
+    codeCounts,
     writable: a.writable,
   };
 }
@@ -122,6 +131,27 @@ export function versionLabelOf(v: Version): string {
 /** The row label of a version: its `name`, else its `id`, else its position. */
 export function rowLabelOf(v: Version): string {
   return str(v.value, 'name') ?? v.id ?? `#${v.index + 1}`;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { information: 0, warning: 1, error: 2 };
+
+/** The attempt suffix of a RunPod job id (`e2` of `…-e2`), if any. */
+function attemptOf(v: Version): string | undefined {
+  return v.id !== undefined && v.baseId !== undefined && v.baseId !== v.id ? v.id.slice(v.baseId.length + 1) : undefined;
+}
+
+/**
+ * How the row of `self` names `other` so that the two read differently: its version
+ * label (`V7`); with the attempt when that is also `self`'s label (`V2 · duplicate of
+ * V2 (e1)`); else its row label or position.
+ */
+function distinctName(other: Version, self: Version): string {
+  const name = versionLabelOf(other);
+  if (name !== rowLabelOf(self)) return name;
+  const attempt = attemptOf(other);
+  if (attempt !== undefined && attempt !== attemptOf(self)) return `${name} (${attempt})`;
+  const label = rowLabelOf(other);
+  return label !== rowLabelOf(self) ? label : `#${other.index + 1}`;
 }
 
 function stateOf(status: string | undefined, stale: boolean): VersionState {
@@ -166,19 +196,25 @@ export function versionRows(file: StyleFile, now: number): VersionRow[] {
     const gi = groupOf.get(v.index);
     const group = gi === undefined ? undefined : a.groups[gi];
     const kept = group !== undefined && group.winner === v;
-    const duplicateOf = group !== undefined && !kept ? versionLabelOf(group.winner) : undefined;
+    const duplicateOf = group !== undefined && !kept ? distinctName(group.winner, v) : undefined;
     const keptOver = kept ? group.members.length - 1 : 0;
     const inFlight = status !== undefined && IN_FLIGHT.includes(status);
     const url = str(v.value, 'loraUrl');
     const loraUrl = url !== undefined && /^https?:\/\/\S+$/i.test(url.trim()) ? url.trim() : undefined;
     const time = timeOf(v);
     const problemCount = findings.filter(isProblem).length;
+    let worst: Severity | undefined;
+    for (const f of findings) if (worst === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
 
+    // What is wrong first, then what it is: a narrow sidebar cuts the end.
     const parts: string[] = [];
     if (duplicateOf !== undefined) parts.push(`duplicate of ${duplicateOf}`);
-    else if (keptOver > 0) parts.push(`kept · ${plural(keptOver, 'duplicate')}`);
-    if (v.minimal && duplicateOf === undefined) parts.push('minimal');
     if (stale) parts.push('stale');
+    if (findings.some((f) => f.code === 'non-accelerated-url')) parts.push('regular URL');
+    const invalid = findings.filter((f) => f.code === 'invalid-schema').length;
+    if (invalid) parts.push(invalid === 1 ? 'invalid value' : `${invalid} invalid values`);
+    if (keptOver > 0) parts.push(`kept · ${plural(keptOver, 'duplicate')}`);
+    if (v.minimal && duplicateOf === undefined) parts.push('minimal');
     if (time !== undefined) parts.push(relativeTime(time, now));
     parts.push(...keyParameters(v.value.parameters));
 
@@ -202,6 +238,7 @@ export function versionRows(file: StyleFile, now: number): VersionRow[] {
       inFlight,
       loraUrl,
       problemCount,
+      worst,
       findings,
       selection: idProp ? { offset: idProp.valueOffset, length: idProp.valueLength } : { offset: v.node.offset, length: v.node.length },
       range: { offset: v.node.offset, length: v.node.length },

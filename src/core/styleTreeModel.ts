@@ -10,7 +10,10 @@ import { type StyleSummary, type VersionRow, compareStyles, summarizeStyle, vers
 export interface StyleTotals {
   styles: number;
   versions: number;
+  /** Findings that are problems (`isProblem`: errors and warnings), as `training-versions check` counts them. */
   problems: number;
+  /** Styles with at least one problem. */
+  stylesWithProblems: number;
   inFlight: number;
   stale: number;
 }
@@ -40,7 +43,7 @@ export class StyleTreeModel {
   private readonly entries = new Map<string, Entry>();
   /** Sorted keys per group; dropped when a group's membership changes. */
   private readonly order = new Map<string, string[]>();
-  private readonly totalsNow: StyleTotals = { styles: 0, versions: 0, problems: 0, inFlight: 0, stale: 0 };
+  private readonly totalsNow: StyleTotals = { styles: 0, versions: 0, problems: 0, stylesWithProblems: 0, inFlight: 0, stale: 0 };
   /** Show only styles and versions with problems. */
   onlyProblems = false;
 
@@ -74,7 +77,7 @@ export class StyleTreeModel {
   clear(): void {
     this.entries.clear();
     this.order.clear();
-    Object.assign(this.totalsNow, { styles: 0, versions: 0, problems: 0, inFlight: 0, stale: 0 });
+    Object.assign(this.totalsNow, { styles: 0, versions: 0, problems: 0, stylesWithProblems: 0, inFlight: 0, stale: 0 });
   }
 
   has(key: string): boolean {
@@ -136,6 +139,7 @@ export class StyleTreeModel {
     t.styles += sign;
     t.versions += sign * s.versionCount;
     t.problems += sign * s.problemCount;
+    if (s.problemCount > 0) t.stylesWithProblems += sign;
     t.inFlight += sign * s.inFlightCount;
     t.stale += sign * s.staleCount;
   }

@@ -10,9 +10,9 @@ import * as vscode from 'vscode';
 import type { StyleFile } from '../core/styleFile';
 import type { StyleSummary, VersionRow } from '../core/styleRows';
 import { StyleTreeModel, type StyleTotals } from '../core/styleTreeModel';
-import { fieldRows } from '../core/versionText';
 import { type IconModel, styleContextValue, styleIcon, versionContextValue, versionIcon } from './stylesTreeItems';
-import { describeVersionMarkdown } from './hover';
+import { versionMarkdownString } from './hover';
+import { styleMarkdown } from './hoverText';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
 export const STYLES_VIEW = 'trainingVersions.styles';
@@ -202,15 +202,8 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     item.description = s.description;
     item.iconPath = themeIcon(styleIcon(s));
     item.contextValue = styleContextValue(s);
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${escapeMd(s.label)}** — ${escapeMd(s.description)}\n\n`);
-    md.appendMarkdown(`${escapeMd(vscode.workspace.asRelativePath(node.uri))}\n\n`);
-    const counts = [
-      s.duplicateCount ? `${s.duplicateCount} duplicate ${s.duplicateCount === 1 ? 'entry' : 'entries'} to merge` : '',
-      s.minimalCount ? `${s.minimalCount} minimal ${s.minimalCount === 1 ? 'entry' : 'entries'}` : '',
-      s.staleCount ? `${s.staleCount} stale ${s.staleCount === 1 ? 'job' : 'jobs'}` : '',
-    ].filter(Boolean);
-    if (counts.length) md.appendMarkdown(counts.join(' · '));
+    const md = new vscode.MarkdownString(styleMarkdown(s, vscode.workspace.asRelativePath(node.uri)), true);
+    md.supportThemeIcons = true;
     item.tooltip = md;
     return item;
   }
@@ -231,10 +224,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const file = this.index.get(node.uri);
     const v = file?.analysis.versions.find((x) => x.index === node.row.entryIndex);
     if (!file || !v) return undefined;
-    const md = describeVersionMarkdown(file, v);
-    md.appendMarkdown('\n\n---\n\n');
-    for (const [k, val] of fieldRows(v.value)) md.appendMarkdown(`\`${k}\`: ${escapeMd(val)}  \n`);
-    return md;
+    return versionMarkdownString(file, v, { fields: true });
   }
 
   private stylesOf(groups: string[]): StyleNode[] {
@@ -291,8 +281,4 @@ function groupOf(f: IndexedFile): string {
 
 export function themeIcon(icon: IconModel): vscode.ThemeIcon {
   return new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
 }

@@ -5,6 +5,8 @@
  * check these against package.json in plain node (test/unit/treeMenus.test.ts).
  */
 import type { StyleSummary, VersionRow, VersionState } from '../core/styleRows';
+import type { StyleTotals } from '../core/styleTreeModel';
+import { plural } from '../core/versionText';
 
 /** A codicon id (`sync~spin` spins) and an optional theme colour id. */
 export interface IconModel {
@@ -32,7 +34,8 @@ export function styleContextValue(s: StyleSummary): string {
 
 export function styleIcon(s: StyleSummary): IconModel {
   if (!s.writable) return { id: 'error', color: 'list.errorForeground' };
-  return s.inFlightCount > 0 ? { id: 'sync~spin' } : { id: 'symbol-color' };
+  if (s.inFlightCount > 0) return { id: 'sync~spin' };
+  return s.problemCount > 0 ? { id: 'symbol-color', color: 'list.warningForeground' } : { id: 'symbol-color' };
 }
 
 /** `version;` then `flag;` for each of inFlight, stale, duplicate, kept, minimal, url, problems, failed, styleId. */
@@ -60,6 +63,30 @@ const STATE_ICONS: Record<VersionState, IconModel> = {
   unknown: { id: 'question', color: 'list.warningForeground' },
 };
 
+/**
+ * The status icon, unless the row has a problem: then never one that reads as
+ * "all good" (a green check for a duplicate or a regular URL). A failed job keeps its
+ * red icon, a problem cannot be worse.
+ */
 export function versionIcon(r: VersionRow): IconModel {
+  if (r.state === 'failed' || r.state === 'stale') return STATE_ICONS[r.state];
+  if (r.worst === 'error') return { id: 'error', color: 'list.errorForeground' };
+  if (r.worst === 'warning') return { id: 'warning', color: 'list.warningForeground' };
   return STATE_ICONS[r.state];
+}
+
+/** The texts of the view badge and the status bar item: one count of problems for both (`isProblem`). */
+export function totalsTexts(t: StyleTotals, polling?: { jobs: number; pollSeconds: number }): { problems: string; badgeTooltip: string; tooltip: string; accessibility: string } {
+  const problems = t.problems === 0
+    ? 'no problems'
+    : `${plural(t.problems, 'problem')} in ${plural(t.stylesWithProblems, 'style')}${t.stylesWithProblems < t.styles ? ` (of ${t.styles})` : ''}`;
+  const jobs = `${plural(t.inFlight, 'job')} in flight`;
+  const stale = t.stale ? `, ${t.stale} stale (older than staleAfterHours)` : '';
+  const poll = polling ? ` Polling RunPod every ${polling.pollSeconds} s for ${plural(polling.jobs, 'job')} (trainingVersions.runpod.pollSeconds).` : '';
+  return {
+    problems,
+    badgeTooltip: `Training Versions: ${problems}`,
+    tooltip: `Training Versions: ${jobs}${stale}, ${problems}.${poll} Click to show the styles.`,
+    accessibility: `Training Versions: ${jobs}, ${problems}`,
+  };
 }

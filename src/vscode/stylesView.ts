@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { StyleTotals } from '../core/styleTreeModel';
 import { STYLES_VIEW, StylesTreeProvider, type StylesTreeNode } from './stylesTree';
+import { totalsTexts } from './stylesTreeItems';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** Context keys (package.json `when` clauses use them). */
@@ -66,9 +67,8 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
   private show(t: StyleTotals): void {
     this.totals = t;
     void vscode.commands.executeCommand('setContext', CONTEXT.hasFiles, t.styles > 0);
-    const problems = `${t.problems} ${t.problems === 1 ? 'problem' : 'problems'}`;
-    const jobs = `${t.inFlight} ${t.inFlight === 1 ? 'job' : 'jobs'} in flight`;
-    this.view.badge = t.problems > 0 ? { value: t.problems, tooltip: problems } : undefined;
+    const texts = totalsTexts(t, this.polling);
+    this.view.badge = t.problems > 0 ? { value: t.problems, tooltip: texts.badgeTooltip } : undefined;
     if (t.styles === 0) {
       this.statusText = undefined;
       this.item.hide();
@@ -76,11 +76,8 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
     }
     this.statusText = `${t.inFlight > 0 ? '$(sync~spin)' : '$(sync)'} ${t.inFlight}  ${t.problems > 0 ? '$(warning)' : '$(check)'} ${t.problems}${this.pollingText ? `  ${this.pollingText}` : ''}`;
     this.item.text = this.statusText;
-    const stale = t.stale ? `, ${t.stale} stale (older than staleAfterHours)` : '';
-    const p = this.polling;
-    const polling = p ? ` Polling RunPod every ${p.pollSeconds} s for ${p.jobs} ${p.jobs === 1 ? 'job' : 'jobs'} (trainingVersions.runpod.pollSeconds).` : '';
-    this.item.tooltip = `Training Versions: ${jobs}${stale}, ${problems} in ${t.styles} ${t.styles === 1 ? 'style' : 'styles'}.${polling} Click to show the styles.`;
-    this.item.accessibilityInformation = { label: `Training Versions: ${jobs}, ${problems}` };
+    this.item.tooltip = texts.tooltip;
+    this.item.accessibilityInformation = { label: texts.accessibility };
     this.item.show();
   }
 

@@ -102,26 +102,26 @@ describe('styles tree', () => {
     assert.equal(labels[labels.length - 1], 'zz_unnumbered');
   });
 
-  it('shows each style\'s id, version count and problem count (examples/ rows no earlier test changes)', async () => {
+  it('shows each style\'s problem count first, then its version count (examples/ rows no earlier test changes)', async () => {
     const clean = await styleRow(a, '10_clean_line');
-    assert.deepEqual([clean?.description, clean?.icon, clean?.contextValue], ['style 10 · 1 version', 'symbol-color', 'style;styleId;']);
+    assert.deepEqual([clean?.description, clean?.icon, clean?.contextValue], ['1 version', 'symbol-color', 'style;styleId;']);
     // 7_pastel_soft: V3 has been "pending" since 2025: a stale job, one problem, nothing in flight.
     const pastel = await styleRow(a, '7_pastel_soft');
-    assert.deepEqual([pastel?.description, pastel?.contextValue], ['style 7 · 2 versions · 1 problem', 'style;styleId;problems;']);
+    assert.deepEqual([pastel?.description, pastel?.contextValue], ['1 problem · 2 versions', 'style;styleId;problems;']);
     const stale = await versionNode(a, '7_pastel_soft', 'V3');
     assert.deepEqual([row(a, stale).icon, row(a, stale).contextValue], ['warning', 'version;inFlight;stale;problems;styleId;']);
     assert.match(row(a, stale).description, /^stale · \d+ (mo|y) ago · dim 16 · lr 1e-4$/);
     const noId = await styleRow(a, 'zz_unnumbered');
-    assert.deepEqual([noId?.description, noId?.contextValue], ['no style id · 1 version', 'style;']);
+    assert.deepEqual([noId?.description, noId?.contextValue], ['1 version · no style id', 'style;']);
   });
 
   it('shows versions newest first, with status icons, descriptions, markers and context values', async () => {
     const s = await styleRow(a, '40_tree_demo');
-    assert.deepEqual([s?.description, s?.icon, s?.contextValue], ['style 40 · 4 versions · 2 problems · 1 in flight', 'sync~spin', 'style;styleId;problems;duplicates;inFlight;']);
+    assert.deepEqual([s?.description, s?.icon, s?.contextValue], ['2 problems · 4 versions · 1 in flight', 'sync~spin', 'style;styleId;problems;duplicates;inFlight;']);
     const rows = (await versionNodes(a, '40_tree_demo')).map((n) => row(a, n));
     assert.deepEqual(rows, [
       { label: 'V3', description: '1 h ago · dim 16 · lr 1e-4', icon: 'sync~spin', contextValue: 'version;inFlight;styleId;' },
-      { label: 'style_40_vV2.safetensors', description: 'duplicate of V2 · 47 h ago', icon: 'pass', contextValue: 'version;duplicate;minimal;url;problems;styleId;' },
+      { label: 'style_40_vV2.safetensors', description: 'duplicate of V2 · regular URL · 47 h ago', icon: 'warning', contextValue: 'version;duplicate;minimal;url;problems;styleId;' },
       { label: 'V2', description: 'kept · 1 duplicate · 2 d ago · dim 32 · α 16 · lr 2e-4', icon: 'pass', contextValue: 'version;kept;url;styleId;' },
       { label: 'V1', description: '5 d ago · dim 16 · lr 1e-4', icon: 'error', contextValue: 'version;failed;styleId;' },
     ]);
@@ -129,7 +129,7 @@ describe('styles tree', () => {
     assert.equal(a.tree.getParent(v3), s?.node, 'getParent leads back to the style (reveal needs it)');
   });
 
-  it('gives a version a markdown tooltip with all its fields and its findings', async () => {
+  it('gives a version a markdown tooltip with all its fields and each finding once', async () => {
     const dup = await versionNode(a, '40_tree_demo', 'style_40_vV2.safetensors');
     const item = a.tree.getTreeItem(dup) as vscode.TreeItem;
     const resolved = await a.tree.resolveTreeItem(item, dup);
@@ -139,7 +139,9 @@ describe('styles tree', () => {
     assert.match(md.value, /`description`: Synced from S3/);
     assert.match(md.value, /`lastSynced`: /);
     assert.ok(md.value.includes('- $(warning) Duplicate of "V2"') && md.value.includes('which is kept'), 'lists its duplicate-version finding');
-    assert.ok(md.value.includes('- $(warning) Regular S3 URL'), 'lists its non-accelerated-url finding');
+    assert.equal(md.value.split('Duplicate of').length - 1, 1, 'the duplicate is said once');
+    assert.ok(!md.value.includes('Regular S3 URL'), 'no URL advice for the entry the merge removes');
+    assert.ok(md.value.includes('`s3://storyboard-user-files/actor_maker_user/custom-styles-models/style_40_vV2.safetensors`'), 'the S3 key exactly, not escaped');
   });
 
   it('counts jobs in flight and problems in the status bar item and the view badge', async () => {
@@ -147,6 +149,9 @@ describe('styles tree', () => {
     assert.ok(t.inFlight >= 1 && t.problems >= 3, JSON.stringify(t));
     await waitFor('status bar text', () => a.styles.statusText === `$(sync~spin) ${t.inFlight}  $(warning) ${t.problems}`);
     assert.equal(a.styles.view.badge?.value, t.problems);
+    const withProblems = (await styles(a)).filter((n) => (a.tree.summaryOf(n as StyleNode)?.problemCount ?? 0) > 0).length;
+    assert.equal(t.stylesWithProblems, withProblems);
+    assert.ok(a.styles.view.badge?.tooltip?.includes(`in ${withProblems} style`), a.styles.view.badge?.tooltip);
   });
 
   it('refreshes only the changed style when its file changes on disk', async () => {
@@ -155,7 +160,7 @@ describe('styles tree', () => {
     try {
       const style = (await styleRow(a, '40_tree_demo'))!.node;
       await writeDisk(demo(), demoText(Date.now(), 'completed'));
-      await waitFor('the style row shows the finished job', async () => (await styleRow(a, '40_tree_demo'))?.description === 'style 40 · 4 versions · 2 problems', 20_000);
+      await waitFor('the style row shows the finished job', async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions', 20_000);
       assert.ok(events.length > 0, 'the tree was told');
       assert.ok(events.every((e) => Array.isArray(e)), `only rows refreshed, never the whole tree: ${events.map((e) => (Array.isArray(e) ? 'rows' : 'all')).join(',')}`);
       assert.ok(events.some((e) => Array.isArray(e) && e.includes(style)), 'the changed style\'s row was refreshed');
@@ -196,7 +201,7 @@ describe('styles tree', () => {
       const labels = (await styles(a)).map((n) => row(a, n).label);
       return !labels.includes('41_tree_new') && labels.includes('42_tree_renamed');
     }, 20_000);
-    assert.equal((await styleRow(a, '42_tree_renamed'))?.description, 'style 42 · 0 versions');
+    assert.equal((await styleRow(a, '42_tree_renamed'))?.description, '0 versions');
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), '42_tree_renamed'), { recursive: true });
     await waitFor('deleted from the tree', async () => !(await styleRow(a, '42_tree_renamed')), 20_000);
   });
@@ -222,10 +227,10 @@ describe('styles tree', () => {
     const want = applyEdits(before, mergeGroupEdits(analysis.doc, group));
     assert.equal(await readDisk(demo()), want, 'the file on disk is the engine\'s merge');
     assert.equal(await readDisk(demo().with({ path: demo().path + '.backup' })), before, 'a backup of the old text');
-    await waitFor('the merged style row', async () => (await styleRow(a, '40_tree_demo'))?.description === 'style 40 · 3 versions · 1 in flight');
+    await waitFor('the merged style row', async () => (await styleRow(a, '40_tree_demo'))?.description === '3 versions · 1 in flight');
     assert.ok(!(await versionNodes(a, '40_tree_demo')).some((n) => row(a, n).description.includes('duplicate')));
     await writeDisk(demo(), demoText(Date.now()));
-    await waitFor('restored', async () => (await styleRow(a, '40_tree_demo'))?.description.startsWith('style 40 · 4 versions'), 20_000);
+    await waitFor('restored', async () => (await styleRow(a, '40_tree_demo'))?.description.includes('4 versions'), 20_000);
   });
 
   it('copies the LoRA URL to the clipboard', async () => {

@@ -79,7 +79,7 @@ describe('version rows', () => {
     assert.equal(b.description, '3 d ago · dim 32 · α 8 · lr 5e-5');
   });
 
-  test('icons by status: queued, training (spinning), completed, failed, stale, none, unknown', () => {
+  test('icons by status: queued, training (spinning), completed, failed, stale, none; an unknown status is an error', () => {
     const recent = iso(NOW - HOUR);
     const r = rows('1_ink', [
       detailed('p-e1', 'V1', { status: 'pending', timestamp: recent, completedAt: undefined }),
@@ -100,7 +100,7 @@ describe('version rows', () => {
       V5: ['failed', 'error', 'testing.iconFailed'],
       V6: ['stale', 'warning', 'list.warningForeground'],
       V7: ['none', 'circle-outline', ''],
-      V8: ['unknown', 'question', 'list.warningForeground'],
+      V8: ['unknown', 'error', 'list.errorForeground'],
     });
     const stale = r.find((x) => x.label === 'V6')!;
     assert.ok(stale.description.startsWith('stale · 3 d ago'), stale.description);
@@ -115,13 +115,43 @@ describe('version rows', () => {
     const [v8, copy, v7] = r;
     assert.equal(copy.label, 'style_1_vV7.safetensors');
     assert.equal(copy.duplicateOf, 'V7');
-    assert.equal(copy.description, 'duplicate of V7 · 47 h ago');
+    assert.equal(copy.description, 'duplicate of V7 · regular URL · 47 h ago');
     assert.equal(v7.keptOver, 1);
     assert.equal(v7.description, 'kept · 1 duplicate · 2 d ago · dim 16 · lr 1e-4');
     assert.equal(v8.description, 'minimal · 24 h ago');
     assert.equal(v8.versionLabel, 'V8');
     assert.equal(v8.problemCount, 0, 'a minimal entry is a note, not a problem');
     assert.equal(copy.problemCount, 2, 'a duplicate with a regular URL');
+  });
+
+  test('a row with a warning never shows the green check; its problems come first in the text', () => {
+    const r = rows('1_ink', [
+      detailed(`${JOB.a}-e1`, 'V5', { loraUrl: regularModelUrl(1, 'V5'), timestamp: iso(NOW - DAY) }),
+      detailed(`${JOB.b}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7'), timestamp: iso(NOW - 2 * DAY) }),
+      minimal(1, 'V7', { timestamp: iso(NOW - 2 * DAY + HOUR) }),
+      minimal(1, 'V9', { timestamp: iso(NOW - 3 * DAY), loraUrl: acceleratedModelUrl(1, 'V9') }),
+    ]);
+    const by = Object.fromEntries(r.map((x) => [x.label, x]));
+    assert.deepEqual([versionIcon(by.V5), by.V5.worst, by.V5.description], [{ id: 'warning', color: 'list.warningForeground' }, 'warning', 'regular URL · 24 h ago · dim 16 · lr 1e-4']);
+    const copy = by['style_1_vV7.safetensors'];
+    assert.deepEqual(versionIcon(copy), { id: 'warning', color: 'list.warningForeground' }, 'a duplicate is a warning, not a check');
+    assert.ok(copy.description.startsWith('duplicate of V7'), copy.description);
+    assert.deepEqual(versionIcon(by.V7), { id: 'pass', color: 'testing.iconPassed' }, 'the kept entry has no finding');
+    const v9 = by['style_1_vV9.safetensors'];
+    assert.deepEqual([versionIcon(v9), v9.worst], [{ id: 'pass', color: 'testing.iconPassed' }, 'information'], 'a minimal entry is a note: its status icon stays');
+    for (const x of r) if (x.problemCount > 0) assert.notEqual(versionIcon(x).id, 'pass', `${x.label} has a problem`);
+  });
+
+  test('"duplicate of" names the attempt when the two rows share a label', () => {
+    const r = rows('1_ink', [
+      detailed(`${JOB.a}-e1`, 'V2', { status: 'failed', completedAt: undefined, timestamp: iso(NOW - 2 * DAY) }),
+      detailed(`${JOB.a}-e2`, 'V2', { timestamp: iso(NOW - DAY) }),
+    ]);
+    const dup = r.find((x) => x.duplicateOf !== undefined)!;
+    assert.equal(dup.versionId, `${JOB.a}-e1`);
+    assert.equal(dup.label, 'V2');
+    assert.equal(dup.duplicateOf, 'V2 (e2)');
+    assert.ok(dup.description.startsWith('duplicate of V2 (e2)'), dup.description);
   });
 
   test('context values: kind, then each flag that is set, each followed by ";"', () => {
@@ -174,7 +204,7 @@ describe('style rows', () => {
     assert.equal(s.styleId, '1');
     assert.equal(s.versionCount, 5);
     assert.equal(s.problemCount, 3, 'the duplicate, its regular URL and V5\'s regular URL; the minimal V8 is a note');
-    assert.equal(s.description, 'style 1 · 5 versions · 3 problems · 1 in flight');
+    assert.equal(s.description, '3 problems · 5 versions · 1 in flight', 'problems first; the label already names the style');
     assert.deepEqual([s.duplicateCount, s.minimalCount, s.inFlightCount, s.staleCount], [1, 1, 1, 0]);
     assert.equal(styleContextValue(s), 'style;styleId;problems;duplicates;inFlight;');
     assert.deepEqual(styleIcon(s), { id: 'sync~spin' });
@@ -182,24 +212,24 @@ describe('style rows', () => {
 
   test('a clean style, a style without id, and files that do not parse', () => {
     const clean = summarizeStyle(styleFile('10_clean', [detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(10, 'V1') })]));
-    assert.equal(clean.description, 'style 10 · 1 version');
+    assert.equal(clean.description, '1 version');
     assert.equal(styleContextValue(clean), 'style;styleId;');
     assert.deepEqual(styleIcon(clean), { id: 'symbol-color' });
     const noId = summarizeStyle(styleFile('misc', []));
-    assert.equal(noId.description, 'no style id · 0 versions');
+    assert.equal(noId.description, '0 versions · no style id');
     assert.equal(styleContextValue(noId), 'style;');
     const broken = summarizeStyle(styleFile('4_broken', '{ "versions": [ '));
-    assert.equal(broken.description, 'style 4 · invalid JSON · 1 problem');
+    assert.equal(broken.description, 'invalid JSON · 1 problem');
     assert.equal(styleContextValue(broken), 'style;styleId;problems;invalid;');
     assert.deepEqual(styleIcon(broken), { id: 'error', color: 'list.errorForeground' });
     const shape = summarizeStyle(styleFile('5_shape', '{ "versions": 3 }'));
-    assert.equal(shape.description, 'style 5 · invalid file · 1 problem');
+    assert.equal(shape.description, 'invalid file · 1 problem');
   });
 
   test('a stale job is counted as stale, not in flight', () => {
     const s = summarizeStyle(styleFile('7_pastel', [detailed(`${JOB.a}-e1`, 'V3', { status: 'pending', timestamp: iso(NOW - 2 * DAY), completedAt: undefined })]));
     assert.deepEqual([s.inFlightCount, s.staleCount, s.problemCount], [0, 1, 1]);
-    assert.equal(s.description, 'style 7 · 1 version · 1 problem');
+    assert.equal(s.description, '1 problem · 1 version');
   });
 });
 
@@ -215,12 +245,12 @@ describe('StyleTreeModel updates', () => {
     const r2 = m.upsert(dirty);
     assert.deepEqual([r2.added, r2.changed, r2.problemsFlipped], [false, true, true]);
     m.upsert(styleFile('3_water', [detailed(`${JOB.b}-e1`, 'V1', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined })]));
-    assert.deepEqual(m.totals(), { styles: 2, versions: 3, problems: 2, inFlight: 1, stale: 0 }, 'the duplicate and its regular URL');
+    assert.deepEqual(m.totals(), { styles: 2, versions: 3, problems: 2, stylesWithProblems: 1, inFlight: 1, stale: 0 }, 'the duplicate and its regular URL');
     m.upsert(clean);
-    assert.deepEqual(m.totals(), { styles: 2, versions: 2, problems: 0, inFlight: 1, stale: 0 });
+    assert.deepEqual(m.totals(), { styles: 2, versions: 2, problems: 0, stylesWithProblems: 0, inFlight: 1, stale: 0 });
     assert.deepEqual(m.remove('file:///ws/3_water/training_versions.json'), { group: '' });
     assert.equal(m.remove('file:///ws/3_water/training_versions.json'), undefined);
-    assert.deepEqual(m.totals(), { styles: 1, versions: 1, problems: 0, inFlight: 0, stale: 0 });
+    assert.deepEqual(m.totals(), { styles: 1, versions: 1, problems: 0, stylesWithProblems: 0, inFlight: 0, stale: 0 });
   });
 
   test('moving a file to another group counts as added', () => {

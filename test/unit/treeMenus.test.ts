@@ -105,4 +105,35 @@ describe('styles tree menus', () => {
     const welcome = contributes.viewsWelcome.filter((w: { view: string }) => w.view === VIEW);
     assert.ok(welcome.some((w: { when: string }) => w.when.includes('!trainingVersions.hasVersionFiles')), 'welcome when there is no training_versions.json');
   });
+
+  test('settings: grouped (S3, RunPod, checks), ordered, bucket and prefix first; markdown where markdown is meant', () => {
+    const groups = contributes.configuration as { title: string; order: number; properties: Record<string, { order: number; description?: string; markdownDescription?: string }> }[];
+    assert.deepEqual(groups.map((g) => g.title), ['S3', 'RunPod', 'Checks and Edits']);
+    assert.deepEqual(groups.map((g) => g.order), [1, 2, 3]);
+    const s3 = Object.entries(groups[0].properties).sort(([, a], [, b]) => a.order - b.order).map(([k]) => k);
+    assert.deepEqual(s3.slice(0, 2), ['trainingVersions.s3.bucket', 'trainingVersions.s3.prefix']);
+    const keys = groups.flatMap((g) => Object.keys(g.properties)).sort();
+    const spec = ['s3.bucket', 's3.prefix', 's3.region', 's3.endpoint', 's3.forcePathStyle', 's3.profile', 's3.readMetadata', 'preferAcceleratedUrls', 'runpod.endpointId', 'runpod.apiUrl', 'runpod.pollSeconds', 'staleAfterHours', 'backups'];
+    assert.deepEqual(keys, spec.map((k) => `trainingVersions.${k}`).sort(), 'every setting of SPEC §6, once');
+    for (const g of groups) {
+      for (const [k, v] of Object.entries(g.properties)) {
+        assert.ok(v.markdownDescription && v.description === undefined, `${k}: markdownDescription`);
+        assert.equal(typeof v.order, 'number', `${k} has an order`);
+      }
+    }
+  });
+
+  test('the JSON schema uses markdownDescription wherever a description holds markdown', () => {
+    const schema = readFileSync(path.join(ROOT, 'schemas', 'training_versions.schema.json'), 'utf8');
+    const walk = (node: unknown, at: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const o = node as Record<string, unknown>;
+      if (typeof o.description === 'string') assert.ok(!o.description.includes('`'), `${at}: no markdown in description`);
+      if (typeof o.markdownDescription === 'string') assert.equal(typeof o.description, 'string', `${at}: a plain description beside the markdown one`);
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);
+    };
+    const parsed = JSON.parse(schema);
+    walk(parsed, '#');
+    assert.match(parsed.definitions.version.properties.id.markdownDescription, /`style_1_vV7`/);
+  });
 });

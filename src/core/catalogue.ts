@@ -68,7 +68,7 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     severity: 'warning',
     title: 'A job still pending or training long after it started',
     explanation: 'The entry is pending, starting or training and older than staleAfterHours. RunPod keeps job data only for a limited time, so its status can no longer be asked.',
-    fix: 'Run an S3 sync: a finished model file in S3 completes the entry.',
+    fix: 'Run an S3 sync: a finished model file in S3 completes the entry. When the entry has duplicates, merge them first: a sync matches the file to one entry only.',
     docs: 'stale-job',
     fixable: false,
   },

@@ -193,7 +193,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
         const p = v.node.property('status')!;
         const hours = Math.floor((opts.now - t) / 3600_000);
         const age = hours >= 72 ? `${Math.floor(hours / 24)} days` : `${hours} h`;
-        add({ code: 'stale-job', message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. Run an S3 sync to find its model file.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
+        add({ code: 'stale-job', message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. ${inGroup[v.index] === 1 ? 'It has duplicates: merge them first (a sync would match the model file to a duplicate and leave this entry stale).' : 'Run an S3 sync to find its model file.'}`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
       }
     }
   }

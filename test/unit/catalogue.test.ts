@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { FINDING_CODES, FINDING_DOCS, isFixable, isProblem } from '../../src/core/catalogue';
-import { analyze, fixFor } from '../../src/core/findings';
-import { JOB, NOW, ROOT, detailed, file, minimal, regularModelUrl } from '../support/helpers';
+import { applyEdits } from '../../src/core/edits';
+import { analyze, fixAllEdits, fixFor } from '../../src/core/findings';
+import { JOB, NOW, ROOT, acceleratedModelUrl, detailed, file, minimal, regularModelUrl } from '../support/helpers';
 
 describe('finding catalogue', () => {
   test('every code has a README section under its docs anchor, headed with its severity', () => {
@@ -34,5 +35,21 @@ describe('finding catalogue', () => {
 
   test('a problem is an error or a warning; information is not', () => {
     assert.deepEqual(FINDING_CODES.filter((c) => isProblem(FINDING_DOCS[c])), ['invalid-json', 'invalid-schema', 'duplicate-version', 'non-accelerated-url', 'stale-job']);
+  });
+
+  test('stale-job advice resolves the case it is shown on: with a duplicate, merge first (and the merge clears it)', () => {
+    const old = new Date(NOW - 30 * 24 * 3600_000).toISOString();
+    const text = file([
+      detailed(`${JOB.a}-e2`, 'V4', { status: 'training', timestamp: old, completedAt: undefined, loraUrl: undefined }),
+      minimal(59, 'V4', { loraUrl: acceleratedModelUrl(59, 'V4') }),
+    ]);
+    const a = analyze(text, { styleId: '59', now: NOW });
+    const stale = a.findings.find((f) => f.code === 'stale-job')!;
+    assert.match(stale.message, /merge them first/);
+    assert.doesNotMatch(stale.message, /Run an S3 sync/);
+    const merged = analyze(applyEdits(text, fixAllEdits(a)), { styleId: '59', now: NOW });
+    assert.deepEqual(merged.findings.filter((f) => f.code === 'stale-job'), [], 'the merge takes the completed status of the S3 copy');
+    const alone = analyze(file([detailed(`${JOB.b}-e1`, 'V5', { status: 'training', timestamp: old, completedAt: undefined })]), { styleId: '59', now: NOW });
+    assert.match(alone.findings.find((f) => f.code === 'stale-job')!.message, /Run an S3 sync/);
   });
 });

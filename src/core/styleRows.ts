@@ -28,6 +28,11 @@ export interface StyleSummary {
   codeCounts: Partial<Record<FindingCode, number>>;
   /** False when the file does not parse or has no usable `versions` array. */
   writable: boolean;
+  /**
+   * The file does not parse now (often a moment while typing): versions, jobs in flight
+   * and stale jobs are those of the last text that did; problems are today's.
+   */
+  outOfDate: boolean;
 }
 
 export type VersionState = 'queued' | 'training' | 'completed' | 'failed' | 'stale' | 'none' | 'unknown';
@@ -62,36 +67,44 @@ export interface VersionRow {
   /** The highest severity of its findings, if it has any. */
   worst?: Severity;
   findings: Finding[];
+  /** From the last text that parsed: the file does not parse now (offsets are of that text). */
+  outOfDate?: boolean;
   /** What opening the version selects: the `id` value, else the whole entry. */
   selection: { offset: number; length: number };
   /** The whole entry. */
   range: { offset: number; length: number };
 }
 
-/** The row of one style file. */
-export function summarizeStyle(file: StyleFile): StyleSummary {
+/**
+ * The row of one style file. `lastGood`, for a file that does not parse now, is the
+ * last analysis of it that did: its versions stay visible, marked out of date.
+ */
+export function summarizeStyle(file: StyleFile, lastGood?: StyleFile): StyleSummary {
   const a = file.analysis;
+  const shown = lastGood?.analysis ?? a;
   let problemCount = 0, minimalCount = 0, inFlight = 0;
   const staleEntries = new Set<number>();
   const codeCounts: Partial<Record<FindingCode, number>> = {};
   for (const f of a.findings) {
     codeCounts[f.code] = (codeCounts[f.code] ?? 0) + 1;
     if (isProblem(f)) problemCount++;
-    if (f.code === 'stale-job' && f.entryIndex !== undefined) staleEntries.add(f.entryIndex);
     if (f.code === 'minimal-entry') minimalCount++;
   }
-  for (const v of a.versions) {
+  for (const f of shown.findings) if (f.code === 'stale-job' && f.entryIndex !== undefined) staleEntries.add(f.entryIndex);
+  for (const v of shown.versions) {
     const s = v.value.status;
     if (typeof s === 'string' && IN_FLIGHT.includes(s) && !staleEntries.has(v.index)) inFlight++;
   }
   let duplicateCount = 0;
   for (const g of a.groups) duplicateCount += g.members.length - 1;
-  const versionCount = a.versions.length;
+  const versionCount = shown.versions.length;
+  const outOfDate = lastGood !== undefined;
   // Problems first (a narrow sidebar cuts the end); the label already names the style.
   const parts: string[] = [];
   if (!a.writable) parts.push(a.doc.syntaxError ? 'invalid JSON' : 'invalid file');
   if (problemCount) parts.push(plural(problemCount, 'problem'));
-  if (a.writable) parts.push(plural(versionCount, 'version'));
+  if (outOfDate) parts.push(`${plural(versionCount, 'version')} (out of date)`);
+  else if (a.writable) parts.push(plural(versionCount, 'version'));
   if (inFlight) parts.push(`${inFlight} in flight`);
   if (file.styleId === undefined) parts.push('no style id');
   return {
@@ -107,6 +120,7 @@ export function summarizeStyle(file: StyleFile): StyleSummary {
     minimalCount,
     codeCounts,
     writable: a.writable,
+    outOfDate,
   };
 }
 

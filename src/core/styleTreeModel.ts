@@ -33,6 +33,8 @@ interface Entry {
   file: StyleFile;
   group: string;
   summary: StyleSummary;
+  /** While the file does not parse: the last analysis of it that did. */
+  lastGood?: StyleFile;
 }
 
 /**
@@ -53,13 +55,15 @@ export class StyleTreeModel {
     if (old && old.file.analysis === file.analysis && old.group === group && old.file.styleFolder === file.styleFolder) {
       return { added: false, changed: false, problemsFlipped: false, summary: old.summary };
     }
-    const summary = summarizeStyle(file);
+    // A syntax error (typing) keeps the last versions that parsed in sight; any other change replaces them.
+    const lastGood = file.analysis.doc.syntaxError && old ? (old.file.analysis.writable ? old.file : old.lastGood) : undefined;
+    const summary = summarizeStyle(file, lastGood);
     if (old) this.count(old.summary, -1);
     this.count(summary, +1);
     const moved = !old || old.group !== group || old.file.styleFolder !== file.styleFolder || old.file.styleId !== file.styleId;
     if (old && moved) this.order.delete(old.group);
     if (moved) this.order.delete(group);
-    this.entries.set(file.key, { file, group, summary });
+    this.entries.set(file.key, { file, group, summary, lastGood });
     const problemsFlipped = old !== undefined && (old.summary.problemCount > 0) !== (summary.problemCount > 0);
     return { added: moved, changed: true, problemsFlipped, summary };
   }
@@ -121,11 +125,14 @@ export class StyleTreeModel {
     return out;
   }
 
-  /** The versions of a style, newest first; only those with problems when `onlyProblems`. `now` dates them. */
+  /**
+   * The versions of a style, newest first; only those with problems when `onlyProblems`.
+   * `now` dates them. While the file does not parse: those of its last good text, `outOfDate`.
+   */
   versions(key: string, now: number): VersionRow[] {
     const e = this.entries.get(key);
     if (!e) return [];
-    const rows = versionRows(e.file, now);
+    const rows = e.lastGood ? versionRows(e.lastGood, now).map((r) => ({ ...r, outOfDate: true })) : versionRows(e.file, now);
     return this.onlyProblems ? rows.filter((r) => r.problemCount > 0) : rows;
   }
 

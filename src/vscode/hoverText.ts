@@ -86,6 +86,9 @@ function shown(f: Finding, removedByMerge: boolean, at: number | undefined): boo
   return at === undefined || at < f.offset || at > f.offset + f.length;
 }
 
+/** Said on a style, and its versions, while the file does not parse. */
+export const OUT_OF_DATE = 'Out of date: the file does not parse now; the versions shown are those of its last text that did.';
+
 /** What each finding code adds up to on a style's tooltip. */
 const CODE_COUNTS: Record<FindingCode, (n: number) => string> = {
   'invalid-json': () => 'the file is not valid JSON',
@@ -105,5 +108,6 @@ export function styleMarkdown(s: StyleSummary, relativePath: string): string {
     if (n) lines.push(`- ${ICON[FINDING_DOCS[code].severity]} ${CODE_COUNTS[code](n)}`);
   }
   out.push(lines.length ? `${lines.join('\n')}\n` : 'No findings.\n');
+  if (s.outOfDate) out.push(`\n${OUT_OF_DATE}\n`);
   return out.join('');
 }

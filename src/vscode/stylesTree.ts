@@ -12,7 +12,7 @@ import type { StyleSummary, VersionRow } from '../core/styleRows';
 import { StyleTreeModel, type StyleTotals } from '../core/styleTreeModel';
 import { type IconModel, styleContextValue, styleIcon, versionContextValue, versionIcon } from './stylesTreeItems';
 import { versionMarkdownString } from './hover';
-import { styleMarkdown } from './hoverText';
+import { OUT_OF_DATE, styleMarkdown } from './hoverText';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
 export const STYLES_VIEW = 'trainingVersions.styles';
@@ -215,8 +215,14 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     item.description = r.description;
     item.iconPath = themeIcon(versionIcon(r));
     item.contextValue = versionContextValue(r);
-    item.accessibilityInformation = { label: `${r.label}, ${r.status ?? 'no status'}${r.description ? `, ${r.description}` : ''}` };
-    item.command = { command: 'trainingVersions.tree.openVersion', title: 'Open Version', arguments: [node] };
+    item.accessibilityInformation = { label: `${r.label}, ${r.status ?? 'no status'}${r.description ? `, ${r.description}` : ''}${r.outOfDate ? ', out of date' : ''}` };
+    if (r.outOfDate) {
+      // Its offsets are of the last text that parsed: open the file, where the syntax error is.
+      item.tooltip = OUT_OF_DATE;
+      item.command = { command: 'vscode.open', title: 'Open File', arguments: [node.uri] };
+    } else {
+      item.command = { command: 'trainingVersions.tree.openVersion', title: 'Open Version', arguments: [node] };
+    }
     return item;
   }
 

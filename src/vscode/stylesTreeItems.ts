@@ -38,8 +38,10 @@ export function styleIcon(s: StyleSummary): IconModel {
   return s.problemCount > 0 ? { id: 'symbol-color', color: 'list.warningForeground' } : { id: 'symbol-color' };
 }
 
-/** `version;` then `flag;` for each of inFlight, stale, duplicate, kept, minimal, url, problems, failed, styleId. */
+/** `version;` then `flag;` for each of inFlight, stale, duplicate, kept, minimal, url, problems, failed, styleId (or `outOfDate;`). */
 export function versionContextValue(r: VersionRow): string {
+  // Out of date (the file does not parse now): nothing to merge, check or copy until it does.
+  if (r.outOfDate) return contextValueOf('version', { outOfDate: true, styleId: r.styleId !== undefined });
   return contextValueOf('version', {
     inFlight: r.inFlight,
     stale: r.stale,

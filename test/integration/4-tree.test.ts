@@ -187,6 +187,31 @@ describe('styles tree', () => {
     await waitFor('V4 gone after revert', async () => !(await versionNodes(a, '40_tree_demo')).some((n) => row(a, n).label === 'V4'));
   });
 
+  it('keeps the last good versions visible, out of date, while the file does not parse', async () => {
+    const doc = await vscode.workspace.openTextDocument(demo());
+    await vscode.window.showTextDocument(doc);
+    const at = doc.getText().indexOf('[') + 1;
+    const broken = new vscode.WorkspaceEdit();
+    broken.insert(demo(), doc.positionAt(at), ',,');
+    assert.ok(await vscode.workspace.applyEdit(broken));
+    const s = await waitFor('the style row out of date', async () => {
+      const r = await styleRow(a, '40_tree_demo');
+      return r?.description === 'invalid JSON · 1 problem · 4 versions (out of date) · 1 in flight' && r;
+    });
+    assert.equal(s.icon, 'error');
+    const rows = (await versionNodes(a, '40_tree_demo')).map((n) => row(a, n));
+    assert.deepEqual(rows.map((r) => [r.label, r.contextValue]), [
+      ['V3', 'version;outOfDate;styleId;'], ['style_40_vV2.safetensors', 'version;outOfDate;styleId;'], ['V2', 'version;outOfDate;styleId;'], ['V1', 'version;outOfDate;styleId;'],
+    ]);
+    const tip = a.tree.getTreeItem(s.node).tooltip as vscode.MarkdownString;
+    assert.match(tip.value, /Out of date: the file does not parse now/);
+    const fixed = new vscode.WorkspaceEdit();
+    fixed.delete(demo(), new vscode.Range(doc.positionAt(at), doc.positionAt(at + 2)));
+    assert.ok(await vscode.workspace.applyEdit(fixed));
+    await waitFor('up to date again', async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions · 1 in flight');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('adds, renames and removes styles as their folders are created, renamed and deleted', async () => {
     const created = vscode.Uri.joinPath(folderUri(), '41_tree_new', 'training_versions.json');
     await writeDisk(created, '{ "versions": [] }\n');

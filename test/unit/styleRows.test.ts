@@ -253,6 +253,37 @@ describe('StyleTreeModel updates', () => {
     assert.deepEqual(m.totals(), { styles: 1, versions: 1, problems: 0, stylesWithProblems: 0, inFlight: 0, stale: 0 });
   });
 
+  test('a syntax error while typing keeps the last good versions, out of date, with invalid-json on the style', () => {
+    const m = new StyleTreeModel();
+    const key = 'file:///ws/1_ink/training_versions.json';
+    const good = file([
+      detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }),
+      detailed(`${JOB.b}-e1`, 'V8', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined }),
+    ]);
+    m.upsert(styleFile('1_ink', good));
+    const typing = good.replace('"V8"', '"V8').replace('"training"', '"training",,');
+    m.upsert(styleFile('1_ink', typing));
+    const s = m.summary(key)!;
+    assert.equal(s.description, 'invalid JSON · 1 problem · 2 versions (out of date) · 1 in flight');
+    assert.deepEqual([s.outOfDate, s.versionCount, s.inFlightCount, s.problemCount, s.codeCounts['invalid-json']], [true, 2, 1, 1, 1]);
+    assert.deepEqual(styleIcon(s), { id: 'error', color: 'list.errorForeground' });
+    const rows = m.versions(key, NOW);
+    assert.deepEqual(rows.map((r) => [r.label, r.outOfDate, versionContextValue(r)]), [['V8', true, 'version;outOfDate;styleId;'], ['V7', true, 'version;outOfDate;styleId;']]);
+    assert.deepEqual(m.totals(), { styles: 1, versions: 2, problems: 1, stylesWithProblems: 1, inFlight: 1, stale: 0 });
+    // Still broken after another keystroke: still the last good versions.
+    m.upsert(styleFile('1_ink', typing + ' '));
+    assert.equal(m.versions(key, NOW).length, 2);
+    // Fixed: today's versions, no longer out of date.
+    m.upsert(styleFile('1_ink', good.replace(`${JOB.a}-e1`, `${JOB.c}-e1`)));
+    assert.deepEqual([m.summary(key)!.outOfDate, m.versions(key, NOW).some((r) => r.outOfDate)], [false, false]);
+    // A file that never parsed has nothing to keep; a file whose shape is wrong shows that, not old versions.
+    const fresh = new StyleTreeModel();
+    fresh.upsert(styleFile('1_ink', '{ "versions": [ '));
+    assert.deepEqual([fresh.summary(key)!.outOfDate, fresh.versions(key, NOW).length], [false, 0]);
+    m.upsert(styleFile('1_ink', '{ "versions": 3 }'));
+    assert.deepEqual([m.summary(key)!.outOfDate, m.versions(key, NOW).length], [false, 0]);
+  });
+
   test('moving a file to another group counts as added', () => {
     const m = new StyleTreeModel();
     const f = styleFile('1_ink', []);

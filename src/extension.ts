@@ -64,13 +64,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   };
 
   registerDiagnostics(context, index);
-  const styles = new StylesView(index);
+  const styles = new StylesView(index, context.workspaceState);
   context.subscriptions.push(styles);
   deps.styles = styles;
   const selector: vscode.DocumentSelector = [{ language: 'json', pattern: VERSIONS_GLOB }, { language: 'jsonc', pattern: VERSIONS_GLOB }];
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(selector, new TrainingVersionsCodeActions(index), TrainingVersionsCodeActions.metadata),
-    vscode.languages.registerHoverProvider(selector, new VersionHoverProvider(index)),
+    vscode.languages.registerHoverProvider(selector, new VersionHoverProvider(index, styles.expired)),
   );
   registerCommands(deps);
   const polling = new RunpodPolling(deps, styles);

@@ -13,6 +13,8 @@ export interface StyleFile {
   styleFolder: string;
   styleId?: string;
   analysis: Analysis;
+  /** Jobs a RunPod status check found expired: version id → when (ms since epoch). */
+  expiredJobs?: ReadonlyMap<string, number>;
 }
 
 /** Options of `analyzeStyleFile`: the clock is the caller's (`now`, ms since epoch). */

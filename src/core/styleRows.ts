@@ -18,8 +18,10 @@ export interface StyleSummary {
   versionCount: number;
   /** Findings at warning or error severity, file-level ones included. */
   problemCount: number;
-  /** Versions pending, starting or training and not stale. */
+  /** Versions pending, starting or training, neither stale nor found expired on RunPod. */
   inFlightCount: number;
+  /** Versions in flight by their status that a RunPod check found expired. */
+  expiredCount: number;
   staleCount: number;
   /** Entries a merge would remove. */
   duplicateCount: number;
@@ -35,7 +37,7 @@ export interface StyleSummary {
   outOfDate: boolean;
 }
 
-export type VersionState = 'queued' | 'training' | 'completed' | 'failed' | 'stale' | 'none' | 'unknown';
+export type VersionState = 'queued' | 'training' | 'completed' | 'failed' | 'stale' | 'expired' | 'none' | 'unknown';
 
 /** One version row. */
 export interface VersionRow {
@@ -62,6 +64,8 @@ export interface VersionRow {
   minimal: boolean;
   stale: boolean;
   inFlight: boolean;
+  /** When a RunPod status check found this job expired (its status can no longer be asked). */
+  expiredAt?: number;
   loraUrl?: string;
   problemCount: number;
   /** The highest severity of its findings, if it has any. */
@@ -91,9 +95,12 @@ export function summarizeStyle(file: StyleFile, lastGood?: StyleFile): StyleSumm
     if (f.code === 'minimal-entry') minimalCount++;
   }
   for (const f of shown.findings) if (f.code === 'stale-job' && f.entryIndex !== undefined) staleEntries.add(f.entryIndex);
+  let expiredCount = 0;
   for (const v of shown.versions) {
     const s = v.value.status;
-    if (typeof s === 'string' && IN_FLIGHT.includes(s) && !staleEntries.has(v.index)) inFlight++;
+    if (typeof s !== 'string' || !IN_FLIGHT.includes(s)) continue;
+    if (v.id !== undefined && file.expiredJobs?.has(v.id)) expiredCount++;
+    else if (!staleEntries.has(v.index)) inFlight++;
   }
   let duplicateCount = 0;
   for (const g of a.groups) duplicateCount += g.members.length - 1;
@@ -106,6 +113,7 @@ export function summarizeStyle(file: StyleFile, lastGood?: StyleFile): StyleSumm
   if (outOfDate) parts.push(`${plural(versionCount, 'version')} (out of date)`);
   else if (a.writable) parts.push(plural(versionCount, 'version'));
   if (inFlight) parts.push(`${inFlight} in flight`);
+  if (expiredCount) parts.push(`${expiredCount} expired`);
   if (file.styleId === undefined) parts.push('no style id');
   return {
     key: file.key,
@@ -115,6 +123,7 @@ export function summarizeStyle(file: StyleFile, lastGood?: StyleFile): StyleSumm
     versionCount,
     problemCount,
     inFlightCount: inFlight,
+    expiredCount,
     staleCount: staleEntries.size,
     duplicateCount,
     minimalCount,
@@ -168,10 +177,10 @@ function distinctName(other: Version, self: Version): string {
   return label !== rowLabelOf(self) ? label : `#${other.index + 1}`;
 }
 
-function stateOf(status: string | undefined, stale: boolean): VersionState {
+function stateOf(status: string | undefined, stale: boolean, expired: boolean): VersionState {
   if (status === undefined) return 'none';
   if (!(STATUSES as readonly string[]).includes(status)) return 'unknown';
-  if (IN_FLIGHT.includes(status)) return stale ? 'stale' : status === 'training' ? 'training' : 'queued';
+  if (IN_FLIGHT.includes(status)) return expired ? 'expired' : stale ? 'stale' : status === 'training' ? 'training' : 'queued';
   return status as 'completed' | 'failed';
 }
 
@@ -206,13 +215,14 @@ export function versionRows(file: StyleFile, now: number): VersionRow[] {
     const findings = byEntry.get(v.index) ?? [];
     const status = str(v.value, 'status');
     const stale = findings.some((f) => f.code === 'stale-job');
-    const state = stateOf(status, stale);
+    const inFlight = status !== undefined && IN_FLIGHT.includes(status);
+    const expiredAt = inFlight && v.id !== undefined ? file.expiredJobs?.get(v.id) : undefined;
+    const state = stateOf(status, stale, expiredAt !== undefined);
     const gi = groupOf.get(v.index);
     const group = gi === undefined ? undefined : a.groups[gi];
     const kept = group !== undefined && group.winner === v;
     const duplicateOf = group !== undefined && !kept ? distinctName(group.winner, v) : undefined;
     const keptOver = kept ? group.members.length - 1 : 0;
-    const inFlight = status !== undefined && IN_FLIGHT.includes(status);
     const url = str(v.value, 'loraUrl');
     const loraUrl = url !== undefined && /^https?:\/\/\S+$/i.test(url.trim()) ? url.trim() : undefined;
     const time = timeOf(v);
@@ -224,6 +234,7 @@ export function versionRows(file: StyleFile, now: number): VersionRow[] {
     const parts: string[] = [];
     if (duplicateOf !== undefined) parts.push(`duplicate of ${duplicateOf}`);
     if (stale) parts.push('stale');
+    if (expiredAt !== undefined) parts.push('expired on RunPod');
     if (findings.some((f) => f.code === 'non-accelerated-url')) parts.push('regular URL');
     const invalid = findings.filter((f) => f.code === 'invalid-schema').length;
     if (invalid) parts.push(invalid === 1 ? 'invalid value' : `${invalid} invalid values`);
@@ -250,6 +261,7 @@ export function versionRows(file: StyleFile, now: number): VersionRow[] {
       minimal: v.minimal,
       stale,
       inFlight,
+      expiredAt,
       loraUrl,
       problemCount,
       worst,

@@ -52,7 +52,7 @@ export class StyleTreeModel {
   /** Adds or replaces one file. `group` is its workspace folder's key ('' for none). */
   upsert(file: StyleFile, group = ''): UpsertResult {
     const old = this.entries.get(file.key);
-    if (old && old.file.analysis === file.analysis && old.group === group && old.file.styleFolder === file.styleFolder) {
+    if (old && old.file.analysis === file.analysis && old.file.expiredJobs === file.expiredJobs && old.group === group && old.file.styleFolder === file.styleFolder) {
       return { added: false, changed: false, problemsFlipped: false, summary: old.summary };
     }
     // A syntax error (typing) keeps the last versions that parsed in sight; any other change replaces them.

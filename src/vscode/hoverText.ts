@@ -10,13 +10,15 @@ import type { Analysis, Finding } from '../core/findings';
 import { isJobId } from '../core/identity';
 import type { StyleSummary } from '../core/styleRows';
 import { fieldRows } from '../core/versionText';
-import { type Version, str } from '../core/versions';
+import { IN_FLIGHT, type Version, str } from '../core/versions';
 
 /** What a hover needs of an indexed file. */
 export interface HoverFile {
   styleFolder: string;
   styleId?: string;
   analysis: Analysis;
+  /** Jobs a RunPod status check found expired: version id → when. */
+  expiredJobs?: ReadonlyMap<string, number>;
 }
 
 /** Markdown-escapes prose (not for code spans). */
@@ -55,6 +57,10 @@ export function versionMarkdown(file: HoverFile, v: Version, options: VersionMar
   if (label) rows.push(['Version', escapeMarkdown(label)]);
   const status = str(v.value, 'status');
   if (status) rows.push(['Status', escapeMarkdown(status)]);
+  const expiredAt = v.id !== undefined && status !== undefined && IN_FLIGHT.includes(status) ? file.expiredJobs?.get(v.id) : undefined;
+  if (expiredAt !== undefined) {
+    rows.push(['RunPod', `expired (checked ${new Date(expiredAt).toISOString().slice(0, 16).replace('T', ' ')} UTC): RunPod no longer holds this job, so its status can no longer be asked; an S3 sync finds its model file`]);
+  }
   if (v.id !== undefined && isJobId(v.id) && v.baseId !== undefined) {
     rows.push(['RunPod job', `${codeSpan(v.baseId)}${v.baseId !== v.id ? ` (attempt ${codeSpan(v.id.slice(v.baseId.length + 1))})` : ''}`]);
   }

@@ -227,6 +227,7 @@ export async function runCheck(deps: CommandDeps, prepared: Extract<PreparedChec
       if (conflicts.length) say('warn', `RunPod status: ${conflicts.map(shortName).join(', ')} changed while RunPod was asked; left alone (check again).`);
     }
   }
+  await deps.styles?.expired.record(files.flatMap(({ uri, plan }) => plan.jobs.filter((j) => j.outcome === 'expired').map((j) => ({ uri, versionId: j.id }))), Date.now());
   const expired = new Map<string, vscode.Uri>();
   for (const { uri, plan } of files) {
     if (plan.jobs.some((j) => j.outcome === 'expired')) {

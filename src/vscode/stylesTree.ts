@@ -11,6 +11,7 @@ import type { StyleFile } from '../core/styleFile';
 import type { StyleSummary, VersionRow } from '../core/styleRows';
 import { StyleTreeModel, type StyleTotals } from '../core/styleTreeModel';
 import { type IconModel, styleContextValue, styleIcon, versionContextValue, versionIcon } from './stylesTreeItems';
+import type { ExpiredJobs } from './expiredJobs';
 import { versionMarkdownString } from './hover';
 import { OUT_OF_DATE, styleMarkdown } from './hoverText';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
@@ -62,11 +63,12 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   private readonly disposables: vscode.Disposable[] = [this.changed, this.totalsChanged];
   private showFolders: boolean;
 
-  constructor(private readonly index: WorkspaceIndex) {
+  constructor(private readonly index: WorkspaceIndex, private readonly expired?: ExpiredJobs) {
     this.showFolders = this.wantsFolders();
-    for (const f of index.all()) this.model.upsert(styleFileOf(f), groupOf(f));
+    for (const f of index.all()) this.model.upsert(this.styleFileOf(f), groupOf(f));
     this.disposables.push(
       index.onDidChange((uris) => this.update(uris)),
+      ...(expired ? [expired.onDidChange((uris) => this.update(uris))] : []),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshAll()),
     );
   }
@@ -89,7 +91,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   /** Re-reads every file of the index (workspace folders changed). */
   refreshAll(): void {
     this.model.clear();
-    for (const f of this.index.all()) this.model.upsert(styleFileOf(f), groupOf(f));
+    for (const f of this.index.all()) this.model.upsert(this.styleFileOf(f), groupOf(f));
     for (const key of [...this.styleNodes.keys()]) if (!this.model.has(key)) this.styleNodes.delete(key);
     this.showFolders = this.wantsFolders();
     this.changed.fire(undefined);
@@ -111,7 +113,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
         continue;
       }
       const before = this.model.groupOf(key);
-      const r = this.model.upsert(styleFileOf(f), groupOf(f));
+      const r = this.model.upsert(this.styleFileOf(f), groupOf(f));
       if (r.added) {
         groups.add(groupOf(f));
         if (before !== undefined) groups.add(before);
@@ -230,7 +232,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const file = this.index.get(node.uri);
     const v = file?.analysis.versions.find((x) => x.index === node.row.entryIndex);
     if (!file || !v) return undefined;
-    return versionMarkdownString(file, v, { fields: true });
+    return versionMarkdownString({ ...file, expiredJobs: this.expired?.of(file.uri) }, v, { fields: true });
   }
 
   private stylesOf(groups: string[]): StyleNode[] {
@@ -272,14 +274,15 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     return groups.length > 1;
   }
 
+  private styleFileOf(f: IndexedFile): StyleFile {
+    return { key: f.uri.toString(), styleFolder: f.styleFolder, styleId: f.styleId, analysis: f.analysis, expiredJobs: this.expired?.of(f.uri) };
+  }
+
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
 }
 
-function styleFileOf(f: IndexedFile): StyleFile {
-  return { key: f.uri.toString(), styleFolder: f.styleFolder, styleId: f.styleId, analysis: f.analysis };
-}
 
 function groupOf(f: IndexedFile): string {
   return f.folder?.uri.toString() ?? '';

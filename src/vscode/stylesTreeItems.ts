@@ -38,13 +38,14 @@ export function styleIcon(s: StyleSummary): IconModel {
   return s.problemCount > 0 ? { id: 'symbol-color', color: 'list.warningForeground' } : { id: 'symbol-color' };
 }
 
-/** `version;` then `flag;` for each of inFlight, stale, duplicate, kept, minimal, url, problems, failed, styleId (or `outOfDate;`). */
+/** `version;` then `flag;` for each of inFlight, stale, duplicate, kept, minimal, url, problems, failed, styleId expired (or `outOfDate;`). */
 export function versionContextValue(r: VersionRow): string {
   // Out of date (the file does not parse now): nothing to merge, check or copy until it does.
   if (r.outOfDate) return contextValueOf('version', { outOfDate: true, styleId: r.styleId !== undefined });
   return contextValueOf('version', {
     inFlight: r.inFlight,
     stale: r.stale,
+    expired: r.expiredAt !== undefined,
     duplicate: r.duplicateOf !== undefined,
     kept: r.keptOver > 0,
     minimal: r.minimal,
@@ -61,6 +62,7 @@ const STATE_ICONS: Record<VersionState, IconModel> = {
   completed: { id: 'pass', color: 'testing.iconPassed' },
   failed: { id: 'error', color: 'testing.iconFailed' },
   stale: { id: 'warning', color: 'list.warningForeground' },
+  expired: { id: 'history', color: 'list.warningForeground' },
   none: { id: 'circle-outline' },
   unknown: { id: 'question', color: 'list.warningForeground' },
 };
@@ -71,7 +73,7 @@ const STATE_ICONS: Record<VersionState, IconModel> = {
  * red icon, a problem cannot be worse.
  */
 export function versionIcon(r: VersionRow): IconModel {
-  if (r.state === 'failed' || r.state === 'stale') return STATE_ICONS[r.state];
+  if (r.state === 'failed' || r.state === 'stale' || r.state === 'expired') return STATE_ICONS[r.state];
   if (r.worst === 'error') return { id: 'error', color: 'list.errorForeground' };
   if (r.worst === 'warning') return { id: 'warning', color: 'list.warningForeground' };
   return STATE_ICONS[r.state];

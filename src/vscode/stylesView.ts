@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { StyleTotals } from '../core/styleTreeModel';
+import { ExpiredJobs } from './expiredJobs';
 import { STYLES_VIEW, StylesTreeProvider, type StylesTreeNode } from './stylesTree';
 import { totalsTexts } from './stylesTreeItems';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -38,12 +39,16 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
   private polling: { jobs: number; pollSeconds: number } | undefined;
   private totals: StyleTotals | undefined;
 
-  constructor(index: WorkspaceIndex) {
-    this.tree = new StylesTreeProvider(index);
+  /** Jobs RunPod checks found expired, remembered across reloads (workspaceState). */
+  readonly expired: ExpiredJobs;
+
+  constructor(index: WorkspaceIndex, state: vscode.Memento) {
+    this.expired = new ExpiredJobs(state);
+    this.tree = new StylesTreeProvider(index, this.expired);
     this.view = vscode.window.createTreeView(STYLES_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
     this.item.name = 'Training Versions: jobs and problems';
     this.item.command = { command: `${STYLES_VIEW}.focus`, title: 'Show Training Versions' };
-    this.disposables.push(this.tree, this.view, this.item, this.tree.onDidChangeTotals((t) => this.show(t)));
+    this.disposables.push(this.tree, this.expired, this.view, this.item, this.tree.onDidChangeTotals((t) => this.show(t)));
     void vscode.commands.executeCommand('setContext', CONTEXT.onlyProblems, false);
     void index.whenReady().then(() => {
       void vscode.commands.executeCommand('setContext', CONTEXT.indexed, true);

@@ -87,7 +87,7 @@ describe('styles tree', () => {
     await closeAll();
   });
   after(async () => {
-    const made = ['40_tree_demo', '41_tree_new', '42_tree_renamed', 'zz_unnumbered'];
+    const made = ['40_tree_demo', '41_tree_new', '42_tree_renamed', '43_tree_expired', 'zz_unnumbered'];
     for (const f of made) {
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), f), { recursive: true }).then(undefined, () => undefined);
     }
@@ -176,15 +176,22 @@ describe('styles tree', () => {
     const doc = await vscode.workspace.openTextDocument(demo());
     await vscode.window.showTextDocument(doc);
     const edit = new vscode.WorkspaceEdit();
-    const at = doc.positionAt(doc.getText().indexOf('[') + 1);
-    edit.insert(demo(), at, '\n    { "id": "40aa0000-0000-4000-8000-000000000004-e1", "name": "V4", "status": "pending", "timestamp": "' + iso(Date.now()) + '", "parameters": { "network_dim": 8 } },');
+    const offset = doc.getText().indexOf('[') + 1;
+    const inserted = '\n    { "id": "40aa0000-0000-4000-8000-000000000004-e1", "name": "V4", "status": "pending", "timestamp": "' + iso(Date.now()) + '", "parameters": { "network_dim": 8 } },';
+    edit.insert(demo(), doc.positionAt(offset), inserted);
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(doc.isDirty, 'the edit is not saved');
     await waitFor('V4 in the tree', async () => (await versionNodes(a, '40_tree_demo')).some((n) => row(a, n).label === 'V4'));
     const v4 = await versionNode(a, '40_tree_demo', 'V4');
     assert.deepEqual([row(a, v4).icon, row(a, v4).description], ['clock', 'just now · dim 8']);
+    // Undone by an edit (not by Revert File, which acts on whatever editor has focus), then reverted to clean.
+    const undo = new vscode.WorkspaceEdit();
+    undo.delete(demo(), new vscode.Range(doc.positionAt(offset), doc.positionAt(offset + inserted.length)));
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    await waitFor('V4 gone after the undo', async () => !(await versionNodes(a, '40_tree_demo')).some((n) => row(a, n).label === 'V4'));
+    await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
-    await waitFor('V4 gone after revert', async () => !(await versionNodes(a, '40_tree_demo')).some((n) => row(a, n).label === 'V4'));
+    await waitFor('the document clean', () => !doc.isDirty);
   });
 
   it('keeps the last good versions visible, out of date, while the file does not parse', async () => {
@@ -209,7 +216,28 @@ describe('styles tree', () => {
     fixed.delete(demo(), new vscode.Range(doc.positionAt(at), doc.positionAt(at + 2)));
     assert.ok(await vscode.workspace.applyEdit(fixed));
     await waitFor('up to date again', async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions · 1 in flight');
+    await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor('the document clean', () => !doc.isDirty);
+  });
+
+  it('remembers a job a status check found expired: on its row and in its hover, not in flight', async () => {
+    const uri = vscode.Uri.joinPath(folderUri(), '43_tree_expired', 'training_versions.json');
+    const id = '43aa0000-0000-4000-8000-000000000001-e1';
+    await writeDisk(uri, JSON.stringify({ versions: [{ id, name: 'V1', status: 'training', timestamp: iso(Date.now() - HOUR), parameters: { network_dim: 8 } }] }, null, 2));
+    await waitFor('43 in the tree', async () => (await styleRow(a, '43_tree_expired'))?.description === '1 version · 1 in flight', 20_000);
+    const inFlight = a.tree.totals().inFlight;
+    // What runpodCheck records after a check whose answer was 404 (job no longer held).
+    await a.styles.expired.record([{ uri, versionId: id }], Date.now());
+    await waitFor('the row marked expired', async () => (await styleRow(a, '43_tree_expired'))?.description === '1 version · 1 expired');
+    assert.equal(a.tree.totals().inFlight, inFlight - 1, 'no longer counted in flight');
+    const v1 = await versionNode(a, '43_tree_expired', 'V1');
+    assert.deepEqual([row(a, v1).icon, row(a, v1).description], ['history', 'expired on RunPod · 1 h ago · dim 8']);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, doc.positionAt(doc.getText().indexOf('"training"')));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, /RunPod: expired \(checked /);
+    assert.ok(a.styles.expired.of(uri)?.has(id), 'kept in workspaceState');
   });
 
   it('adds, renames and removes styles as their folders are created, renamed and deleted', async () => {

@@ -47,6 +47,15 @@ describe('hover and tooltip markdown', () => {
     assert.ok(versionMarkdown(f, copy, { at: copy.node.offset }).includes('Duplicate of'), 'elsewhere in the entry it is listed');
   });
 
+  test('an expired job says so in its hover, with when it was checked', () => {
+    const t = file([detailed(`${JOB.c}-e1`, 'V9', { status: 'training', timestamp: new Date(NOW - 3600_000).toISOString(), completedAt: undefined })]);
+    const sf = styleOf(t);
+    const v = sf.analysis.versions[0];
+    assert.ok(!versionMarkdown(sf, v).includes('expired'));
+    const md = versionMarkdown({ ...sf, expiredJobs: new Map([[`${JOB.c}-e1`, Date.UTC(2025, 9, 15, 8, 30)]]) }, v);
+    assert.ok(md.includes('RunPod: expired (checked 2025-10-15 08:30 UTC)'), md);
+  });
+
   test('the tooltip lists every field, keys as code', () => {
     const md = versionMarkdown(f, copy, { fields: true });
     assert.ok(md.includes('`description`: Synced from S3'), md);

@@ -284,6 +284,30 @@ describe('StyleTreeModel updates', () => {
     assert.deepEqual([m.summary(key)!.outOfDate, m.versions(key, NOW).length], [false, 0]);
   });
 
+  test('a job a RunPod check found expired: marked on its row, counted as expired, not in flight', () => {
+    const text = file([
+      detailed(`${JOB.a}-e1`, 'V3', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined }),
+      detailed(`${JOB.b}-e1`, 'V4', { status: 'pending', timestamp: iso(NOW - 3 * DAY), completedAt: undefined }),
+      detailed(`${JOB.c}-e1`, 'V2'),
+    ]);
+    const expiredJobs = new Map([[`${JOB.a}-e1`, NOW - HOUR], [`${JOB.b}-e1`, NOW - HOUR], [`${JOB.c}-e1`, NOW - HOUR]]);
+    const f = { ...styleFile('1_ink', text), expiredJobs };
+    const s = summarizeStyle(f);
+    assert.deepEqual([s.inFlightCount, s.expiredCount, s.staleCount], [0, 2, 1]);
+    assert.equal(s.description, '1 problem · 3 versions · 2 expired');
+    const by = Object.fromEntries(versionRows(f, NOW).map((r) => [r.label, r]));
+    assert.deepEqual([by.V3.state, versionIcon(by.V3).id, by.V3.description], ['expired', 'history', 'expired on RunPod · 1 h ago · dim 16 · lr 1e-4']);
+    assert.equal(by.V4.description, 'stale · expired on RunPod · 3 d ago · dim 16 · lr 1e-4', 'the stale warning still shows');
+    assert.equal(versionContextValue(by.V3), 'version;inFlight;expired;styleId;');
+    assert.deepEqual([by.V2.state, by.V2.expiredAt], ['completed', undefined], 'a finished job is no longer expired');
+    const m = new StyleTreeModel();
+    m.upsert(styleFile('1_ink', text));
+    assert.equal(m.totals().inFlight, 1);
+    const r = m.upsert(f);
+    assert.equal(r.changed, true, 'a newly expired job changes the row');
+    assert.equal(m.totals().inFlight, 0);
+  });
+
   test('moving a file to another group counts as added', () => {
     const m = new StyleTreeModel();
     const f = styleFile('1_ink', []);

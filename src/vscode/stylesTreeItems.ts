@@ -4,6 +4,7 @@
  * `viewItem =~ /;flag;/` clauses match). Pure, no vscode import: the unit tests
  * check these against package.json in plain node (test/unit/treeMenus.test.ts).
  */
+import { FINDING_CODES, isFixable } from '../core/catalogue';
 import type { StyleSummary, VersionRow, VersionState } from '../core/styleRows';
 import type { StyleTotals } from '../core/styleTreeModel';
 import { plural } from '../core/versionText';
@@ -21,7 +22,7 @@ export function contextValueOf(kind: string, flags: Record<string, boolean>): st
   return s;
 }
 
-/** `style;` then `flag;` for each of styleId, problems, duplicates, inFlight, invalid. */
+/** `style;` then `flag;` for each of styleId, problems, duplicates, inFlight, invalid, fixable. */
 export function styleContextValue(s: StyleSummary): string {
   return contextValueOf('style', {
     styleId: s.styleId !== undefined,
@@ -29,6 +30,7 @@ export function styleContextValue(s: StyleSummary): string {
     duplicates: s.duplicateCount > 0,
     inFlight: s.inFlightCount > 0,
     invalid: !s.writable,
+    fixable: s.writable && FINDING_CODES.some((c) => isFixable(c) && (s.codeCounts[c] ?? 0) > 0),
   });
 }
 
@@ -38,7 +40,7 @@ export function styleIcon(s: StyleSummary): IconModel {
   return s.problemCount > 0 ? { id: 'symbol-color', color: 'list.warningForeground' } : { id: 'symbol-color' };
 }
 
-/** `version;` then `flag;` for each of inFlight, stale, duplicate, kept, minimal, url, problems, failed, styleId expired (or `outOfDate;`). */
+/** `version;` then `flag;` for each of inFlight, stale, expired, duplicate, kept, minimal, url, problems, failed, styleId, regularUrl expired (or `outOfDate;`). */
 export function versionContextValue(r: VersionRow): string {
   // Out of date (the file does not parse now): nothing to merge, check or copy until it does.
   if (r.outOfDate) return contextValueOf('version', { outOfDate: true, styleId: r.styleId !== undefined });
@@ -53,6 +55,7 @@ export function versionContextValue(r: VersionRow): string {
     problems: r.problemCount > 0,
     failed: r.status === 'failed',
     styleId: r.styleId !== undefined,
+    regularUrl: r.findings.some((f) => f.code === 'non-accelerated-url'),
   });
 }
 

@@ -286,6 +286,32 @@ describe('styles tree', () => {
     await waitFor('restored', async () => (await styleRow(a, '40_tree_demo'))?.description.includes('4 versions'), 20_000);
   });
 
+  it('style menu: Open File opens the style\'s file; Fix All in This Style fixes only that file, with a backup', async () => {
+    const s = (await styleRow(a, '40_tree_demo'))!.node;
+    assert.equal(await vscode.commands.executeCommand('trainingVersions.tree.openFile', s), true);
+    await waitFor('the style file in the editor', () => vscode.window.activeTextEditor?.document.uri.toString() === demo().toString());
+    await closeAll();
+    const before = await readDisk(demo());
+    const result = await vscode.commands.executeCommand<{ files: number; merged: number; applied: boolean }>('trainingVersions.tree.fixAllInStyle', s, { preview: false });
+    assert.deepEqual([result.files, result.merged, result.applied], [1, 1, true]);
+    await waitFor('the fixed style row', async () => (await styleRow(a, '40_tree_demo'))?.description === '3 versions · 1 in flight');
+    assert.equal(await readDisk(demo().with({ path: demo().path + '.backup' })), before);
+    await writeDisk(demo(), demoText(Date.now()));
+    await waitFor('restored', async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions · 1 in flight', 20_000);
+  });
+
+  it('Upgrade URL rewrites a version\'s regular S3 URL to the accelerated one, as an undoable edit', async () => {
+    const dup = await versionNode(a, '40_tree_demo', 'style_40_vV2.safetensors');
+    assert.match(row(a, dup).contextValue ?? '', /;regularUrl;/);
+    assert.equal(await vscode.commands.executeCommand('trainingVersions.tree.upgradeUrl', dup), true);
+    const doc = await vscode.workspace.openTextDocument(demo());
+    assert.ok(doc.isDirty, 'an edit in the editor, not a write');
+    assert.ok(!doc.getText().includes(regular('style_40_vV2')) && doc.getText().split(accelerated('style_40_vV2')).length === 3, 'both entries now name the accelerated URL');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor('the document clean', () => !doc.isDirty);
+  });
+
   it('copies the LoRA URL to the clipboard', async () => {
     const v2 = await versionNode(a, '40_tree_demo', 'V2');
     await vscode.env.clipboard.writeText('something else');

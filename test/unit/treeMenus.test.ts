@@ -40,12 +40,13 @@ const styleFile = { key: 'k', ...analyzeStyleFile('/ws/1_ink/training_versions.j
 const rows = Object.fromEntries(versionRows(styleFile, NOW).map((r) => [r.label, versionContextValue(r)]));
 const style = styleContextValue(summarizeStyle(styleFile));
 const styleNoId = styleContextValue(summarizeStyle({ key: 'k2', ...analyzeStyleFile('/ws/misc/training_versions.json', file([]), { now: NOW }) }));
+const styleClean = styleContextValue(summarizeStyle({ key: 'k3', ...analyzeStyleFile('/ws/2_clean/training_versions.json', file([detailed(`${JOB.e}-e1`, 'V1', { loraUrl: acceleratedModelUrl(2, 'V1') })]), { now: NOW }) }));
 const itemMenus: MenuItem[] = contributes.menus['view/item/context'].filter((m: MenuItem) => m.when?.includes(`view == ${VIEW}`));
 
 function rowsShowing(command: string, group?: string): string[] {
   const items = itemMenus.filter((m) => m.command === command && (group === undefined || (group === 'inline' ? m.group?.startsWith('inline') : !m.group?.startsWith('inline'))));
   assert.ok(items.length > 0, `${command} has a menu entry`);
-  const all: Record<string, string> = { ...rows, '<style>': style, '<style without id>': styleNoId };
+  const all: Record<string, string> = { ...rows, '<style>': style, '<style without id>': styleNoId, '<clean style>': styleClean };
   return Object.entries(all).filter(([, cv]) => items.some((i) => shows(i, cv))).map(([label]) => label).sort();
 }
 
@@ -65,13 +66,23 @@ describe('styles tree menus', () => {
   });
 
   test('sync this style from S3: styles with a style id and their versions', () => {
-    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'context'), ['<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
-    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'inline'), ['<style>']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'context'), ['<clean style>', '<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'inline'), ['<clean style>', '<style>']);
   });
 
   test('reveal in the Explorer and open: every style / version row', () => {
-    assert.deepEqual(rowsShowing('trainingVersions.tree.revealInExplorer'), ['<style without id>', '<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.revealInExplorer'), ['<clean style>', '<style without id>', '<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
     assert.deepEqual(rowsShowing('trainingVersions.tree.openVersion'), ['V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
+  });
+
+  test('style rows: Open File on every style; Fix All where a fix exists; Check Status where jobs are in flight', () => {
+    assert.deepEqual(rowsShowing('trainingVersions.tree.openFile'), ['<clean style>', '<style without id>', '<style>']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.fixAllInStyle'), ['<style>']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.checkStyleStatus'), ['<style>']);
+  });
+
+  test('Upgrade URL: on a version with a regular S3 URL only', () => {
+    assert.deepEqual(rowsShowing('trainingVersions.tree.upgradeUrl'), ['style_1_vV7.safetensors']);
   });
 
   test('node commands are hidden from the command palette; every menu command is declared', () => {

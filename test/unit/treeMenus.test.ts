@@ -40,7 +40,7 @@ const styleFile = { key: 'k', ...analyzeStyleFile('/ws/1_ink/training_versions.j
 const rows = Object.fromEntries(versionRows(styleFile, NOW).map((r) => [r.label, versionContextValue(r)]));
 const style = styleContextValue(summarizeStyle(styleFile));
 const styleNoId = styleContextValue(summarizeStyle({ key: 'k2', ...analyzeStyleFile('/ws/misc/training_versions.json', file([]), { now: NOW }) }));
-const styleClean = styleContextValue(summarizeStyle({ key: 'k3', ...analyzeStyleFile('/ws/2_clean/training_versions.json', file([detailed(`${JOB.e}-e1`, 'V1', { loraUrl: acceleratedModelUrl(2, 'V1') })]), { now: NOW }) }));
+const styleClean = styleContextValue(summarizeStyle({ key: 'k3', ...analyzeStyleFile('/ws/2_clean/training_versions.json', file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(2, 'V1') })]), { now: NOW }) }));
 const itemMenus: MenuItem[] = contributes.menus['view/item/context'].filter((m: MenuItem) => m.when?.includes(`view == ${VIEW}`));
 
 function rowsShowing(command: string, group?: string): string[] {

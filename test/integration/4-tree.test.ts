@@ -117,11 +117,11 @@ describe('styles tree', () => {
 
   it('shows versions newest first, with status icons, descriptions, markers and context values', async () => {
     const s = await styleRow(a, '40_tree_demo');
-    assert.deepEqual([s?.description, s?.icon, s?.contextValue], ['2 problems · 4 versions · 1 in flight', 'sync~spin', 'style;styleId;problems;duplicates;inFlight;']);
+    assert.deepEqual([s?.description, s?.icon, s?.contextValue], ['2 problems · 4 versions · 1 in flight', 'sync~spin', 'style;styleId;problems;duplicates;inFlight;fixable;']);
     const rows = (await versionNodes(a, '40_tree_demo')).map((n) => row(a, n));
     assert.deepEqual(rows, [
       { label: 'V3', description: '1 h ago · dim 16 · lr 1e-4', icon: 'sync~spin', contextValue: 'version;inFlight;styleId;' },
-      { label: 'style_40_vV2.safetensors', description: 'duplicate of V2 · regular URL · 47 h ago', icon: 'warning', contextValue: 'version;duplicate;minimal;url;problems;styleId;' },
+      { label: 'style_40_vV2.safetensors', description: 'duplicate of V2 · regular URL · 47 h ago', icon: 'warning', contextValue: 'version;duplicate;minimal;url;problems;styleId;regularUrl;' },
       { label: 'V2', description: 'kept · 1 duplicate · 2 d ago · dim 32 · α 16 · lr 2e-4', icon: 'pass', contextValue: 'version;kept;url;styleId;' },
       { label: 'V1', description: '5 d ago · dim 16 · lr 1e-4', icon: 'error', contextValue: 'version;failed;styleId;' },
     ]);

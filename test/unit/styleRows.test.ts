@@ -165,7 +165,7 @@ describe('version rows', () => {
     const cv = Object.fromEntries(r.map((x) => [x.label, versionContextValue(x)]));
     assert.deepEqual(cv, {
       V7: 'version;kept;url;styleId;',
-      'style_1_vV7.safetensors': 'version;duplicate;minimal;url;problems;styleId;',
+      'style_1_vV7.safetensors': 'version;duplicate;minimal;url;problems;styleId;regularUrl;',
       V8: 'version;inFlight;styleId;',
       V9: 'version;inFlight;stale;problems;styleId;',
       V2: 'version;failed;styleId;',
@@ -206,7 +206,7 @@ describe('style rows', () => {
     assert.equal(s.problemCount, 3, 'the duplicate, its regular URL and V5\'s regular URL; the minimal V8 is a note');
     assert.equal(s.description, '3 problems · 5 versions · 1 in flight', 'problems first; the label already names the style');
     assert.deepEqual([s.duplicateCount, s.minimalCount, s.inFlightCount, s.staleCount], [1, 1, 1, 0]);
-    assert.equal(styleContextValue(s), 'style;styleId;problems;duplicates;inFlight;');
+    assert.equal(styleContextValue(s), 'style;styleId;problems;duplicates;inFlight;fixable;');
     assert.deepEqual(styleIcon(s), { id: 'sync~spin' });
   });
 

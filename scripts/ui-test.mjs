@@ -169,6 +169,20 @@ async function main() {
       await page.screenshot({ path: join(outDir, 'quickfix.png') });
       console.log(`  screenshot: ${join(outDir, 'quickfix.png')}`);
       await page.keyboard.press('Escape');
+
+      // 4. Hover the duplicate's id in the editor: the S3 key exactly as written, the duplicate said once.
+      await sleep(300);
+      await page.locator('.monaco-editor .squiggly-warning').first().hover();
+      const hover = page.locator('.monaco-hover:not(.hidden)').first();
+      const hoverText = await until('the hover', async () => {
+        const t = (await hover.isVisible()) && (await hover.innerText());
+        return t && t.includes('S3 object') && t;
+      }, 10_000).catch(async () => (await hover.innerText().catch(() => '')) || '');
+      check(hoverText.includes('s3://storyboard-user-files/actor_maker_user/custom-styles-models/style_1_vV7.safetensors') && !hoverText.includes('\\_'),
+        'the hover shows the S3 key exactly (nothing escaped inside code)', `saw "${hoverText.replace(/\n/g, ' | ').slice(0, 400)}"`);
+      check(hoverText.split('Duplicate of').length - 1 === 1, 'the hover says the duplicate once', `saw "${hoverText.replace(/\n/g, ' | ').slice(0, 600)}"`);
+      check(!hoverText.includes('Regular S3 URL'), 'no URL advice for the entry the merge removes', `saw "${hoverText.replace(/\n/g, ' | ').slice(0, 600)}"`);
+      await page.mouse.move(640, 700);
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -172,7 +172,9 @@ async function main() {
 
       // 4. Hover the duplicate's id in the editor: the S3 key exactly as written, the duplicate said once.
       await sleep(300);
-      await page.locator('.monaco-editor .squiggly-warning').first().hover();
+      // At the cursor (the id is still selected): Show Hover, Ctrl+K Ctrl+I (the mouse could land on sticky scroll).
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
       const hover = page.locator('.monaco-hover:not(.hidden)').first();
       const hoverText = await until('the hover', async () => {
         const t = (await hover.isVisible()) && (await hover.innerText());

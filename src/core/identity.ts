@@ -1,120 +1,12 @@
 /**
- * Identity rules of SPEC.md §1: S3 URL spellings, file stems, version labels,
- * style ids and RunPod base job ids. Pure functions, no I/O.
+ * Identity rules of SPEC.md §1: file stems, version labels, style ids and RunPod
+ * base job ids (S3 URL spellings: s3Url.ts). Pure functions, no I/O.
  */
 
-/** An S3 object named by a URL, in whichever spelling. */
-export interface S3Location {
-  /** Bucket name, lower-cased (bucket names are DNS names). */
-  bucket: string;
-  /** Object key, URL-decoded. */
-  key: string;
-  /** Key exactly as spelled in the URL path (still encoded). */
-  rawKey: string;
-  /** Region named by the host, when it names one. */
-  region?: string;
-  /** True for `s3-accelerate` hosts (including the dual-stack one). */
-  accelerated: boolean;
-  /** Everything after the key (query and fragment), kept on rewrites. */
-  suffix: string;
-}
-
-const AWS_SUFFIX = '.amazonaws.com';
-
-/**
- * Parses any S3 URL spelling of §1 into (bucket, key). Returns undefined for a
- * URL that is not an S3 object URL.
- */
-export function parseS3Url(url: string): S3Location | undefined {
-  const m = /^(https?):\/\/([^/?#]+)(\/[^?#]*)?([?#].*)?$/i.exec(url.trim());
-  if (!m) return undefined;
-  const rawHost = m[2].toLowerCase();
-  const host = rawHost.includes(':') ? rawHost.replace(/:\d+$/, '') : rawHost;
-  const path = m[3] ?? '/';
-  const suffix = m[4] ?? '';
-  if (!host.endsWith(AWS_SUFFIX)) return undefined;
-  const head = host.slice(0, -AWS_SUFFIX.length);
-
-  // Virtual-hosted: <bucket>.<service part>; the service part is the shortest suffix
-  // that is one (the bucket is greedy), so that a bucket "data.s3" stays whole.
-  const vh = /^(.+)\.(s3-accelerate(?:\.dualstack)?|s3(?:\.dualstack)?(?:[.-]([a-z0-9-]+))?)$/.exec(head);
-  if (vh) {
-    const rawKey = path.slice(1);
-    return finish(vh[1], rawKey, vh[2].startsWith('s3-accelerate'), regionOf(vh[3]), suffix);
-  }
-  // Path-style: s3[.-]<region>.amazonaws.com/<bucket>/<key>
-  const ps = /^s3(?:\.dualstack)?(?:[.-]([a-z0-9-]+))?$/.exec(head);
-  if (ps) {
-    const slash = path.indexOf('/', 1);
-    if (slash < 0) return undefined;
-    const bucket = path.slice(1, slash);
-    return finish(bucket, path.slice(slash + 1), false, regionOf(ps[1]), suffix);
-  }
-  return undefined;
-}
-
-function regionOf(part: string | undefined): string | undefined {
-  if (!part || part === 'external-1') return part === 'external-1' ? 'us-east-1' : undefined;
-  return part;
-}
-
-function finish(bucket: string, rawKey: string, accelerated: boolean, region: string | undefined, suffix: string): S3Location | undefined {
-  if (!bucket || !rawKey) return undefined;
-  return { bucket: decodeLenient(bucket).toLowerCase(), key: decodeLenient(rawKey), rawKey, region, accelerated, suffix };
-}
-
-/** URL-decodes, keeping the text as it is when it does not decode (most keys have no `%`). */
-function decodeLenient(s: string): string {
-  if (!s.includes('%')) return s;
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-const ACCELERATED_HOST = /^\s*https?:\/\/[^/?#]+\.s3-accelerate(?:\.dualstack)?\.amazonaws\.com(?::\d+)?(?:[/?#]|\s*$)/i;
-
-/**
- * True when `url` is a string whose host is an S3 Transfer Acceleration endpoint:
- * then `parseS3Url` says `accelerated` (or that it is no S3 object URL). A cheap
- * test, without parsing the URL.
- */
-export function hasAcceleratedHost(url: unknown): boolean {
-  return typeof url === 'string' && ACCELERATED_HOST.test(url);
-}
-
-/** True when the bucket can be reached through S3 Transfer Acceleration (no dots). */
-export function canAccelerate(bucket: string): boolean {
-  return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes('.');
-}
-
-/** The accelerated URL of the object, or undefined when the bucket has none. */
-export function acceleratedUrl(loc: S3Location): string | undefined {
-  if (!canAccelerate(loc.bucket)) return undefined;
-  return `https://${loc.bucket}.s3-accelerate.amazonaws.com/${loc.rawKey}${loc.suffix}`;
-}
-
-/** A stable string naming the object: equal for every spelling of one (bucket, key). */
-export function objectIdentity(loc: S3Location): string {
-  return `${loc.bucket}\u0000${loc.key}`;
-}
-
-const URL_WITH_PATH = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\//i;
-
-/** The last path segment of a URL, URL-decoded ("style_1_vV7.safetensors"). */
-export function urlFileName(url: string): string | undefined {
-  // Runs for every entry of a file: located with indexOf, no match arrays.
-  const u = url.trim();
-  if (!URL_WITH_PATH.test(u)) return undefined;
-  const pathStart = u.indexOf('/', u.indexOf('://') + 3);
-  let end = u.indexOf('?', pathStart);
-  if (end < 0) end = u.length;
-  const hash = u.indexOf('#', pathStart);
-  if (hash >= 0 && hash < end) end = hash;
-  const seg = u.slice(u.lastIndexOf('/', end - 1) + 1, end);
-  return seg ? decodeLenient(seg) : undefined;
-}
+// The S3 URL rules live in s3Url.ts; re-exported for callers that still import them from here.
+export {
+  acceleratedUrl, canAccelerate, hasAcceleratedHost, isPresigned, objectIdentity, parseS3Url, urlFileName, type S3Location,
+} from './s3Url';
 
 const SAFETENSORS = '.safetensors';
 

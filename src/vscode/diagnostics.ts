@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { FINDING_DOCS } from '../core/catalogue';
 import { converterFor } from './convert';
+import { findingDocsTarget } from './findingDocs';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
 export const DIAGNOSTIC_SOURCE = 'training-versions';
@@ -12,14 +13,13 @@ const SEVERITY = {
   information: vscode.DiagnosticSeverity.Information,
 } as const;
 
-
-export function toDiagnostics(file: IndexedFile, docsUri: vscode.Uri): vscode.Diagnostic[] {
+export function toDiagnostics(file: IndexedFile): vscode.Diagnostic[] {
   const conv = converterFor(file.analysis, file.text);
   return file.analysis.findings.map((f) => {
     // Code actions find the finding again by code and range, never by message.
     const d = new vscode.Diagnostic(conv.range(f.offset, f.length), f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.code, target: docsUri.with({ fragment: FINDING_DOCS[f.code].docs }) };
+    d.code = { value: f.code, target: findingDocsTarget(FINDING_DOCS[f.code].docs) };
     if (f.related.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(file.uri, conv.range(r.offset, r.length)), r.message));
     return d;
   });
@@ -27,11 +27,10 @@ export function toDiagnostics(file: IndexedFile, docsUri: vscode.Uri): vscode.Di
 
 export function registerDiagnostics(context: vscode.ExtensionContext, index: WorkspaceIndex): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
-  const docsUri = vscode.Uri.joinPath(context.extensionUri, 'README.md');
   const publish = (uris: vscode.Uri[]) => {
     for (const uri of uris) {
       const f = index.get(uri);
-      if (f) collection.set(uri, toDiagnostics(f, docsUri));
+      if (f) collection.set(uri, toDiagnostics(f));
       else collection.delete(uri);
     }
   };

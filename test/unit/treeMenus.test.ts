@@ -124,7 +124,7 @@ describe('styles tree menus', () => {
     const s3 = Object.entries(groups[0].properties).sort(([, a], [, b]) => a.order - b.order).map(([k]) => k);
     assert.deepEqual(s3.slice(0, 2), ['trainingVersions.s3.bucket', 'trainingVersions.s3.prefix']);
     const keys = groups.flatMap((g) => Object.keys(g.properties)).sort();
-    const spec = ['s3.bucket', 's3.prefix', 's3.region', 's3.endpoint', 's3.forcePathStyle', 's3.profile', 's3.readMetadata', 'preferAcceleratedUrls', 'runpod.endpointId', 'runpod.apiUrl', 'runpod.pollSeconds', 'staleAfterHours', 'backups'];
+    const spec = ['s3.bucket', 's3.prefix', 's3.region', 's3.endpoint', 's3.forcePathStyle', 's3.profile', 's3.readMetadata', 's3.timeoutMs', 'preferAcceleratedUrls', 'runpod.endpointId', 'runpod.apiUrl', 'runpod.pollSeconds', 'staleAfterHours', 'backups'];
     assert.deepEqual(keys, spec.map((k) => `trainingVersions.${k}`).sort(), 'every setting of SPEC §6, once');
     for (const g of groups) {
       for (const [k, v] of Object.entries(g.properties)) {

@@ -16,7 +16,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { StyleTreeModel, analyzeStyleFile } from '../src/core/styleModel';
+import { analyzeStyleFile } from '../src/core/styleFile';
+import { StyleTreeModel } from '../src/core/styleTreeModel';
 
 export interface IndexBenchOptions {
   styles?: number;

@@ -12,7 +12,6 @@ function findingsCatalogue(readme) {
   return end < 0 ? rest : rest.slice(0, end + 3);
 }
 
-const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const common = {
   bundle: true,
@@ -50,4 +49,3 @@ if (process.argv.includes('--tests')) {
 await Promise.all([...entries.map((e) => build({ ...common, ...e })), import('./build-lib-types.mjs').then((m) => m.buildLibTypes())]);
 writeFileSync('dist/findings.md', findingsCatalogue(readFileSync('README.md', 'utf8')));
 chmodSync('dist/cli.js', 0o755);
-if (watch) console.log('watch mode is not supported; rerun npm run build');

@@ -52,6 +52,7 @@ async function treeRows(page) {
       label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
       description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
       expanded: r.getAttribute('aria-expanded'),
+      icon: [...(r.querySelector('.custom-view-tree-node-item-icon')?.classList ?? [])].find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin')?.slice('codicon-'.length) ?? '',
       level: Number(r.getAttribute('aria-level') ?? 0),
     })),
   );
@@ -100,8 +101,8 @@ async function main() {
       check(JSON.stringify(styles) === JSON.stringify(['1_ink_intensity', '3_watercolor_wash', '7_pastel_soft', '10_clean_line', '12_charcoal_sketch', '59_comic_halftone']),
         'style rows in style-id order (3 before 10 before 59)', `saw ${styles.join(', ')}`);
       const desc = Object.fromEntries(rows.map((r) => [r.label, r.description]));
-      check(desc['1_ink_intensity'] === 'style 1 · 3 versions · 2 problems', 'a style row shows its style id, version count and problem count', `saw "${desc['1_ink_intensity']}"`);
-      check(desc['10_clean_line'] === 'style 10 · 1 version', 'a clean style shows no problem count', `saw "${desc['10_clean_line']}"`);
+      check(desc['1_ink_intensity'] === '2 problems · 3 versions', 'a style row shows its problem count first, then its version count', `saw "${desc['1_ink_intensity']}"`);
+      check(desc['10_clean_line'] === '1 version', 'a clean style shows no problem count', `saw "${desc['10_clean_line']}"`);
 
       const badgeText = () => page.locator('.part.activitybar .action-item:has(a[aria-label^="Training Versions"]) .badge-content, .part.activitybar .action-item[aria-label^="Training Versions"] .badge-content').first().textContent({ timeout: 1000 });
       const badge = await until('the badge', async () => (await badgeText())?.trim() === '7' && '7', 10_000).catch(async () => badgeText().catch(() => ''));
@@ -113,14 +114,21 @@ async function main() {
       // 2. Expand 1_ink_intensity and 7_pastel_soft: versions newest first, markers and descriptions.
       await rowByLabel(page, '1_ink_intensity').click();
       await rowByLabel(page, '7_pastel_soft').click();
+      await rowByLabel(page, '12_charcoal_sketch').click();
       const expanded = await until('version rows', async () => {
         const r = await treeRows(page);
-        return r.some((x) => x.label === 'V7') && r.some((x) => x.label === 'V3') && r;
+        return r.some((x) => x.label === 'V7') && r.some((x) => x.label === 'V3') && r.some((x) => x.label === 'style_12_vV2.safetensors') && r;
       });
       const ink = expanded.slice(expanded.findIndex((r) => r.label === '1_ink_intensity') + 1).filter((r) => r.level === 2).slice(0, 3);
       check(JSON.stringify(ink.map((r) => r.label)) === JSON.stringify(['style_1_vV7.safetensors', 'V7', 'V6']), 'versions newest first', `saw ${ink.map((r) => r.label).join(', ')}`);
       const byLabel = Object.fromEntries(expanded.map((r) => [r.label, r.description]));
-      check(/^duplicate of V7 · \d+ (mo|y) ago$/.test(byLabel['style_1_vV7.safetensors'] ?? ''), 'the S3 copy is marked "duplicate of V7"', `saw "${byLabel['style_1_vV7.safetensors']}"`);
+      check(/^duplicate of V7 · regular URL · \d+ (mo|y) ago$/.test(byLabel['style_1_vV7.safetensors'] ?? ''), 'the S3 copy is marked "duplicate of V7" and its regular URL, problems first', `saw "${byLabel['style_1_vV7.safetensors']}"`);
+      // Every finding visible on its row: no green check on a row with a warning.
+      const charcoal = expanded.slice(expanded.findIndex((r) => r.label === '12_charcoal_sketch') + 1).filter((r) => r.level === 2).slice(0, 2);
+      const v1 = charcoal.find((r) => r.label === 'V1');
+      check(/^regular URL · /.test(v1?.description ?? ''), 'a version with a regular URL says so first', `saw "${v1?.description}"`);
+      check(v1?.icon === 'warning', 'a version with a regular URL shows a warning icon, not a green check', `saw "${v1?.icon}"`);
+      check(byLabel['style_1_vV7.safetensors'] !== undefined && expanded.find((r) => r.label === 'style_1_vV7.safetensors')?.icon === 'warning', 'a duplicate shows a warning icon', `saw "${expanded.find((r) => r.label === 'style_1_vV7.safetensors')?.icon}"`);
       check(/^kept · 1 duplicate · \d+ (mo|y) ago · dim 16 · lr 1e-4$/.test(byLabel.V7 ?? ''), 'a version shows its age and key parameters', `saw "${byLabel.V7}"`);
       check(/^stale · /.test(byLabel.V3 ?? ''), 'a job pending for a year is marked stale', `saw "${byLabel.V3}"`);
 
@@ -161,6 +169,22 @@ async function main() {
       await page.screenshot({ path: join(outDir, 'quickfix.png') });
       console.log(`  screenshot: ${join(outDir, 'quickfix.png')}`);
       await page.keyboard.press('Escape');
+
+      // 4. Hover the duplicate's id in the editor: the S3 key exactly as written, the duplicate said once.
+      await sleep(300);
+      // At the cursor (the id is still selected): Show Hover, Ctrl+K Ctrl+I (the mouse could land on sticky scroll).
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      const hover = page.locator('.monaco-hover:not(.hidden)').first();
+      const hoverText = await until('the hover', async () => {
+        const t = (await hover.isVisible()) && (await hover.innerText());
+        return t && t.includes('S3 object') && t;
+      }, 10_000).catch(async () => (await hover.innerText().catch(() => '')) || '');
+      check(hoverText.includes('s3://storyboard-user-files/actor_maker_user/custom-styles-models/style_1_vV7.safetensors') && !hoverText.includes('\\_'),
+        'the hover shows the S3 key exactly (nothing escaped inside code)', `saw "${hoverText.replace(/\n/g, ' | ').slice(0, 400)}"`);
+      check(hoverText.split('Duplicate of').length - 1 === 1, 'the hover says the duplicate once', `saw "${hoverText.replace(/\n/g, ' | ').slice(0, 600)}"`);
+      check(!hoverText.includes('Regular S3 URL'), 'no URL advice for the entry the merge removes', `saw "${hoverText.replace(/\n/g, ' | ').slice(0, 600)}"`);
+      await page.mouse.move(640, 700);
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });

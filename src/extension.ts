@@ -15,15 +15,20 @@ import type { StylesTreeProvider } from './vscode/stylesTree';
 import { StylesView } from './vscode/stylesView';
 import { VERSIONS_GLOB, WorkspaceIndex } from './vscode/workspaceIndex';
 
-/** What the extension exports: used by integration tests. */
+/** What the extension exports: for scripts and integration tests. */
 export interface TrainingVersionsApi {
-  index: WorkspaceIndex;
   activationMs: number;
   runpod: RunpodApi;
-  /** The sidebar's styles tree (`trainingVersions.styles`), its view and status bar item. */
+  s3: S3Api;
+  /** Only when the extension host runs tests (`ExtensionMode.Test`): the internals tests look into. */
+  test?: TestApi;
+}
+
+/** The index, the sidebar's styles tree (`trainingVersions.styles`), its view and status bar item. */
+export interface TestApi {
+  index: WorkspaceIndex;
   tree: StylesTreeProvider;
   styles: StylesView;
-  s3: S3Api;
 }
 
 /** The lister S3 syncs use: tests point it at a local S3 API. */
@@ -61,13 +66,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
 
   registerDiagnostics(context, index);
   context.subscriptions.push(registerFindingDocs(context, log));
-  const styles = new StylesView(index);
+  const styles = new StylesView(index, context.workspaceState);
   context.subscriptions.push(styles);
   deps.styles = styles;
   const selector: vscode.DocumentSelector = [{ language: 'json', pattern: VERSIONS_GLOB }, { language: 'jsonc', pattern: VERSIONS_GLOB }];
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(selector, new TrainingVersionsCodeActions(index), TrainingVersionsCodeActions.metadata),
-    vscode.languages.registerHoverProvider(selector, new VersionHoverProvider(index)),
+    vscode.languages.registerHoverProvider(selector, new VersionHoverProvider(index, styles.expired)),
   );
   registerCommands(deps);
   const polling = new RunpodPolling(deps, styles);
@@ -98,7 +103,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
       });
     },
   };
-  return { index, activationMs, runpod, tree: styles.tree, styles, s3 };
+  const test = context.extensionMode === vscode.ExtensionMode.Test ? { index, tree: styles.tree, styles } : undefined;
+  return { activationMs, runpod, s3, test };
 }
 
 export function deactivate(): void {

@@ -1,5 +1,6 @@
 /** `training-versions check [PATH...] [--format text|json|sarif]` */
 import { parseArgs } from 'node:util';
+import { isProblem } from '../core/catalogue';
 import { type CliIO, parseFormat, parseNumber, visitFiles } from './common';
 import { formatJson, formatSarif, formatText, toPositioned } from './report';
 
@@ -26,6 +27,6 @@ export async function runCheck(args: string[], io: CliIO, version: string): Prom
     (f) => toPositioned({ path: f.path, text: f.text, bom: f.analysis.doc.bom, findings: f.analysis.findings }),
   );
   io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version, io.cwd) : formatText(reports, io.color));
-  const serious = reports.some((r) => r.findings.some((f) => f.severity !== 'information'));
+  const serious = reports.some((r) => r.findings.some(isProblem));
   return serious ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /** Shared plumbing of the CLI commands: usage errors, file loading, output. */
-import { analyze, type Analysis, type AnalyzeOptions, refuseNonUtf8 } from '../core/findings';
+import { analyze, type Analysis, type AnalyzeOptions, refusedAsNonUtf8 } from '../core/findings';
 import { styleIdOfFolder } from '../core/identity';
 import { findVersionFiles, mapConcurrent, readText, styleFolderOf } from '../services/files';
 
@@ -39,8 +39,8 @@ export async function visitFiles<R>(paths: string[], options: Omit<AnalyzeOption
   const now = options.now ?? Date.now(); // one "now" for every file
   return mapConcurrent(files, READ_CONCURRENCY, async (p) => {
     const { text, utf8 } = await readText(p);
-    const analysis = analyze(text, { ...options, now, styleId: styleIdOfFolder(styleFolderOf(p)) });
-    if (!utf8) refuseNonUtf8(analysis);
+    const analyzed = analyze(text, { ...options, now, styleId: styleIdOfFolder(styleFolderOf(p)) });
+    const analysis = utf8 ? analyzed : refusedAsNonUtf8(analyzed);
     return visit({ path: p, text, analysis });
   });
 }

@@ -2,6 +2,7 @@
  * SPEC.md §3: the finding catalogue, and `analyze`, which turns a file's text
  * into findings with offsets. Also the fixes: per finding and for the whole file.
  */
+import { FINDING_DOCS, type FindingCode, type Severity } from './catalogue';
 import { type ElementNode, type ParsedDocument, isPlainObject, parseDocument } from './document';
 import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups, sortSmall } from './duplicates';
 import { type TextEdit } from './edits';
@@ -10,17 +11,7 @@ import { acceleratedUrl, canAccelerate, hasAcceleratedHost, isPresigned } from '
 import { mergeChanges, mergeGroupEdits, upgradeUrlEdits, withUrlUpgrade } from './merge';
 import { IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
 
-export type Severity = 'error' | 'warning' | 'information';
-export type FindingCode = 'invalid-json' | 'invalid-schema' | 'duplicate-version' | 'minimal-entry' | 'non-accelerated-url' | 'stale-job';
-
-export const SEVERITY: Record<FindingCode, Severity> = {
-  'invalid-json': 'error',
-  'invalid-schema': 'error',
-  'duplicate-version': 'warning',
-  'minimal-entry': 'information',
-  'non-accelerated-url': 'warning',
-  'stale-job': 'warning',
-};
+export type { FindingCode, Severity } from './catalogue';
 
 export interface RelatedLocation {
   offset: number;
@@ -91,7 +82,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const result: Analysis = { doc, versions: [], groups: [], findings: [], writable: false, options: opts };
   const findings = result.findings;
   const add = (f: Omit<Finding, 'severity' | 'related'> & { related?: RelatedLocation[] }) =>
-    findings.push({ severity: SEVERITY[f.code], related: [], ...f });
+    findings.push({ severity: FINDING_DOCS[f.code].severity, related: [], ...f });
 
   if (doc.syntaxError) {
     const e = doc.syntaxError;
@@ -215,7 +206,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
         const p = v.node.property('status')!;
         const hours = Math.floor((opts.now - t) / 3600_000);
         const age = hours >= 72 ? `${Math.floor(hours / 24)} days` : `${hours} h`;
-        add({ code: 'stale-job', message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. Run an S3 sync to find its model file.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
+        add({ code: 'stale-job', message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. ${inGroup[v.index] === 1 ? 'It has duplicates: merge them first (a sync would match the model file to a duplicate and leave this entry stale).' : 'Run an S3 sync to find its model file.'}`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
       }
     }
   }
@@ -238,17 +229,18 @@ function elementAt(doc: ParsedDocument, offset: number): ElementNode | undefined
 }
 
 /**
- * Marks an analysis whose file's bytes were not valid UTF-8: they decoded to
- * U+FFFD, so writing the text back would lose them. Reported, never written.
+ * The analysis of a file whose bytes were not valid UTF-8: they decoded to U+FFFD,
+ * so writing the text back would lose them. A new Analysis, not writable, with an
+ * `invalid-json` finding first; the given one is left as it was.
  */
-export function refuseNonUtf8(analysis: Analysis): void {
+export function refusedAsNonUtf8(analysis: Analysis): Analysis {
   const text = analysis.doc.text;
   const at = Math.max(0, text.indexOf('\ufffd'));
-  analysis.writable = false;
-  analysis.findings.unshift({
-    code: 'invalid-json', severity: 'error', versionId: null, related: [], offset: at, length: Math.min(1, text.length - at),
+  const refusal: Finding = {
+    code: 'invalid-json', severity: FINDING_DOCS['invalid-json'].severity, versionId: null, related: [], offset: at, length: Math.min(1, text.length - at),
     message: 'The file is not valid UTF-8. Save it as UTF-8: the tools never rewrite it, so that no byte is lost.',
-  });
+  };
+  return { ...analysis, writable: false, findings: [refusal, ...analysis.findings] };
 }
 
 /** The edits of one finding's fix, or undefined when it has none. */

@@ -68,12 +68,13 @@ export function versionsOf(doc: ParsedDocument): Version[] {
   const out: Version[] = [];
   const elements = doc.elements ?? [];
   for (let i = 0; i < elements.length; i++) {
-    if (elements[i].isObject) out.push(describeVersion(elements[i]));
+    if (elements[i].isObject) out.push(versionOfElement(elements[i]));
   }
   return out;
 }
 
-export function describeVersion(node: ElementNode): Version {
+/** The Version of one object element of `versions`. */
+export function versionOfElement(node: ElementNode): Version {
   return new VersionEntry(node);
 }
 
@@ -136,10 +137,4 @@ class VersionEntry implements Version {
 function modelFileOf(s: string | undefined): ModelFile | undefined {
   if (s === undefined) return undefined;
   return parseModelStem(fileStem(s) ?? s);
-}
-
-/** A short human label of a version: its name, else its id. */
-export function labelOf(v: Version): string {
-  const name = str(v.value, 'name');
-  return name ?? v.id ?? `#${v.index + 1}`;
 }

@@ -5,7 +5,7 @@
  * pure core function, and write it through the writer the surface hands in.
  * Returns data; the CLI (and any other surface) words it.
  */
-import { type Analysis, analyze, refuseNonUtf8 } from '../core/findings';
+import { type Analysis, analyze, refusedAsNonUtf8 } from '../core/findings';
 import { baseJobId, styleIdOfFolder } from '../core/identity';
 import { parseStatusBody } from '../core/runpodSchemas';
 import { applyWebhook } from '../core/runpodWebhook';
@@ -95,8 +95,8 @@ export async function runWebhookFlow(options: WebhookFlowOptions, deps: WebhookF
   for (const p of paths) {
     const { text, utf8 } = await read(p);
     const styleId = styleIdOfFolder(styleFolderOf(p));
-    const analysis = analyze(text, { styleId, preferAcceleratedUrls: options.preferAcceleratedUrls, now: options.now });
-    if (!utf8) refuseNonUtf8(analysis);
+    const analyzed = analyze(text, { styleId, preferAcceleratedUrls: options.preferAcceleratedUrls, now: options.now });
+    const analysis = utf8 ? analyzed : refusedAsNonUtf8(analyzed);
     if (!analysis.writable) {
       const first = analysis.findings.find((f) => f.severity === 'error');
       files.push({ path: p, status: 'skipped', reason: first ? `${first.code}: ${first.message}` : 'not a training_versions.json' });

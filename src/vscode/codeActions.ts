@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { describeVersion } from '../core/duplicates';
+import { FINDING_DOCS, type FindingCode, isFixable } from '../core/catalogue';
 import type { TextEdit } from '../core/edits';
 import { type Analysis, type Finding, fixAllEdits, fixFor } from '../core/findings';
 import { converterFor } from './convert';
@@ -11,7 +12,6 @@ import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('trainingVersions');
-const FIXABLE = new Set(['duplicate-version', 'non-accelerated-url']);
 
 export function workspaceEditFor(uri: vscode.Uri, analysis: Analysis, text: string, edits: TextEdit[]): vscode.WorkspaceEdit {
   const conv = converterFor(analysis, text);
@@ -37,7 +37,7 @@ function findingFor(analysis: Analysis, text: string, d: vscode.Diagnostic): Fin
 export function mergeTitle(analysis: Analysis, f: Finding): string {
   const g = analysis.groups[f.group!];
   const others = g.members.slice(1).map(describeVersion).join(', ');
-  return `Merge duplicates: keep ${describeVersion(g.winner)}, remove ${others}`;
+  return `${FINDING_DOCS['duplicate-version'].fixTitle}: keep ${describeVersion(g.winner)}, remove ${others}`;
 }
 
 export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
@@ -67,10 +67,10 @@ export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
     for (const d of ours) {
       const f = findingFor(analysis, text, d);
       if (!f) continue;
-      if (f.code === 'duplicate-version' || f.code === 'non-accelerated-url') {
+      if (isFixable(f.code)) {
         const edits = fixFor(analysis, f);
         if (!edits || edits.length === 0) continue;
-        const title = f.code === 'duplicate-version' ? mergeTitle(analysis, f) : 'Upgrade to the accelerated S3 URL';
+        const title = f.code === 'duplicate-version' ? mergeTitle(analysis, f) : FINDING_DOCS[f.code].fixTitle!;
         const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
         a.edit = workspaceEditFor(doc.uri, analysis, text, edits);
         a.diagnostics = [d];
@@ -90,11 +90,11 @@ export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
         actions.push(sync);
       }
     }
-    const fixable = analysis.findings.filter((f) => FIXABLE.has(f.code));
+    const fixable = analysis.findings.filter((f) => isFixable(f.code));
     if (fixable.length > 1 && actions.length > 0) {
       const all = new vscode.CodeAction(`Fix all ${fixable.length} Training Versions problems in this file`, vscode.CodeActionKind.QuickFix);
       all.edit = workspaceEditFor(doc.uri, analysis, text, fixAllEdits(analysis));
-      all.diagnostics = ours.filter((d) => FIXABLE.has(codeOf(d) ?? ''));
+      all.diagnostics = ours.filter((d) => { const c = codeOf(d); return c !== undefined && c in FINDING_DOCS && isFixable(c as FindingCode); });
       actions.push(all);
     }
     return actions;

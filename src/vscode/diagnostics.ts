@@ -1,6 +1,6 @@
 /** Publishes the findings of every indexed file as diagnostics (source `training-versions`). */
 import * as vscode from 'vscode';
-import type { Finding } from '../core/findings';
+import { FINDING_DOCS } from '../core/catalogue';
 import { converterFor } from './convert';
 import { findingDocsTarget } from './findingDocs';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
@@ -13,19 +13,13 @@ const SEVERITY = {
   information: vscode.DiagnosticSeverity.Information,
 } as const;
 
-/** Diagnostics carry their finding, so code actions never match on messages. */
-export class FindingDiagnostic extends vscode.Diagnostic {
-  constructor(range: vscode.Range, readonly finding: Finding) {
-    super(range, finding.message, SEVERITY[finding.severity]);
-  }
-}
-
 export function toDiagnostics(file: IndexedFile): vscode.Diagnostic[] {
   const conv = converterFor(file.analysis, file.text);
   return file.analysis.findings.map((f) => {
-    const d = new FindingDiagnostic(conv.range(f.offset, f.length), f);
+    // Code actions find the finding again by code and range, never by message.
+    const d = new vscode.Diagnostic(conv.range(f.offset, f.length), f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.code, target: findingDocsTarget(f.code) };
+    d.code = { value: f.code, target: findingDocsTarget(FINDING_DOCS[f.code].docs) };
     if (f.related.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(file.uri, conv.range(r.offset, r.length)), r.message));
     return d;
   });

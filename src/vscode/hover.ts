@@ -1,11 +1,11 @@
-/** Hover on a version entry: style, version label, base job id, S3 object, duplicates. */
+/** Hover on a version entry: style, version label, base job id, S3 object, duplicates, findings (src/vscode/hoverText.ts). */
 import * as vscode from 'vscode';
-import { describeVersion } from '../core/duplicates';
 import type { Analysis } from '../core/findings';
-import { isJobId } from '../core/identity';
-import { type Version, str } from '../core/versions';
+import type { Version } from '../core/versions';
 import { converterFor } from './convert';
-import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
+import type { ExpiredJobs } from './expiredJobs';
+import { type HoverFile, type VersionMarkdownOptions, versionMarkdown } from './hoverText';
+import type { WorkspaceIndex } from './workspaceIndex';
 
 /** The version whose entry contains `offset` (binary search over the elements). */
 export function versionAt(analysis: Analysis, offset: number): Version | undefined {
@@ -21,45 +21,20 @@ export function versionAt(analysis: Analysis, offset: number): Version | undefin
   return undefined;
 }
 
-/** Markdown describing one version: used by the hover and the tree's tooltip. */
-export function describeVersionMarkdown(file: IndexedFile, v: Version): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
+/** The hover's or tooltip's markdown of one version (theme icons on). */
+export function versionMarkdownString(file: HoverFile, v: Version, options: VersionMarkdownOptions = {}): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(versionMarkdown(file, v, options), true);
   md.supportThemeIcons = true;
-  const a = file.analysis;
-  md.appendMarkdown(`**${escape(describeVersion(v))}**\n\n`);
-  const rows: [string, string][] = [];
-  rows.push(['Style', `${escape(file.styleFolder)}${file.styleId !== undefined ? ` (style id ${file.styleId})` : ' (no style id)'}`]);
-  const label = v.versionName ?? v.file?.label;
-  if (label) rows.push(['Version', label]);
-  const status = str(v.value, 'status');
-  if (status) rows.push(['Status', status]);
-  if (v.id !== undefined && isJobId(v.id)) rows.push(['RunPod job', `\`${v.baseId}\`${v.baseId !== v.id ? ` (attempt \`${v.id.slice(v.baseId!.length + 1)}\`)` : ''}`]);
-  if (v.location) rows.push(['S3 object', `\`s3://${v.location.bucket}/${escape(v.location.key)}\`${v.location.accelerated ? ' — accelerated URL' : ''}`]);
-  else if (v.file) rows.push(['Model file', `\`${v.file.stem}.safetensors\``]);
-  for (const [k, val] of rows) md.appendMarkdown(`${k}: ${val}  \n`);
-  const group = a.groups.find((g) => g.members.includes(v));
-  if (group) {
-    const others = group.members.filter((m) => m !== v).map((m) => escape(describeVersion(m)));
-    md.appendMarkdown(`\n$(copy) ${group.winner === v ? 'Kept; duplicates' : `Duplicate of ${escape(describeVersion(group.winner))}; group`}: ${others.join(', ')}\n`);
-  }
-  const findings = a.findings.filter((f) => f.entryIndex === v.index);
-  if (findings.length) {
-    md.appendMarkdown('\n');
-    for (const f of findings) md.appendMarkdown(`- $(${f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info'}) ${escape(f.message)}\n`);
-  }
   return md;
 }
 
-function escape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
-}
-
 export class VersionHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly index: WorkspaceIndex) {}
+  constructor(private readonly index: WorkspaceIndex, private readonly expired?: ExpiredJobs) {}
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const file = this.index.forDocument(doc);
-    const v = versionAt(file.analysis, doc.offsetAt(pos));
+    const at = doc.offsetAt(pos);
+    const v = versionAt(file.analysis, at);
     if (!v) return undefined;
-    return new vscode.Hover(describeVersionMarkdown(file, v), converterFor(file.analysis, file.text).range(v.node.offset, v.node.length));
+    return new vscode.Hover(versionMarkdownString({ ...file, expiredJobs: this.expired?.of(file.uri) }, v, { at }), converterFor(file.analysis, file.text).range(v.node.offset, v.node.length));
   }
 }

@@ -209,6 +209,7 @@ export async function runEditorStatusCheck(deps: CommandDeps, prepared: Extract<
   }
   if (written.length) say('info', `RunPod status: updated ${written.map(shortName).join(', ')}.`);
   if (conflicts.length) say('warn', `RunPod status: ${conflicts.map(shortName).join(', ')} changed while RunPod was asked; left alone (check again).`);
+  await deps.styles?.expired.record(files.flatMap(({ uri, plan }) => plan.jobs.filter((j) => j.outcome === 'expired').map((j) => ({ uri, versionId: j.id }))), Date.now());
   const expired = new Map<string, vscode.Uri>();
   for (const { uri, plan } of files) {
     if (plan.jobs.some((j) => j.outcome === 'expired')) {

@@ -7,8 +7,13 @@
  * between having problems and not.
  */
 import * as vscode from 'vscode';
-import { type StyleFile, type StyleSummary, StyleTreeModel, type StyleTotals, type VersionRow, fieldRows } from '../core/styleModel';
-import { describeVersionMarkdown } from './hover';
+import type { StyleFile } from '../core/styleFile';
+import type { StyleSummary, VersionRow } from '../core/styleRows';
+import { StyleTreeModel, type StyleTotals } from '../core/styleTreeModel';
+import { type IconModel, styleContextValue, styleIcon, versionContextValue, versionIcon } from './stylesTreeItems';
+import type { ExpiredJobs } from './expiredJobs';
+import { versionMarkdownString } from './hover';
+import { OUT_OF_DATE, styleMarkdown } from './hoverText';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
 export const STYLES_VIEW = 'trainingVersions.styles';
@@ -58,11 +63,12 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   private readonly disposables: vscode.Disposable[] = [this.changed, this.totalsChanged];
   private showFolders: boolean;
 
-  constructor(private readonly index: WorkspaceIndex) {
+  constructor(private readonly index: WorkspaceIndex, private readonly expired?: ExpiredJobs) {
     this.showFolders = this.wantsFolders();
-    for (const f of index.all()) this.model.upsert(styleFileOf(f), groupOf(f));
+    for (const f of index.all()) this.model.upsert(this.styleFileOf(f), groupOf(f));
     this.disposables.push(
       index.onDidChange((uris) => this.update(uris)),
+      ...(expired ? [expired.onDidChange((uris) => this.update(uris))] : []),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshAll()),
     );
   }
@@ -85,7 +91,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   /** Re-reads every file of the index (workspace folders changed). */
   refreshAll(): void {
     this.model.clear();
-    for (const f of this.index.all()) this.model.upsert(styleFileOf(f), groupOf(f));
+    for (const f of this.index.all()) this.model.upsert(this.styleFileOf(f), groupOf(f));
     for (const key of [...this.styleNodes.keys()]) if (!this.model.has(key)) this.styleNodes.delete(key);
     this.showFolders = this.wantsFolders();
     this.changed.fire(undefined);
@@ -107,7 +113,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
         continue;
       }
       const before = this.model.groupOf(key);
-      const r = this.model.upsert(styleFileOf(f), groupOf(f));
+      const r = this.model.upsert(this.styleFileOf(f), groupOf(f));
       if (r.added) {
         groups.add(groupOf(f));
         if (before !== undefined) groups.add(before);
@@ -137,7 +143,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
       return this.stylesOf(this.model.groups());
     }
     if (element.kind === 'folder') return this.stylesOf([element.group]);
-    if (element.kind === 'style') return this.model.versions(element.key).map((r) => new VersionNode(element, r));
+    if (element.kind === 'style') return this.model.versions(element.key, Date.now()).map((r) => new VersionNode(element, r));
     return [];
   }
 
@@ -174,7 +180,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   versionFor(uri: vscode.Uri, versionId: string): VersionNode | undefined {
     const style = this.styleFor(uri);
     if (!style) return undefined;
-    const row = this.model.versions(style.key).find((r) => r.versionId === versionId);
+    const row = this.model.versions(style.key, Date.now()).find((r) => r.versionId === versionId);
     return row ? new VersionNode(style, row) : undefined;
   }
 
@@ -196,17 +202,10 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const item = new vscode.TreeItem(s.label, s.versionCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = `style:${node.key}`;
     item.description = s.description;
-    item.iconPath = themeIcon(s.icon);
-    item.contextValue = s.contextValue;
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${escapeMd(s.label)}** — ${escapeMd(s.description)}\n\n`);
-    md.appendMarkdown(`${escapeMd(vscode.workspace.asRelativePath(node.uri))}\n\n`);
-    const counts = [
-      s.duplicateCount ? `${s.duplicateCount} duplicate ${s.duplicateCount === 1 ? 'entry' : 'entries'} to merge` : '',
-      s.minimalCount ? `${s.minimalCount} minimal ${s.minimalCount === 1 ? 'entry' : 'entries'}` : '',
-      s.staleCount ? `${s.staleCount} stale ${s.staleCount === 1 ? 'job' : 'jobs'}` : '',
-    ].filter(Boolean);
-    if (counts.length) md.appendMarkdown(counts.join(' · '));
+    item.iconPath = themeIcon(styleIcon(s));
+    item.contextValue = styleContextValue(s);
+    const md = new vscode.MarkdownString(styleMarkdown(s, vscode.workspace.asRelativePath(node.uri)), true);
+    md.supportThemeIcons = true;
     item.tooltip = md;
     return item;
   }
@@ -216,10 +215,16 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const item = new vscode.TreeItem(r.label, vscode.TreeItemCollapsibleState.None);
     item.id = `version:${r.key}`;
     item.description = r.description;
-    item.iconPath = themeIcon(r.icon);
-    item.contextValue = r.contextValue;
-    item.accessibilityInformation = { label: `${r.label}, ${r.status ?? 'no status'}${r.description ? `, ${r.description}` : ''}` };
-    item.command = { command: 'trainingVersions.tree.openVersion', title: 'Open Version', arguments: [node] };
+    item.iconPath = themeIcon(versionIcon(r));
+    item.contextValue = versionContextValue(r);
+    item.accessibilityInformation = { label: `${r.label}, ${r.status ?? 'no status'}${r.description ? `, ${r.description}` : ''}${r.outOfDate ? ', out of date' : ''}` };
+    if (r.outOfDate) {
+      // Its offsets are of the last text that parsed: open the file, where the syntax error is.
+      item.tooltip = OUT_OF_DATE;
+      item.command = { command: 'vscode.open', title: 'Open File', arguments: [node.uri] };
+    } else {
+      item.command = { command: 'trainingVersions.tree.openVersion', title: 'Open Version', arguments: [node] };
+    }
     return item;
   }
 
@@ -227,10 +232,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const file = this.index.get(node.uri);
     const v = file?.analysis.versions.find((x) => x.index === node.row.entryIndex);
     if (!file || !v) return undefined;
-    const md = describeVersionMarkdown(file, v);
-    md.appendMarkdown('\n\n---\n\n');
-    for (const [k, val] of fieldRows(v.value)) md.appendMarkdown(`\`${k}\`: ${escapeMd(val)}  \n`);
-    return md;
+    return versionMarkdownString({ ...file, expiredJobs: this.expired?.of(file.uri) }, v, { fields: true });
   }
 
   private stylesOf(groups: string[]): StyleNode[] {
@@ -272,23 +274,20 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     return groups.length > 1;
   }
 
+  private styleFileOf(f: IndexedFile): StyleFile {
+    return { key: f.uri.toString(), styleFolder: f.styleFolder, styleId: f.styleId, analysis: f.analysis, expiredJobs: this.expired?.of(f.uri) };
+  }
+
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
 }
 
-function styleFileOf(f: IndexedFile): StyleFile {
-  return { key: f.uri.toString(), styleFolder: f.styleFolder, styleId: f.styleId, analysis: f.analysis };
-}
 
 function groupOf(f: IndexedFile): string {
   return f.folder?.uri.toString() ?? '';
 }
 
-export function themeIcon(icon: { id: string; color?: string }): vscode.ThemeIcon {
+export function themeIcon(icon: IconModel): vscode.ThemeIcon {
   return new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!|<>]/g, '\\$&');
 }

@@ -6,8 +6,10 @@
  * runs, the number of jobs being polled.
  */
 import * as vscode from 'vscode';
-import type { StyleTotals } from '../core/styleModel';
+import type { StyleTotals } from '../core/styleTreeModel';
+import { ExpiredJobs } from './expiredJobs';
 import { STYLES_VIEW, StylesTreeProvider, type StylesTreeNode } from './stylesTree';
+import { totalsTexts } from './stylesTreeItems';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** Context keys (package.json `when` clauses use them). */
@@ -37,12 +39,16 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
   private polling: { jobs: number; pollSeconds: number; health?: string } | undefined;
   private totals: StyleTotals | undefined;
 
-  constructor(index: WorkspaceIndex) {
-    this.tree = new StylesTreeProvider(index);
+  /** Jobs RunPod checks found expired, remembered across reloads (workspaceState). */
+  readonly expired: ExpiredJobs;
+
+  constructor(index: WorkspaceIndex, state: vscode.Memento) {
+    this.expired = new ExpiredJobs(state);
+    this.tree = new StylesTreeProvider(index, this.expired);
     this.view = vscode.window.createTreeView(STYLES_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
     this.item.name = 'Training Versions: jobs and problems';
     this.item.command = { command: `${STYLES_VIEW}.focus`, title: 'Show Training Versions' };
-    this.disposables.push(this.tree, this.view, this.item, this.tree.onDidChangeTotals((t) => this.show(t)));
+    this.disposables.push(this.tree, this.expired, this.view, this.item, this.tree.onDidChangeTotals((t) => this.show(t)));
     void vscode.commands.executeCommand('setContext', CONTEXT.onlyProblems, false);
     void index.whenReady().then(() => {
       void vscode.commands.executeCommand('setContext', CONTEXT.indexed, true);
@@ -66,9 +72,8 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
   private show(t: StyleTotals): void {
     this.totals = t;
     void vscode.commands.executeCommand('setContext', CONTEXT.hasFiles, t.styles > 0);
-    const problems = `${t.problems} ${t.problems === 1 ? 'problem' : 'problems'}`;
-    const jobs = `${t.inFlight} ${t.inFlight === 1 ? 'job' : 'jobs'} in flight`;
-    this.view.badge = t.problems > 0 ? { value: t.problems, tooltip: problems } : undefined;
+    const texts = totalsTexts(t, this.polling);
+    this.view.badge = t.problems > 0 ? { value: t.problems, tooltip: texts.badgeTooltip } : undefined;
     if (t.styles === 0) {
       this.statusText = undefined;
       this.item.hide();
@@ -76,11 +81,8 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
     }
     this.statusText = `${t.inFlight > 0 ? '$(sync~spin)' : '$(sync)'} ${t.inFlight}  ${t.problems > 0 ? '$(warning)' : '$(check)'} ${t.problems}${this.pollingText ? `  ${this.pollingText}` : ''}`;
     this.item.text = this.statusText;
-    const stale = t.stale ? `, ${t.stale} stale (older than staleAfterHours)` : '';
-    const p = this.polling;
-    const polling = p ? ` Polling RunPod every ${p.pollSeconds} s for ${p.jobs} ${p.jobs === 1 ? 'job' : 'jobs'} (trainingVersions.runpod.pollSeconds).${p.health ? ` ${p.health}` : ''}` : '';
-    this.item.tooltip = `Training Versions: ${jobs}${stale}, ${problems} in ${t.styles} ${t.styles === 1 ? 'style' : 'styles'}.${polling} Click to show the styles.`;
-    this.item.accessibilityInformation = { label: `Training Versions: ${jobs}, ${problems}` };
+    this.item.tooltip = texts.tooltip;
+    this.item.accessibilityInformation = { label: texts.accessibility };
     this.item.show();
   }
 

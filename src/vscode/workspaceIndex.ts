@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type Analysis, refuseNonUtf8 } from '../core/findings';
-import { analyzeStyleFile } from '../core/styleModel';
+import { type Analysis, refusedAsNonUtf8 } from '../core/findings';
+import { analyzeStyleFile } from '../core/styleFile';
 import { readSettings } from './settings';
 
 export const VERSIONS_GLOB = '**/training_versions.json';
@@ -217,8 +217,8 @@ export class WorkspaceIndex implements vscode.Disposable {
   private build(uri: vscode.Uri, text: string, documentVersion: number | undefined, notUtf8 = false): IndexedFile {
     const s = readSettings(uri);
     // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis.
-    const { styleFolder, styleId, analysis } = analyzeStyleFile(uri.path, text, { preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours });
-    if (notUtf8) refuseNonUtf8(analysis);
+    const { styleFolder, styleId, analysis: analyzed } = analyzeStyleFile(uri.path, text, { preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours, now: Date.now() });
+    const analysis = notUtf8 ? refusedAsNonUtf8(analyzed) : analyzed;
     return { uri, folder: vscode.workspace.getWorkspaceFolder(uri), styleFolder, styleId, text, documentVersion, analysis, notUtf8 };
   }
 

@@ -1,16 +1,26 @@
 /** Small helpers for integration tests in the real extension host. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TrainingVersionsApi } from '../../src/extension';
+import type { TestApi, TrainingVersionsApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'training-versions.training-versions';
 
-export async function api(): Promise<TrainingVersionsApi> {
+/** The extension's API, its test part spread on top (present because the host runs tests). */
+export type TestedApi = TrainingVersionsApi & TestApi;
+
+/** The test part of the API: there in ExtensionMode.Test. */
+export function internals(tv: TrainingVersionsApi): TestApi {
+  assert.ok(tv.test, 'the test API is exported in ExtensionMode.Test');
+  return tv.test;
+}
+
+export async function api(): Promise<TestedApi> {
   const ext = vscode.extensions.getExtension<TrainingVersionsApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is installed in the host`);
   const a = await ext.activate();
-  await a.index.whenReady();
-  return a;
+  const test = internals(a);
+  await test.index.whenReady();
+  return { ...a, ...test };
 }
 
 export function folderUri(i = 0): vscode.Uri {
@@ -65,7 +75,7 @@ export async function writeStyle(tv: TrainingVersionsApi, style: string, text: s
   // The folder first: a watcher may miss a file written into a folder it has not seen yet.
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folderUri(), style));
   await writeDisk(uri, text);
-  const indexed = () => tv.index.get(uri)?.text === text;
+  const indexed = () => internals(tv).index.get(uri)?.text === text;
   try {
     await waitFor(`index has ${style}`, indexed, 5000);
   } catch {
@@ -82,6 +92,6 @@ export async function removeStyles(tv: TrainingVersionsApi, ...styles: string[])
   for (const s of styles) {
     const folder = vscode.Uri.joinPath(folderUri(), s);
     await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false }).then(undefined, () => undefined);
-    await waitFor(`index forgets ${s}`, () => !tv.index.get(fileIn(s)));
+    await waitFor(`index forgets ${s}`, () => !internals(tv).index.get(fileIn(s)));
   }
 }

@@ -116,7 +116,7 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
       [['sync', dir], /--bucket is required/],
       [['sync', '--bucket', 's3://bucket/prefix', dir], /--bucket takes a bucket name/],
       [['sync', '--bucket', BUCKET, '--endpoint', 'ftp://127.0.0.1', dir], /--endpoint must be an http\(s\) URL/],
-      [['sync', '--bucket', BUCKET, '--no-such-flag', dir], /Unknown option/],
+      [['sync', '--bucket', BUCKET, '--no-such-flag', dir], /unknown option --no-such-flag/],
       [['sync', '--bucket', BUCKET, '--endpoint', server.endpoint, path.join(dir, 'missing')], /Cannot read .*missing: no such file or folder/],
     ];
     for (const [argv, message] of cases) {

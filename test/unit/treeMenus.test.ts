@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { analyzeStyleFile, summarizeStyle, versionRows } from '../../src/core/styleModel';
+import { analyzeStyleFile } from '../../src/core/styleFile';
+import { summarizeStyle, versionRows } from '../../src/core/styleRows';
+import { styleContextValue, versionContextValue } from '../../src/vscode/stylesTreeItems';
 import { JOB, NOW, ROOT, acceleratedModelUrl, detailed, file, minimal } from '../support/helpers';
 
 interface MenuItem { command: string; when?: string; group?: string }
@@ -35,15 +37,16 @@ const text = file([
   detailed(`${JOB.d}-e1`, 'V2', { status: 'failed', completedAt: undefined }),
 ]);
 const styleFile = { key: 'k', ...analyzeStyleFile('/ws/1_ink/training_versions.json', text, { now: NOW }) };
-const rows = Object.fromEntries(versionRows(styleFile, NOW).map((r) => [r.label, r.contextValue]));
-const style = summarizeStyle(styleFile).contextValue;
-const styleNoId = summarizeStyle({ key: 'k2', ...analyzeStyleFile('/ws/misc/training_versions.json', file([]), { now: NOW }) }).contextValue;
+const rows = Object.fromEntries(versionRows(styleFile, NOW).map((r) => [r.label, versionContextValue(r)]));
+const style = styleContextValue(summarizeStyle(styleFile));
+const styleNoId = styleContextValue(summarizeStyle({ key: 'k2', ...analyzeStyleFile('/ws/misc/training_versions.json', file([]), { now: NOW }) }));
+const styleClean = styleContextValue(summarizeStyle({ key: 'k3', ...analyzeStyleFile('/ws/2_clean/training_versions.json', file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(2, 'V1') })]), { now: NOW }) }));
 const itemMenus: MenuItem[] = contributes.menus['view/item/context'].filter((m: MenuItem) => m.when?.includes(`view == ${VIEW}`));
 
 function rowsShowing(command: string, group?: string): string[] {
   const items = itemMenus.filter((m) => m.command === command && (group === undefined || (group === 'inline' ? m.group?.startsWith('inline') : !m.group?.startsWith('inline'))));
   assert.ok(items.length > 0, `${command} has a menu entry`);
-  const all: Record<string, string> = { ...rows, '<style>': style, '<style without id>': styleNoId };
+  const all: Record<string, string> = { ...rows, '<style>': style, '<style without id>': styleNoId, '<clean style>': styleClean };
   return Object.entries(all).filter(([, cv]) => items.some((i) => shows(i, cv))).map(([label]) => label).sort();
 }
 
@@ -63,13 +66,23 @@ describe('styles tree menus', () => {
   });
 
   test('sync this style from S3: styles with a style id and their versions', () => {
-    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'context'), ['<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
-    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'inline'), ['<style>']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'context'), ['<clean style>', '<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'inline'), ['<clean style>', '<style>']);
   });
 
   test('reveal in the Explorer and open: every style / version row', () => {
-    assert.deepEqual(rowsShowing('trainingVersions.tree.revealInExplorer'), ['<style without id>', '<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.revealInExplorer'), ['<clean style>', '<style without id>', '<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
     assert.deepEqual(rowsShowing('trainingVersions.tree.openVersion'), ['V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
+  });
+
+  test('style rows: Open File on every style; Fix All where a fix exists; Check Status where jobs are in flight', () => {
+    assert.deepEqual(rowsShowing('trainingVersions.tree.openFile'), ['<clean style>', '<style without id>', '<style>']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.fixAllInStyle'), ['<style>']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.checkStyleStatus'), ['<style>']);
+  });
+
+  test('Upgrade URL: on a version with a regular S3 URL only', () => {
+    assert.deepEqual(rowsShowing('trainingVersions.tree.upgradeUrl'), ['style_1_vV7.safetensors']);
   });
 
   test('node commands are hidden from the command palette; every menu command is declared', () => {
@@ -102,5 +115,36 @@ describe('styles tree menus', () => {
     assert.doesNotMatch(svg, /#[0-9a-f]{3,6}\b/i, 'monochrome: no fixed colours');
     const welcome = contributes.viewsWelcome.filter((w: { view: string }) => w.view === VIEW);
     assert.ok(welcome.some((w: { when: string }) => w.when.includes('!trainingVersions.hasVersionFiles')), 'welcome when there is no training_versions.json');
+  });
+
+  test('settings: grouped (S3, RunPod, checks), ordered, bucket and prefix first; markdown where markdown is meant', () => {
+    const groups = contributes.configuration as { title: string; order: number; properties: Record<string, { order: number; description?: string; markdownDescription?: string }> }[];
+    assert.deepEqual(groups.map((g) => g.title), ['S3', 'RunPod', 'Checks and Edits']);
+    assert.deepEqual(groups.map((g) => g.order), [1, 2, 3]);
+    const s3 = Object.entries(groups[0].properties).sort(([, a], [, b]) => a.order - b.order).map(([k]) => k);
+    assert.deepEqual(s3.slice(0, 2), ['trainingVersions.s3.bucket', 'trainingVersions.s3.prefix']);
+    const keys = groups.flatMap((g) => Object.keys(g.properties)).sort();
+    const spec = ['s3.bucket', 's3.prefix', 's3.region', 's3.endpoint', 's3.forcePathStyle', 's3.profile', 's3.readMetadata', 's3.timeoutMs', 'preferAcceleratedUrls', 'runpod.endpointId', 'runpod.apiUrl', 'runpod.pollSeconds', 'staleAfterHours', 'backups'];
+    assert.deepEqual(keys, spec.map((k) => `trainingVersions.${k}`).sort(), 'every setting of SPEC §6, once');
+    for (const g of groups) {
+      for (const [k, v] of Object.entries(g.properties)) {
+        assert.ok(v.markdownDescription && v.description === undefined, `${k}: markdownDescription`);
+        assert.equal(typeof v.order, 'number', `${k} has an order`);
+      }
+    }
+  });
+
+  test('the JSON schema uses markdownDescription wherever a description holds markdown', () => {
+    const schema = readFileSync(path.join(ROOT, 'schemas', 'training_versions.schema.json'), 'utf8');
+    const walk = (node: unknown, at: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const o = node as Record<string, unknown>;
+      if (typeof o.description === 'string') assert.ok(!o.description.includes('`'), `${at}: no markdown in description`);
+      if (typeof o.markdownDescription === 'string') assert.equal(typeof o.description, 'string', `${at}: a plain description beside the markdown one`);
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);
+    };
+    const parsed = JSON.parse(schema);
+    walk(parsed, '#');
+    assert.match(parsed.definitions.version.properties.id.markdownDescription, /`style_1_vV7`/);
   });
 });

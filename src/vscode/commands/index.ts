@@ -9,6 +9,7 @@ import type { CommandDeps } from './deps';
 import { mergeDuplicates } from './mergeDuplicates';
 import { openVersion } from './openVersion';
 import { setRunpodApiKey } from './setRunpodApiKey';
+import { checkStyleStatus, fixAllInStyle, openStyleFile, upgradeUrl } from './styleRowCommands';
 import { syncS3 } from './syncS3';
 import { checkVersionStatus, copyLoraUrl, openLoraUrl, revealInExplorer, setOnlyProblems, syncStyle } from './treeItemCommands';
 
@@ -32,6 +33,10 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.tree.cancelJob', (arg?: unknown) => cancelJob(deps, arg));
   reg('trainingVersions.tree.syncStyle', (arg?: unknown) => syncStyle(arg));
   reg('trainingVersions.tree.revealInExplorer', (arg?: unknown) => revealInExplorer(arg));
+  reg('trainingVersions.tree.openFile', (arg?: unknown) => openStyleFile(arg));
+  reg('trainingVersions.tree.fixAllInStyle', (arg?: unknown, options?: { preview?: boolean }) => fixAllInStyle(arg, options));
+  reg('trainingVersions.tree.checkStyleStatus', (arg?: unknown) => checkStyleStatus(arg));
+  reg('trainingVersions.tree.upgradeUrl', (arg?: unknown) => upgradeUrl(deps, arg));
   reg('trainingVersions.tree.showOnlyProblems', () => setOnlyProblems(deps.styles, true));
   reg('trainingVersions.tree.showAll', () => setOnlyProblems(deps.styles, false));
 }

@@ -41,7 +41,7 @@ export function checkVersionStatus(arg: unknown): Thenable<unknown> {
 }
 
 /** The style folder of a style or version row. */
-export function styleFolderOf(arg: unknown): vscode.Uri | undefined {
+export function styleFolderUriOf(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof StyleNode) return arg.folderUri;
   if (arg instanceof VersionNode) return arg.style.folderUri;
   if (arg instanceof vscode.Uri) return arg.path.endsWith('.json') ? vscode.Uri.joinPath(arg, '..') : arg;
@@ -50,7 +50,7 @@ export function styleFolderOf(arg: unknown): vscode.Uri | undefined {
 
 /** `trainingVersions.syncS3` for the style of a row. */
 export function syncStyle(arg: unknown): Thenable<unknown> {
-  const styleFolder = styleFolderOf(arg);
+  const styleFolder = styleFolderUriOf(arg);
   return vscode.commands.executeCommand('trainingVersions.syncS3', styleFolder ? { styleFolder } : undefined);
 }
 

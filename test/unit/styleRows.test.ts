@@ -1,10 +1,14 @@
-/** The sidebar's view model (src/core/styleModel.ts): order, labels, descriptions, icons, markers, counts, context flags. */
+/**
+ * The sidebar's view model: rows and order (src/core/styleRows.ts), the stateful model
+ * (styleTreeModel.ts), texts (versionText.ts), icons and context flags (src/vscode/stylesTreeItems.ts).
+ */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  type StyleFile, StyleTreeModel, analyzeStyleFile, compareStyles, fieldRows, formatNumber, keyParameters, relativeTime,
-  summarizeStyle, versionRows,
-} from '../../src/core/styleModel';
+import { type StyleFile, analyzeStyleFile } from '../../src/core/styleFile';
+import { compareStyles, summarizeStyle, versionRows } from '../../src/core/styleRows';
+import { StyleTreeModel } from '../../src/core/styleTreeModel';
+import { fieldRows, formatNumber, keyParameters, relativeTime } from '../../src/core/versionText';
+import { styleContextValue, styleIcon, versionContextValue, versionIcon } from '../../src/vscode/stylesTreeItems';
 import { BUCKET, JOB, NOW, type Entry, acceleratedModelUrl, detailed, file, minimal, regularModelUrl } from '../support/helpers';
 
 const HOUR = 3600_000;
@@ -75,7 +79,7 @@ describe('version rows', () => {
     assert.equal(b.description, '3 d ago · dim 32 · α 8 · lr 5e-5');
   });
 
-  test('icons by status: queued, training (spinning), completed, failed, stale, none, unknown', () => {
+  test('icons by status: queued, training (spinning), completed, failed, stale, none; an unknown status is an error', () => {
     const recent = iso(NOW - HOUR);
     const r = rows('1_ink', [
       detailed('p-e1', 'V1', { status: 'pending', timestamp: recent, completedAt: undefined }),
@@ -87,7 +91,7 @@ describe('version rows', () => {
       detailed('n-e1', 'V7', { status: undefined, timestamp: recent }),
       detailed('u-e1', 'V8', { status: 'exploded', timestamp: recent }),
     ]);
-    const byLabel = Object.fromEntries(r.map((x) => [x.label, [x.state, x.icon.id, x.icon.color ?? '']]));
+    const byLabel = Object.fromEntries(r.map((x) => [x.label, [x.state, versionIcon(x).id, versionIcon(x).color ?? '']]));
     assert.deepEqual(byLabel, {
       V1: ['queued', 'clock', ''],
       V2: ['queued', 'clock', ''],
@@ -96,7 +100,7 @@ describe('version rows', () => {
       V5: ['failed', 'error', 'testing.iconFailed'],
       V6: ['stale', 'warning', 'list.warningForeground'],
       V7: ['none', 'circle-outline', ''],
-      V8: ['unknown', 'question', 'list.warningForeground'],
+      V8: ['unknown', 'error', 'list.errorForeground'],
     });
     const stale = r.find((x) => x.label === 'V6')!;
     assert.ok(stale.description.startsWith('stale · 3 d ago'), stale.description);
@@ -111,13 +115,43 @@ describe('version rows', () => {
     const [v8, copy, v7] = r;
     assert.equal(copy.label, 'style_1_vV7.safetensors');
     assert.equal(copy.duplicateOf, 'V7');
-    assert.equal(copy.description, 'duplicate of V7 · 47 h ago');
+    assert.equal(copy.description, 'duplicate of V7 · regular URL · 47 h ago');
     assert.equal(v7.keptOver, 1);
     assert.equal(v7.description, 'kept · 1 duplicate · 2 d ago · dim 16 · lr 1e-4');
     assert.equal(v8.description, 'minimal · 24 h ago');
-    assert.equal(v8.shortName, 'V8');
+    assert.equal(v8.versionLabel, 'V8');
     assert.equal(v8.problemCount, 0, 'a minimal entry is a note, not a problem');
     assert.equal(copy.problemCount, 2, 'a duplicate with a regular URL');
+  });
+
+  test('a row with a warning never shows the green check; its problems come first in the text', () => {
+    const r = rows('1_ink', [
+      detailed(`${JOB.a}-e1`, 'V5', { loraUrl: regularModelUrl(1, 'V5'), timestamp: iso(NOW - DAY) }),
+      detailed(`${JOB.b}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7'), timestamp: iso(NOW - 2 * DAY) }),
+      minimal(1, 'V7', { timestamp: iso(NOW - 2 * DAY + HOUR) }),
+      minimal(1, 'V9', { timestamp: iso(NOW - 3 * DAY), loraUrl: acceleratedModelUrl(1, 'V9') }),
+    ]);
+    const by = Object.fromEntries(r.map((x) => [x.label, x]));
+    assert.deepEqual([versionIcon(by.V5), by.V5.worst, by.V5.description], [{ id: 'warning', color: 'list.warningForeground' }, 'warning', 'regular URL · 24 h ago · dim 16 · lr 1e-4']);
+    const copy = by['style_1_vV7.safetensors'];
+    assert.deepEqual(versionIcon(copy), { id: 'warning', color: 'list.warningForeground' }, 'a duplicate is a warning, not a check');
+    assert.ok(copy.description.startsWith('duplicate of V7'), copy.description);
+    assert.deepEqual(versionIcon(by.V7), { id: 'pass', color: 'testing.iconPassed' }, 'the kept entry has no finding');
+    const v9 = by['style_1_vV9.safetensors'];
+    assert.deepEqual([versionIcon(v9), v9.worst], [{ id: 'pass', color: 'testing.iconPassed' }, 'information'], 'a minimal entry is a note: its status icon stays');
+    for (const x of r) if (x.problemCount > 0) assert.notEqual(versionIcon(x).id, 'pass', `${x.label} has a problem`);
+  });
+
+  test('"duplicate of" names the attempt when the two rows share a label', () => {
+    const r = rows('1_ink', [
+      detailed(`${JOB.a}-e1`, 'V2', { status: 'failed', completedAt: undefined, timestamp: iso(NOW - 2 * DAY) }),
+      detailed(`${JOB.a}-e2`, 'V2', { timestamp: iso(NOW - DAY) }),
+    ]);
+    const dup = r.find((x) => x.duplicateOf !== undefined)!;
+    assert.equal(dup.versionId, `${JOB.a}-e1`);
+    assert.equal(dup.label, 'V2');
+    assert.equal(dup.duplicateOf, 'V2 (e2)');
+    assert.ok(dup.description.startsWith('duplicate of V2 (e2)'), dup.description);
   });
 
   test('context values: kind, then each flag that is set, each followed by ";"', () => {
@@ -128,16 +162,16 @@ describe('version rows', () => {
       detailed(`${JOB.c}-e1`, 'V9', { status: 'pending', timestamp: iso(NOW - 5 * DAY), completedAt: undefined }),
       detailed(`${JOB.d}-e1`, 'V2', { status: 'failed', timestamp: iso(NOW - 9 * DAY), completedAt: undefined }),
     ]);
-    const cv = Object.fromEntries(r.map((x) => [x.label, x.contextValue]));
+    const cv = Object.fromEntries(r.map((x) => [x.label, versionContextValue(x)]));
     assert.deepEqual(cv, {
       V7: 'version;kept;url;styleId;',
-      'style_1_vV7.safetensors': 'version;duplicate;minimal;url;problems;styleId;',
+      'style_1_vV7.safetensors': 'version;duplicate;minimal;url;problems;styleId;regularUrl;',
       V8: 'version;inFlight;styleId;',
       V9: 'version;inFlight;stale;problems;styleId;',
       V2: 'version;failed;styleId;',
     });
     const noId = versionRows(styleFile('misc', [detailed(`${JOB.a}-e1`, 'V1')]), NOW);
-    assert.equal(noId[0].contextValue, 'version;', 'no styleId flag outside a style folder');
+    assert.equal(versionContextValue(noId[0]), 'version;', 'no styleId flag outside a style folder');
   });
 
   test('selection is the id value; without an id the whole entry', () => {
@@ -170,32 +204,32 @@ describe('style rows', () => {
     assert.equal(s.styleId, '1');
     assert.equal(s.versionCount, 5);
     assert.equal(s.problemCount, 3, 'the duplicate, its regular URL and V5\'s regular URL; the minimal V8 is a note');
-    assert.equal(s.description, 'style 1 · 5 versions · 3 problems · 1 in flight');
+    assert.equal(s.description, '3 problems · 5 versions · 1 in flight', 'problems first; the label already names the style');
     assert.deepEqual([s.duplicateCount, s.minimalCount, s.inFlightCount, s.staleCount], [1, 1, 1, 0]);
-    assert.equal(s.contextValue, 'style;styleId;problems;duplicates;inFlight;');
-    assert.deepEqual(s.icon, { id: 'sync~spin' });
+    assert.equal(styleContextValue(s), 'style;styleId;problems;duplicates;inFlight;fixable;');
+    assert.deepEqual(styleIcon(s), { id: 'sync~spin' });
   });
 
   test('a clean style, a style without id, and files that do not parse', () => {
     const clean = summarizeStyle(styleFile('10_clean', [detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(10, 'V1') })]));
-    assert.equal(clean.description, 'style 10 · 1 version');
-    assert.equal(clean.contextValue, 'style;styleId;');
-    assert.deepEqual(clean.icon, { id: 'symbol-color' });
+    assert.equal(clean.description, '1 version');
+    assert.equal(styleContextValue(clean), 'style;styleId;');
+    assert.deepEqual(styleIcon(clean), { id: 'symbol-color' });
     const noId = summarizeStyle(styleFile('misc', []));
-    assert.equal(noId.description, 'no style id · 0 versions');
-    assert.equal(noId.contextValue, 'style;');
+    assert.equal(noId.description, '0 versions · no style id');
+    assert.equal(styleContextValue(noId), 'style;');
     const broken = summarizeStyle(styleFile('4_broken', '{ "versions": [ '));
-    assert.equal(broken.description, 'style 4 · invalid JSON · 1 problem');
-    assert.equal(broken.contextValue, 'style;styleId;problems;invalid;');
-    assert.deepEqual(broken.icon, { id: 'error', color: 'list.errorForeground' });
+    assert.equal(broken.description, 'invalid JSON · 1 problem');
+    assert.equal(styleContextValue(broken), 'style;styleId;problems;invalid;');
+    assert.deepEqual(styleIcon(broken), { id: 'error', color: 'list.errorForeground' });
     const shape = summarizeStyle(styleFile('5_shape', '{ "versions": 3 }'));
-    assert.equal(shape.description, 'style 5 · invalid file · 1 problem');
+    assert.equal(shape.description, 'invalid file · 1 problem');
   });
 
   test('a stale job is counted as stale, not in flight', () => {
     const s = summarizeStyle(styleFile('7_pastel', [detailed(`${JOB.a}-e1`, 'V3', { status: 'pending', timestamp: iso(NOW - 2 * DAY), completedAt: undefined })]));
     assert.deepEqual([s.inFlightCount, s.staleCount, s.problemCount], [0, 1, 1]);
-    assert.equal(s.description, 'style 7 · 1 version · 1 problem');
+    assert.equal(s.description, '1 problem · 1 version');
   });
 });
 
@@ -211,12 +245,67 @@ describe('StyleTreeModel updates', () => {
     const r2 = m.upsert(dirty);
     assert.deepEqual([r2.added, r2.changed, r2.problemsFlipped], [false, true, true]);
     m.upsert(styleFile('3_water', [detailed(`${JOB.b}-e1`, 'V1', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined })]));
-    assert.deepEqual(m.totals(), { styles: 2, versions: 3, problems: 2, inFlight: 1, stale: 0 }, 'the duplicate and its regular URL');
+    assert.deepEqual(m.totals(), { styles: 2, versions: 3, problems: 2, stylesWithProblems: 1, inFlight: 1, stale: 0 }, 'the duplicate and its regular URL');
     m.upsert(clean);
-    assert.deepEqual(m.totals(), { styles: 2, versions: 2, problems: 0, inFlight: 1, stale: 0 });
+    assert.deepEqual(m.totals(), { styles: 2, versions: 2, problems: 0, stylesWithProblems: 0, inFlight: 1, stale: 0 });
     assert.deepEqual(m.remove('file:///ws/3_water/training_versions.json'), { group: '' });
     assert.equal(m.remove('file:///ws/3_water/training_versions.json'), undefined);
-    assert.deepEqual(m.totals(), { styles: 1, versions: 1, problems: 0, inFlight: 0, stale: 0 });
+    assert.deepEqual(m.totals(), { styles: 1, versions: 1, problems: 0, stylesWithProblems: 0, inFlight: 0, stale: 0 });
+  });
+
+  test('a syntax error while typing keeps the last good versions, out of date, with invalid-json on the style', () => {
+    const m = new StyleTreeModel();
+    const key = 'file:///ws/1_ink/training_versions.json';
+    const good = file([
+      detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }),
+      detailed(`${JOB.b}-e1`, 'V8', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined }),
+    ]);
+    m.upsert(styleFile('1_ink', good));
+    const typing = good.replace('"V8"', '"V8').replace('"training"', '"training",,');
+    m.upsert(styleFile('1_ink', typing));
+    const s = m.summary(key)!;
+    assert.equal(s.description, 'invalid JSON · 1 problem · 2 versions (out of date) · 1 in flight');
+    assert.deepEqual([s.outOfDate, s.versionCount, s.inFlightCount, s.problemCount, s.codeCounts['invalid-json']], [true, 2, 1, 1, 1]);
+    assert.deepEqual(styleIcon(s), { id: 'error', color: 'list.errorForeground' });
+    const rows = m.versions(key, NOW);
+    assert.deepEqual(rows.map((r) => [r.label, r.outOfDate, versionContextValue(r)]), [['V8', true, 'version;outOfDate;styleId;'], ['V7', true, 'version;outOfDate;styleId;']]);
+    assert.deepEqual(m.totals(), { styles: 1, versions: 2, problems: 1, stylesWithProblems: 1, inFlight: 1, stale: 0 });
+    // Still broken after another keystroke: still the last good versions.
+    m.upsert(styleFile('1_ink', typing + ' '));
+    assert.equal(m.versions(key, NOW).length, 2);
+    // Fixed: today's versions, no longer out of date.
+    m.upsert(styleFile('1_ink', good.replace(`${JOB.a}-e1`, `${JOB.c}-e1`)));
+    assert.deepEqual([m.summary(key)!.outOfDate, m.versions(key, NOW).some((r) => r.outOfDate)], [false, false]);
+    // A file that never parsed has nothing to keep; a file whose shape is wrong shows that, not old versions.
+    const fresh = new StyleTreeModel();
+    fresh.upsert(styleFile('1_ink', '{ "versions": [ '));
+    assert.deepEqual([fresh.summary(key)!.outOfDate, fresh.versions(key, NOW).length], [false, 0]);
+    m.upsert(styleFile('1_ink', '{ "versions": 3 }'));
+    assert.deepEqual([m.summary(key)!.outOfDate, m.versions(key, NOW).length], [false, 0]);
+  });
+
+  test('a job a RunPod check found expired: marked on its row, counted as expired, not in flight', () => {
+    const text = file([
+      detailed(`${JOB.a}-e1`, 'V3', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined }),
+      detailed(`${JOB.b}-e1`, 'V4', { status: 'pending', timestamp: iso(NOW - 3 * DAY), completedAt: undefined }),
+      detailed(`${JOB.c}-e1`, 'V2'),
+    ]);
+    const expiredJobs = new Map([[`${JOB.a}-e1`, NOW - HOUR], [`${JOB.b}-e1`, NOW - HOUR], [`${JOB.c}-e1`, NOW - HOUR]]);
+    const f = { ...styleFile('1_ink', text), expiredJobs };
+    const s = summarizeStyle(f);
+    assert.deepEqual([s.inFlightCount, s.expiredCount, s.staleCount], [0, 2, 1]);
+    assert.equal(s.description, '1 problem · 3 versions · 2 expired');
+    const by = Object.fromEntries(versionRows(f, NOW).map((r) => [r.label, r]));
+    assert.deepEqual([by.V3.state, versionIcon(by.V3).id, by.V3.description], ['expired', 'history', 'expired on RunPod · 1 h ago · dim 16 · lr 1e-4']);
+    assert.equal(by.V4.description, 'stale · expired on RunPod · 3 d ago · dim 16 · lr 1e-4', 'the stale warning still shows');
+    assert.equal(versionContextValue(by.V3), 'version;inFlight;expired;styleId;');
+    assert.deepEqual([by.V2.state, by.V2.expiredAt], ['completed', undefined], 'a finished job is no longer expired');
+    const m = new StyleTreeModel();
+    m.upsert(styleFile('1_ink', text));
+    assert.equal(m.totals().inFlight, 1);
+    const r = m.upsert(f);
+    assert.equal(r.changed, true, 'a newly expired job changes the row');
+    assert.equal(m.totals().inFlight, 0);
   });
 
   test('moving a file to another group counts as added', () => {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import { converterFor } from './convert';
-import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
+import { type IndexedFile, type WorkspaceIndex, isRealFile } from './workspaceIndex';
 
 export const DIAGNOSTIC_SOURCE = 'training-versions';
 
@@ -35,6 +35,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, index: Wor
   const docsUri = vscode.Uri.joinPath(context.extensionUri, 'README.md');
   const publish = (uris: vscode.Uri[]) => {
     for (const uri of uris) {
+      if (!isRealFile(uri)) continue; // previews and diffs are never diagnosed (SPEC.md §9)
       const f = index.get(uri);
       if (f) collection.set(uri, toDiagnostics(f, docsUri));
       else collection.delete(uri);

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { type StyleFile, type StyleSummary, StyleTreeModel, type StyleTotals, type VersionRow, fieldRows } from '../core/styleModel';
 import { describeVersionMarkdown } from './hover';
-import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
+import { type IndexedFile, type WorkspaceIndex, isRealFile } from './workspaceIndex';
 
 export const STYLES_VIEW = 'trainingVersions.styles';
 
@@ -98,6 +98,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const groups = new Set<string>();
     const styles = new Set<StyleNode>();
     for (const uri of uris) {
+      if (!isRealFile(uri)) continue; // previews and diffs are never shown (SPEC.md §9)
       const key = uri.toString();
       const f = this.index.get(uri);
       if (!f) {

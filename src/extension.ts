@@ -13,6 +13,7 @@ import { type PollingState, RunpodPolling } from './vscode/runpodPolling';
 import type { StylesTreeProvider } from './vscode/stylesTree';
 import { StylesView } from './vscode/stylesView';
 import { VERSIONS_GLOB, WorkspaceIndex } from './vscode/workspaceIndex';
+import { WriteDecisions } from './vscode/writeDecision';
 
 /** What the extension exports: used by integration tests. */
 export interface TrainingVersionsApi {
@@ -23,6 +24,8 @@ export interface TrainingVersionsApi {
   tree: StylesTreeProvider;
   styles: StylesView;
   s3: S3Api;
+  /** The write decision of Clean Up and Sync: tests answer it and read the notifications it showed. */
+  writes: WriteDecisions;
 }
 
 /** The lister S3 syncs use: tests point it at a local S3 API. */
@@ -51,11 +54,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   const index = new WorkspaceIndex(log);
   context.subscriptions.push(log, index);
   const runpodEvents = new RunpodCheckEvents();
-  context.subscriptions.push(runpodEvents);
+  const writes = new WriteDecisions(log);
+  context.subscriptions.push(runpodEvents, writes);
   const deps: CommandDeps = {
     context, index, log,
     secrets: context.secrets, runpodClientFactory: defaultRunpodClientFactory, runpodCache: createStatusCache(), runpodEvents,
-    s3ListerFactory: createS3Lister,
+    s3ListerFactory: createS3Lister, writes,
   };
 
   registerDiagnostics(context, index);
@@ -96,7 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
       });
     },
   };
-  return { index, activationMs, runpod, tree: styles.tree, styles, s3 };
+  return { index, activationMs, runpod, tree: styles.tree, styles, s3, writes };
 }
 
 export function deactivate(): void {

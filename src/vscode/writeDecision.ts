@@ -65,6 +65,8 @@ export interface WriteNotice {
   severity: 'information' | 'warning' | 'error';
   message: string;
   actions: string[];
+  /** Runs what the button `action` runs (tests: the same handler a click reaches). */
+  choose(action: string): Promise<unknown>;
 }
 
 export interface DecideOptions {
@@ -202,7 +204,7 @@ export class WriteDecisions implements vscode.Disposable {
   }
 
   private show(severity: WriteNotice['severity'], message: string, actions: string[], handle: (choice: string) => unknown): void {
-    this.remember(this.notices, { severity, message, actions });
+    this.remember(this.notices, { severity, message, actions, choose: async (c) => handle(c) });
     const fn = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     // Not awaited: a notification left open must not hold the command (or a test).
     void fn(`Training Versions: ${message}`, ...actions).then((c) => (c ? handle(c) : undefined));

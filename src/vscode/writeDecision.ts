@@ -260,7 +260,8 @@ export class WriteDecisions implements vscode.Disposable {
 
   /** Closes the review's tab and forgets its texts. */
   private async closeReview(id: number, title: string): Promise<void> {
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === title);
+    // The editor appends the file count to the title ("… (4 files)").
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === title || t.label.startsWith(`${title} (`));
     if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, () => undefined);
     for (const key of [...this.content.texts.keys()]) if (key.includes(`d%3D${id}%26`) || key.includes(`d=${id}&`)) this.content.texts.delete(key);
   }

@@ -79,9 +79,9 @@ export function reviewLabel(name: string, write: PlannedWrite): string {
   return `${folder} — ${write.changes.map(changeWords).join('; ')}`.replace(/[/\\]/g, '∕');
 }
 
-/** The review's title: "Review Clean Up Workspace: Merge 3 duplicate groups … in 4 files". */
+/** The review's title: "Review Clean Up Workspace: Merge 3 duplicate groups and upgrade 1 URL" (the editor adds "(4 files)"). */
 export function reviewTitle(flow: WriteFlow, t: WriteTotals): string {
-  return `Review ${FLOW_TITLES[flow]}: ${decisionSummary(flow, t).replace(/\.$/, '')}`;
+  return `Review ${FLOW_TITLES[flow]}: ${decisionSummary(flow, t).replace(/ in \d+ files?\.$/, '')}`;
 }
 
 /** What was written, in the past tense ("Merged 3 duplicate groups (4 entries removed) and upgraded 1 URL in 4 files."). */

@@ -107,7 +107,7 @@ describe('the words of the decision', () => {
   test('summary, applied summary and review title', () => {
     assert.equal(decisionSummary('cleanup', t), 'Merge 3 duplicate groups and upgrade 1 URL in 4 files.');
     assert.equal(appliedSummary('cleanup', t), 'Merged 3 duplicate groups (4 entries removed) and upgraded 1 URL in 4 files.');
-    assert.equal(reviewTitle('cleanup', t), 'Review Clean Up Workspace: Merge 3 duplicate groups and upgrade 1 URL in 4 files');
+    assert.equal(reviewTitle('cleanup', t), 'Review Clean Up Workspace: Merge 3 duplicate groups and upgrade 1 URL');
     assert.equal(decisionSummary('cleanup', { ...t, files: 1, groupsMerged: 1, urlsUpgraded: 0 }), 'Merge 1 duplicate group in 1 file.');
   });
   test('the review label names the style folder and the change, and holds no path separator', () => {

@@ -6,6 +6,7 @@
  * was clean, NO backup; one notification says what changed, with Undo.
  */
 import * as vscode from 'vscode';
+import { planCleanup } from '../../core/cleanup';
 import { describeVersion } from '../../core/duplicates';
 import type { TextEdit } from '../../core/edits';
 import { applyPlannedEdits } from '../applyPlannedEdits';
@@ -70,8 +71,10 @@ export async function fixStyle(deps: CommandDeps, arg: unknown): Promise<FixStyl
     void vscode.window.showInformationMessage(`Training Versions: ${message}`);
     return { applied: false, message };
   }
-  const merges = file.analysis.groups.length;
-  const urls = file.analysis.findings.filter((f) => f.code === 'non-accelerated-url').length;
+  // Counted as the clean-up plans them (a regular URL inside a group goes with its merge).
+  const plan = planCleanup(file.analysis);
+  const merges = plan.merges.length;
+  const urls = plan.urlUpgrades.length;
   const what = [merges && `merged ${merges} duplicate ${merges === 1 ? 'group' : 'groups'}`, urls && `upgraded ${urls} S3 ${urls === 1 ? 'URL' : 'URLs'}`].filter(Boolean).join(' and ');
   const r = await applyOneFileFix(deps, file, edits, what.charAt(0).toUpperCase() + what.slice(1));
   return { applied: r.applied, message: r.message };

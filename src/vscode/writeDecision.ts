@@ -69,6 +69,12 @@ export interface WriteNotice {
   choose(action: string): Promise<unknown>;
 }
 
+/** Buttons of a caller's own (e.g. RunPod's "Sync Style from S3"), shown between Undo and Show Log. */
+export interface MoreActions {
+  actions: string[];
+  handle(choice: string): unknown;
+}
+
 export interface DecideOptions {
   flow: WriteFlow;
   files: readonly DecisionFile[];
@@ -175,23 +181,26 @@ export class WriteDecisions implements vscode.Disposable {
    * asking, then shows one notification: `describe`'s sentence, the backups,
    * *Undo* and *Show Log*. For writes that record a source of truth (RunPod).
    */
-  async applyAndNotify(files: readonly PlannedFileEdit[], describe: (applied: AppliedEdits) => { severity: 'information' | 'warning'; message: string }): Promise<AppliedEdits & { message: string }> {
+  async applyAndNotify(files: readonly PlannedFileEdit[], describe: (applied: AppliedEdits) => { severity: 'information' | 'warning' | 'error'; message: string; more?: MoreActions }): Promise<AppliedEdits & { message: string }> {
     const applied = await applyPlannedEdits(files);
-    const { severity, message } = describe(applied);
-    return { ...applied, message: this.notifyWritten(severity, message, applied) };
+    const { severity, message, more } = describe(applied);
+    return { ...applied, message: this.notifyWritten(severity, message, applied, more) };
   }
 
   /**
    * The one notification after an apply: `message`, then the backups it wrote;
-   * *Undo* when something was written, *Show Log* always. Returns the text shown.
+   * *Undo* when something was written, then `more`'s buttons, *Show Log* always.
+   * Returns the text shown.
    */
-  notifyWritten(severity: 'information' | 'warning' | 'error', message: string, applied: AppliedEdits): string {
+  notifyWritten(severity: 'information' | 'warning' | 'error', message: string, applied: AppliedEdits, more?: MoreActions): string {
     const text = [message, backupsSentence(applied.backups.length)].filter(Boolean).join(' ');
-    const actions = [...(applied.applied && applied.undo ? ['Undo'] : []), 'Show Log'];
+    const extra = (more?.actions ?? []).filter((a) => a !== 'Undo' && a !== 'Show Log');
+    const actions = [...(applied.applied && applied.undo ? ['Undo'] : []), ...extra, 'Show Log'];
     this.log.info(text);
-    this.show(severity, text, actions, async (choice) => {
+    this.show(severity, text, actions, async (choice): Promise<unknown> => {
       if (choice === 'Show Log') return this.log.show();
-      if (choice !== 'Undo' || !applied.undo) return;
+      if (extra.includes(choice)) return more?.handle(choice);
+      if (choice !== 'Undo' || !applied.undo) return undefined;
       const r = await applied.undo();
       const parts = [
         r.undone.length ? `Undone: ${r.undone.map(shortName).join(', ')} ${r.undone.length === 1 ? 'is' : 'are'} as before${applied.backups.length ? ', with the previous backups' : ''}.` : '',
@@ -199,6 +208,7 @@ export class WriteDecisions implements vscode.Disposable {
       ].filter(Boolean);
       this.log.info(parts.join(' '));
       this.show(r.changedSince.length ? 'warning' : 'information', parts.join(' '), ['Show Log'], () => this.log.show());
+      return r;
     });
     return text;
   }

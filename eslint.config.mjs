@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/services/**/*.ts', 'src/cli/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/services/**/*.ts', 'src/flows/**/*.ts', 'src/lib/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'core, services and cli must not depend on vscode (GUIDE.md).' }] }],
     },

@@ -19,7 +19,8 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadFiles } from '../src/cli/common';
 import { planSync } from '../src/core/s3Sync';
-import { createS3Lister, type S3Settings, syncWorkspace } from '../src/services/s3';
+import { syncWorkspace } from '../src/flows/sync';
+import { createS3Lister, type S3Settings } from '../src/services/s3';
 import { S3RVER_ENV, startS3rver } from '../test/support/s3rver';
 
 export interface S3BenchOptions {

@@ -2,9 +2,9 @@
 // extension loaded, on a copy of examples/ so that trying fixes never changes the repo.
 // The copy lives in .tmp/demo-workspace; delete it to start over.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoWorkspace } from './demo-workspace.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const step = (cmd, args) => {
@@ -13,8 +13,7 @@ const step = (cmd, args) => {
 };
 step('bash', ['scripts/vscode-host/install.sh']);
 step(process.execPath, ['scripts/build.mjs']);
-const ws = join(root, '.tmp', 'demo-workspace');
-if (!existsSync(ws)) cpSync(join(root, 'examples'), ws, { recursive: true });
+const ws = demoWorkspace();
 console.log(`Workspace: ${ws} (a copy of examples/; delete it to start over)`);
 const child = spawn(process.execPath, [join(root, 'scripts', 'vscode-host', 'serve.mjs'), ws, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -4,7 +4,7 @@
 // With --electron (`npm run test:electron`, on a machine that can download or
 // has desktop VS Code) the same test files run through @vscode/test-electron.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,21 @@ const run = (cmd, args, opts = {}) => {
 };
 
 const electron = process.argv.includes('--electron');
-if (!electron) run('bash', ['scripts/vscode-host/install.sh']);
+// --electron: a desktop VS Code given by --code PATH or VSCODE_EXECUTABLE_PATH (else
+// @vscode/test-electron downloads one, which needs the network).
+const codeArg = process.argv.indexOf('--code');
+const vscodeExecutablePath = codeArg > 0 ? process.argv[codeArg + 1] : process.env.VSCODE_EXECUTABLE_PATH || undefined;
+if (electron) {
+  if (vscodeExecutablePath && !existsSync(vscodeExecutablePath)) {
+    console.error(`--code / VSCODE_EXECUTABLE_PATH: ${vscodeExecutablePath} does not exist. Give the path of the desktop VS Code executable (e.g. /usr/share/code/code).`);
+    process.exit(2);
+  }
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    console.error('No display: desktop VS Code needs one. On a headless Linux machine run: xvfb-run -a npm run test:electron -- --code /path/to/code');
+    process.exit(2);
+  }
+  console.log(vscodeExecutablePath ? `Desktop VS Code: ${vscodeExecutablePath}` : 'No --code / VSCODE_EXECUTABLE_PATH: @vscode/test-electron downloads VS Code (needs the network).');
+} else run('bash', ['scripts/vscode-host/install.sh']);
 run(process.execPath, ['scripts/build.mjs', '--tests']);
 
 const tmp = mkdtempSync(join(tmpdir(), 'tv-integration-'));
@@ -24,8 +38,8 @@ let failed = 0;
 // Test counts read back from each session's report, for one closing line.
 const counts = { passed: 0, failed: 0 };
 // Mocha sessions report "N passing / N failing"; the UI test prints one ✔ or ✘ per check.
-const session = (args, { checks = false } = {}) => {
-  const r = spawnSync(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'], cwd: root, maxBuffer: 64 * 1024 * 1024 });
+const session = (args, { checks = false, env = {} } = {}) => {
+  const r = spawnSync(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'], cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   const out = r.stdout?.toString() ?? '';
   process.stdout.write(out);
   for (const m of out.matchAll(/^\s*(\d+) passing/gm)) counts.passed += Number(m[1]);
@@ -52,7 +66,7 @@ try {
     let status;
     if (electron) {
       const { runTests } = await import('@vscode/test-electron');
-      status = await runTests({ extensionDevelopmentPath: root, extensionTestsPath: tests, launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'] }).then(() => 0, (e) => {
+      status = await runTests({ vscodeExecutablePath, extensionDevelopmentPath: root, extensionTestsPath: tests, launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'] }).then(() => 0, (e) => {
         console.error(e);
         return 1;
       });
@@ -65,6 +79,25 @@ try {
     }
   }
   const only = (process.env.TV_TEST_FILES ?? '').split(',').filter(Boolean);
+  if (!electron && (only.length === 0 || only.includes('installed'))) {
+    // The packaged .vsix, installed as users install it (--install-extension): the development
+    // extension is only a harness that carries the test run (test/installed/).
+    console.log('\n=== The packaged .vsix, installed, in a real VS Code host ===');
+    const vsix = join(tmp, 'training-versions.vsix');
+    run(process.execPath, ['scripts/package.mjs', '--out', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const installedWs = join(tmp, 'installed-examples');
+    cpSync(join(root, 'examples'), installedWs, { recursive: true });
+    const status = session(
+      [join(root, 'scripts', 'vscode-host', 'run-tests.mjs'), '--extension', join(root, 'test', 'installed', 'harness'),
+        '--tests', join(root, 'out', 'test', 'installed', 'index.js'), '--workspace', installedWs, '--install-vsix', vsix],
+      // s3rver's test credentials, for the lazy S3 bundle's check (test values, not secrets).
+      { env: { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } },
+    );
+    if (status !== 0) {
+      failed++;
+      console.error(`The installed-package tests failed (exit ${status}).`);
+    }
+  }
   if (!electron && (only.length === 0 || only.includes('ui'))) {
     // One more session: the UI test drives the workbench itself (scripts/ui-test.mjs). Its screenshots go to
     // the temp folder here, so a test run leaves the repo clean; `npm run test:ui` refreshes media/screenshots.

@@ -3,7 +3,8 @@
 // unit, package, integration and UI tests together ("N passed, N failed").
 //
 // Stages: build, typecheck, lint (each must pass; a failure stops the run), then the
-// unit tests (node --test; compact `dot` output, failures in full), then the real-editor
+// unit tests (node --test; compact `dot` output, failures in full), the package test
+// (test/package: the npm tarball installed into an empty project), then the real-editor
 // sessions (scripts/test-integration.mjs: integration tests in a real VS Code host, the
 // installed-.vsix session, the UI test). Each stage's time is shown at the end.
 //
@@ -79,6 +80,8 @@ try {
   }
   if (ok) {
     if (nodeTests('unit tests', unitFiles('test/unit')) !== 0) ok = false;
+    // npm pack → an empty project → CommonJS, ESM, TypeScript, the command, the README's pre-commit hook.
+    if (nodeTests('package test', ['test/package/consumer.test.mjs']) !== 0) ok = false;
     if (!process.argv.includes('--no-integration')) {
       const countsFile = join(tmp, 'integration.json');
       const status = stage('real VS Code: integration, installed .vsix, UI', process.execPath, ['scripts/test-integration.mjs'], {

@@ -6,6 +6,7 @@ import { TrainingVersionsCodeActions } from './vscode/codeActions';
 import { registerCommands } from './vscode/commands';
 import type { CommandDeps, S3ListerFactory } from './vscode/commands/deps';
 import { registerDiagnostics } from './vscode/diagnostics';
+import { registerFindingDocs } from './vscode/findingDocs';
 import { VersionHoverProvider } from './vscode/hover';
 import { RunpodCheckEvents, defaultRunpodClientFactory } from './vscode/runpodCheck';
 import { deleteRunpodApiKey, storeRunpodApiKey } from './vscode/runpodKey';
@@ -63,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   };
 
   registerDiagnostics(context, index);
+  context.subscriptions.push(registerFindingDocs(context, log));
   const styles = new StylesView(index);
   context.subscriptions.push(styles);
   deps.styles = styles;

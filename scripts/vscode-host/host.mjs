@@ -196,6 +196,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {Record<string,string>} [opts.env] extra environment (the extension host inherits it)
  * @param {(line: string) => void} [opts.onOutput] each line the server prints
  * @param {number} [opts.startTimeoutMs]
+ * @param {string[]} [opts.installVsix] packaged extensions installed first, as users install
+ *   them (`--install-extension`), into this server's extensions folder
+ * @param {boolean} [opts.smokeTestDriver] default true: needed for development payloads
+ *   (extensionDevelopmentPath / extensionTestsPath), but it hides notification toasts
  * @returns {Promise<{port:number, origin:string, pid:number, tmp:string, userDataDir:string,
  *   extensionsDir:string, output:string[], exited:Promise<number|null>, stop:() => Promise<void>}>}
  */
@@ -220,17 +224,27 @@ export async function startCodeServer(opts = {}) {
     }
   }
 
+  const common = [
+    '--config', join(tmp, 'config.yaml'), // else it writes ~/.config/code-server/config.yaml
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+  ];
+  for (const vsix of opts.installVsix ?? []) {
+    const r = spawnSync(node, [entry, ...common, '--install-extension', resolve(vsix)], { env, encoding: 'utf8' });
+    if (r.status !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    }
+  }
   const args = [
     entry,
-    '--config', join(tmp, 'config.yaml'), // else it writes ~/.config/code-server/config.yaml
+    ...common,
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${opts.port ?? 0}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
-    '--vscode-option', 'enable-smoke-test-driver',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    ...(opts.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
   ];
   if (opts.workspace) args.push(resolve(opts.workspace));
 
@@ -426,6 +440,9 @@ const NOISE = [
   /getSessions|getAccounts|AuthenticationService|github-authentication|microsoft-authentication/,
   /copilot|chatEntitlement|ChatSetup/i,
   /ERR_NAME_NOT_RESOLVED|getaddrinfo E(NOTFOUND|AI_AGAIN)/,
+  // The workbench's own timing notes on a busy machine, and a search before the remote is up.
+  /^Creation of workbench contribution '.*' took \d+ms/,
+  /^No search provider registered for scheme: vscode-remote, waiting/,
 ];
 
 /** True for a workbench log line that is start-up chatter or only says the machine is offline. */

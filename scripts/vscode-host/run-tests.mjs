@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { absPath, cleanupAll, installSignalHandlers, openWorkbench, signalExitCode, startCodeServer } from './host.mjs';
 
-const USAGE = `usage: node scripts/vscode-host/run-tests.mjs --extension <dir> --tests <entry.js> --workspace <folder|file.code-workspace> [--screenshot out.png] [--timeout-ms N]`;
+const USAGE = `usage: node scripts/vscode-host/run-tests.mjs --extension <dir> --tests <entry.js> --workspace <folder|file.code-workspace> [--install-vsix FILE]... [--screenshot out.png] [--timeout-ms N]`;
 
 async function main() {
   let values;
@@ -26,6 +26,9 @@ async function main() {
         workspace: { type: 'string' },
         screenshot: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        // Installed first with --install-extension, as a user installs it: the tests then run
+        // against the packaged extension (--extension is only the test harness).
+        'install-vsix': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -57,7 +60,7 @@ async function main() {
 
   let server, wb;
   try {
-    server = await startCodeServer({ workspace });
+    server = await startCodeServer({ workspace, installVsix: (values['install-vsix'] ?? []).map((f) => resolve(f)) });
     console.error(`[vscode-host] code-server ${server.origin} (pid ${server.pid}) up after ${elapsed()}`);
     wb = await openWorkbench({ server, workspace, extensionPath, testsPath });
     console.error(`[vscode-host] workbench opened, running ${testsPath}`);

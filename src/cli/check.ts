@@ -1,7 +1,7 @@
 /** `training-versions check [PATH...] [--format text|json|sarif]` */
 import { parseArgs } from 'node:util';
-import { type CliIO, loadFiles, parseFormat, parseNumber } from './common';
-import { type FileReport, formatJson, formatSarif, formatText } from './report';
+import { type CliIO, parseFormat, parseNumber, visitFiles } from './common';
+import { formatJson, formatSarif, formatText, toPositioned } from './report';
 
 export const CHECK_USAGE = 'training-versions check [PATH...] [--format text|json|sarif] [--stale-after-hours N] [--no-prefer-accelerated]';
 
@@ -16,12 +16,16 @@ export async function runCheck(args: string[], io: CliIO, version: string): Prom
     },
   });
   const format = parseFormat(values.format, ['text', 'json', 'sarif'] as const, 'text');
-  const files = await loadFiles(positionals, {
-    staleAfterHours: parseNumber(values['stale-after-hours'], '--stale-after-hours', 24),
-    preferAcceleratedUrls: !values['no-prefer-accelerated'],
-  });
-  const reports: FileReport[] = files.map((f) => ({ path: f.path, text: f.text, bom: f.analysis.doc.bom, findings: f.analysis.findings }));
-  io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version) : formatText(reports, io.color));
+  // Each file's findings are positioned as it is analysed; its text and analysis are not kept.
+  const reports = await visitFiles(
+    positionals,
+    {
+      staleAfterHours: parseNumber(values['stale-after-hours'], '--stale-after-hours', 24),
+      preferAcceleratedUrls: !values['no-prefer-accelerated'],
+    },
+    (f) => toPositioned({ path: f.path, text: f.text, bom: f.analysis.doc.bom, findings: f.analysis.findings }),
+  );
+  io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version, io.cwd) : formatText(reports, io.color));
   const serious = reports.some((r) => r.findings.some((f) => f.severity !== 'information'));
   return serious ? 1 : 0;
 }

@@ -70,7 +70,8 @@ function toJson(r: FileResult) {
 
 function formatText(results: FileResult[], apply: boolean): string {
   const lines: string[] = [];
-  let merged = 0, removed = 0, urls = 0, changedFiles = 0;
+  // The summary counts what was written (with --apply) or would be (without): never a file that failed.
+  let merged = 0, removed = 0, urls = 0, changedFiles = 0, failed = 0;
   for (const r of results) {
     if (r.status === 'clean') continue;
     if (r.status === 'skipped') {
@@ -78,26 +79,32 @@ function formatText(results: FileResult[], apply: boolean): string {
       continue;
     }
     const plan = r.plan!;
-    changedFiles++;
+    const counted = r.status !== 'failed';
+    if (counted) changedFiles++;
+    else failed++;
     lines.push(`${r.path}:`);
     for (const m of plan.merges) {
-      merged++;
-      removed += m.removed.length;
-      lines.push(`  keep ${m.kept.label}${m.fields.length ? ` (takes ${m.fields.join(', ')})` : ''}`);
+      if (counted) {
+        merged++;
+        removed += m.removed.length;
+      }
+      const what = [m.fields.length ? `takes ${m.fields.join(', ')}` : '', m.dropped.length ? `drops its own ${m.dropped.join(', ')}` : ''].filter(Boolean).join('; ');
+      lines.push(`  keep ${m.kept.label}${what ? ` (${what})` : ''}`);
       for (const x of m.removed) lines.push(`    remove ${x.label} — ${x.rule}: ${x.reason}`);
     }
     for (const u of plan.urlUpgrades) {
-      urls++;
+      if (counted) urls++;
       lines.push(`  upgrade loraUrl of ${u.label} to ${u.to}`);
     }
     if (r.status === 'written') lines.push(`  written${r.backup ? `; backup at ${r.backup}` : ''}`);
     if (r.status === 'failed') lines.push(`  NOT written: ${r.reason}`);
   }
-  if (changedFiles === 0 && !results.some((r) => r.status === 'skipped')) {
+  if (changedFiles === 0 && failed === 0 && !results.some((r) => r.status === 'skipped')) {
     lines.push(`Nothing to clean up in ${results.length} file${results.length === 1 ? '' : 's'}.`);
   } else {
     const what = `${merged} duplicate group${merged === 1 ? '' : 's'} (${removed} entr${removed === 1 ? 'y' : 'ies'} removed), ${urls} URL upgrade${urls === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}`;
-    lines.push(apply ? `Applied: ${what}.` : `Would merge ${what}. Nothing was written: run again with --apply to write (a .backup of each file is kept).`);
+    const notWritten = failed > 0 ? ` ${failed} file${failed === 1 ? '' : 's'} could not be written (see above) and ${failed === 1 ? 'is' : 'are'} unchanged.` : '';
+    lines.push(apply ? `Applied: ${what}.${notWritten}` : `Would merge ${what}. Nothing was written: run again with --apply to write (a .backup of each file is kept).`);
   }
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 /** Shared plumbing of the CLI commands: usage errors, file loading, output. */
 import { analyze, type Analysis, type AnalyzeOptions, refuseNonUtf8 } from '../core/findings';
 import { styleIdOfFolder } from '../core/identity';
-import { findVersionFiles, readText, styleFolderOf } from '../services/files';
+import { findVersionFiles, mapConcurrent, readText, styleFolderOf } from '../services/files';
 
 /** Bad usage: printed with a hint, exit code 2. */
 export class UsageError extends Error {}
@@ -20,17 +20,29 @@ export interface LoadedFile {
   analysis: Analysis;
 }
 
+/** Files read at once: reads overlap each other and the analysis, memory stays bounded. */
+const READ_CONCURRENCY = 8;
+
 /** Finds and analyses every training_versions.json under `paths`. */
 export async function loadFiles(paths: string[], options: Omit<AnalyzeOptions, 'styleId'>): Promise<LoadedFile[]> {
+  return visitFiles(paths, options, (f) => f);
+}
+
+/**
+ * Finds every training_versions.json under `paths`, reads them a few at a time and
+ * hands each, analysed, to `visit`; returns what `visit` returns, in file order.
+ * What `visit` does not keep (the text, the analysis) is garbage at once: a check of
+ * thousands of files keeps only their findings.
+ */
+export async function visitFiles<R>(paths: string[], options: Omit<AnalyzeOptions, 'styleId'>, visit: (file: LoadedFile) => R): Promise<R[]> {
   const files = await findVersionFiles(paths.length ? paths : ['.']);
-  const out: LoadedFile[] = [];
-  for (const p of files) {
+  const now = options.now ?? Date.now(); // one "now" for every file
+  return mapConcurrent(files, READ_CONCURRENCY, async (p) => {
     const { text, utf8 } = await readText(p);
-    const analysis = analyze(text, { ...options, styleId: styleIdOfFolder(styleFolderOf(p)) });
+    const analysis = analyze(text, { ...options, now, styleId: styleIdOfFolder(styleFolderOf(p)) });
     if (!utf8) refuseNonUtf8(analysis);
-    out.push({ path: p, text, analysis });
-  }
-  return out;
+    return visit({ path: p, text, analysis });
+  });
 }
 
 export function parseFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -39,9 +51,34 @@ export function parseFormat<T extends string>(value: string | undefined, allowed
   return value as T;
 }
 
+/**
+ * §7: an option given an empty value (`--x ""`, `--x=`, or only spaces) is bad usage,
+ * for every command: checked once, in `main`, before a command parses its flags.
+ */
+export function rejectEmptyValues(args: string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0 && a.slice(eq + 1).trim() === '') throw new UsageError(`${a.slice(0, eq)} was given an empty value: give it a value, or leave the option out.`);
+    if (a.trim() === '') {
+      const prev = i > 0 ? args[i - 1] : undefined;
+      throw new UsageError(
+        prev !== undefined && prev.startsWith('-') && !prev.includes('=')
+          ? `${prev} was given an empty value: give it a value, or leave the option out.`
+          : 'An empty argument: give a file or folder, or leave it out.',
+      );
+    }
+  }
+}
+
+/** A plain decimal number (`24`, `1.5`): what every numeric option takes. */
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
 export function parseNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
+  if (!DECIMAL.test(value)) throw new UsageError(`${name} must be a non-negative number such as 24 or 1.5, not "${value}".`);
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a non-negative number, not "${value}".`);
+  if (!Number.isFinite(n)) throw new UsageError(`${name} must be a non-negative number such as 24 or 1.5, not "${value}".`);
   return n;
 }

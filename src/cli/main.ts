@@ -6,9 +6,10 @@
 import { PathError } from '../services/files';
 import { CHECK_USAGE, runCheck } from './check';
 import { CLEANUP_USAGE, runCleanup } from './cleanup';
-import { type CliIO, UsageError } from './common';
+import { type CliIO, UsageError, rejectEmptyValues } from './common';
 import { STATUS_USAGE, runStatus } from './status';
 import { SYNC_USAGE, runSync } from './sync';
+import { WEBHOOK_USAGE, runWebhook } from './webhook';
 
 declare const PACKAGE_VERSION: string | undefined;
 const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   cleanup: { usage: CLEANUP_USAGE, run: runCleanup },
   status: { usage: STATUS_USAGE, run: runStatus },
   sync: { usage: SYNC_USAGE, run: runSync },
+  webhook: { usage: WEBHOOK_USAGE, run: (a, io) => runWebhook(a, io) },
 };
 
 function usage(): string {
@@ -29,7 +31,22 @@ function usage(): string {
     '',
     'PATH: files or folders (searched for training_versions.json, skipping node_modules and .git); default "."',
     'Exit codes: 0 ok, 1 findings at warning or above / a remote error, 2 bad usage or unreadable path.',
+    'training-versions --version (-V) prints the version; COMMAND --help the options of one command.',
   ].join('\n');
+}
+
+const VERSION_FLAGS = new Set(['--version', '-V', '-v']);
+
+/**
+ * The sentence for a usage error. Node's parseArgs words an unknown option with an
+ * unbalanced quote and advice about positionals; ours names the option and the help.
+ */
+function usageProblem(e: Error & { code?: string }, command: string, args: string[]): string {
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const unknown = args.find((a) => a.startsWith('-') && e.message.includes(`'${a.split('=')[0]}'`)) ?? args.find((a) => a.startsWith('-'));
+    return `unknown option ${unknown?.split('=')[0] ?? ''} (see: training-versions ${command} --help). A path that starts with "-" goes after "--".`;
+  }
+  return e.message;
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -38,7 +55,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.out(usage());
     return name === undefined ? 2 : 0;
   }
-  if (name === '--version' || name === '-v') {
+  // --version, -V and -v print the version; so does `COMMAND --version` (before any "--").
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (VERSION_FLAGS.has(name) || (COMMANDS[name] && options.includes('--version'))) {
     io.out(VERSION);
     return 0;
   }
@@ -52,10 +71,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
+    rejectEmptyValues(rest);
     return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof PathError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`training-versions ${name}: ${(e as Error).message}\nUsage: ${cmd.usage}`);
+      io.err(`training-versions ${name}: ${usageProblem(e as Error & { code?: string }, name, rest)}\nUsage: ${cmd.usage}`);
       return 2;
     }
     io.err(`training-versions ${name}: ${(e as Error).message}`);

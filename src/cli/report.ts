@@ -1,6 +1,7 @@
 /** Output formats of `training-versions check`: text, json (SPEC.md §7) and SARIF 2.1.0. */
 import * as path from 'node:path';
-import { LineIndex } from '../core/document';
+import { pathToFileURL } from 'node:url';
+import { positionsAt } from '../core/document';
 import type { Finding, FindingCode, Severity } from '../core/findings';
 import { FINDING_DOCS } from '../core/catalogue';
 
@@ -24,35 +25,58 @@ export interface PositionedFinding {
   related: { message: string; line: number; column: number; endLine: number; endColumn: number }[];
 }
 
-/** 1-based positions; the BOM is not counted (editors hide it). */
+/** A file's findings with their positions already worked out (the text is no longer needed). */
+export interface PositionedReport {
+  path: string;
+  findings: PositionedFinding[];
+}
+
+/** 1-based positions; the BOM is not counted (editors hide it). One pass over the text for all findings. */
 export function positionFindings(report: FileReport): PositionedFinding[] {
-  const index = new LineIndex(report.text);
-  const at = (offset: number) => {
-    const p = index.position(offset);
+  const offsets: number[] = [];
+  for (const f of report.findings) {
+    offsets.push(f.offset, f.offset + f.length);
+    for (const r of f.related) offsets.push(r.offset, r.offset + r.length);
+  }
+  const ps = positionsAt(report.text, offsets);
+  let k = 0;
+  const next = () => {
+    const offset = offsets[k];
+    const p = ps[k++];
     const shift = report.bom && p.line === 0 && offset > 0 ? 1 : 0;
     return { line: p.line + 1, column: p.character - shift + 1 };
   };
-  const range = (offset: number, length: number) => {
-    const s = at(offset);
-    const e = at(offset + length);
+  const range = () => {
+    const s = next();
+    const e = next();
     return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
   };
   return report.findings.map((f) => ({
     code: f.code,
     severity: f.severity,
     message: f.message,
-    ...range(f.offset, f.length),
+    ...range(),
     versionId: f.versionId,
-    related: f.related.map((r) => ({ message: r.message, ...range(r.offset, r.length) })),
+    related: f.related.map((r) => ({ message: r.message, ...range() })),
   }));
 }
 
-export function formatJson(reports: FileReport[]): string {
+/** The positioned findings of a report, positioning them when it still holds its text. */
+function positioned(r: FileReport | PositionedReport): PositionedFinding[] {
+  return 'text' in r ? positionFindings(r) : r.findings;
+}
+
+/** Drops a report's text once its findings are positioned (what a workspace-wide check keeps per file). */
+export function toPositioned(report: FileReport): PositionedReport {
+  return { path: report.path, findings: positionFindings(report) };
+}
+
+export function formatJson(reports: (FileReport | PositionedReport)[]): string {
   return JSON.stringify(
     {
       files: reports.map((r) => ({
         path: r.path,
-        findings: positionFindings(r).map((f) => ({
+        findings: positioned(r).map((f) => ({
           code: f.code, severity: f.severity, message: f.message, line: f.line, column: f.column,
           endLine: f.endLine, endColumn: f.endColumn, versionId: f.versionId,
         })),
@@ -63,13 +87,13 @@ export function formatJson(reports: FileReport[]): string {
   );
 }
 
-export function formatText(reports: FileReport[], color: boolean): string {
+export function formatText(reports: (FileReport | PositionedReport)[], color: boolean): string {
   const c = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const sev = (s: Severity) => (s === 'error' ? c('31', 'error') : s === 'warning' ? c('33', 'warning') : c('36', 'info'));
   const lines: string[] = [];
   const counts = { error: 0, warning: 0, information: 0 };
   for (const r of reports) {
-    const fs = positionFindings(r);
+    const fs = positioned(r);
     if (fs.length === 0) continue;
     lines.push(c('4', r.path));
     for (const f of fs) {
@@ -88,38 +112,68 @@ export function formatText(reports: FileReport[], color: boolean): string {
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note' };
+const REPO_URL = 'https://github.com/training-versions/training-versions';
+/** §7: artifact URIs are relative to this base id, the folder the command ran in. */
+export const SRCROOT = '%SRCROOT%';
 
-export function formatSarif(reports: FileReport[], version: string): string {
+/**
+ * Where a report's file is, for SARIF: relative to `%SRCROOT%` (the working folder) and
+ * percent-encoded segment by segment (spaces, `é`, `#`, `%`); a file outside the working
+ * folder gets its absolute `file:` URI (encoded too), as no base can name it.
+ */
+export function sarifArtifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  if (rel !== '' && rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel)) {
+    return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+  }
+  return { uri: pathToFileURL(abs).href };
+}
+
+export function formatSarif(reports: (FileReport | PositionedReport)[], version: string, cwd: string = process.cwd()): string {
   const rules = (Object.keys(FINDING_DOCS) as FindingCode[]).map((code) => ({
     id: code,
     name: code.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
-    shortDescription: { text: FINDING_DOCS[code].title },
+    shortDescription: { text: FINDING_DOCS[code].title + '.' },
     fullDescription: { text: FINDING_DOCS[code].explanation },
+    helpUri: `${REPO_URL}#${code}`,
     help: { text: FINDING_DOCS[code].fix },
     defaultConfiguration: { level: SARIF_LEVEL[FINDING_DOCS[code].severity] },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const uri = (p: string) => (path.isAbsolute(p) ? 'file://' + p : p).split(path.sep).join('/');
-  const results = reports.flatMap((r) =>
-    positionFindings(r).map((f) => ({
+  const results = reports.flatMap((r) => {
+    const artifactLocation = sarifArtifactLocation(r.path, cwd);
+    return positioned(r).map((f) => ({
       ruleId: f.code,
       ruleIndex: ruleIndex.get(f.code),
       level: SARIF_LEVEL[f.severity],
       message: { text: f.message },
-      locations: [{ physicalLocation: { artifactLocation: { uri: uri(r.path) }, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
-      relatedLocations: f.related.map((rel, i) => ({
-        id: i + 1,
-        message: { text: rel.message },
-        physicalLocation: { artifactLocation: { uri: uri(r.path) }, region: { startLine: rel.line, startColumn: rel.column, endLine: rel.endLine, endColumn: rel.endColumn } },
-      })),
+      locations: [{ physicalLocation: { artifactLocation, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+      ...(f.related.length > 0
+        ? {
+            relatedLocations: f.related.map((rel, i) => ({
+              id: i + 1,
+              message: { text: rel.message },
+              physicalLocation: { artifactLocation, region: { startLine: rel.line, startColumn: rel.column, endLine: rel.endLine, endColumn: rel.endColumn } },
+            })),
+          }
+        : {}),
       ...(f.versionId !== null ? { properties: { versionId: f.versionId } } : {}),
-    })),
-  );
+    }));
+  });
+  const srcroot = pathToFileURL(cwd.endsWith(path.sep) ? cwd : cwd + path.sep).href;
   return JSON.stringify(
     {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
       version: '2.1.0',
-      runs: [{ tool: { driver: { name: 'training-versions', version, informationUri: 'https://github.com/training-versions/training-versions#findings', rules } }, results }],
+      runs: [
+        {
+          tool: { driver: { name: 'training-versions', version, informationUri: `${REPO_URL}#the-findings`, rules } },
+          originalUriBaseIds: { [SRCROOT]: { uri: srcroot } },
+          columnKind: 'utf16CodeUnits',
+          results,
+        },
+      ],
     },
     null,
     2,

@@ -4,17 +4,19 @@
  * Prints the plan; writes only with --apply (backup, then atomic replace).
  */
 import { parseArgs } from 'node:util';
-import { type FieldChange, type FileSyncPlan, SYNC_RULE_TITLES, type SyncMatchRule, type SyncPlan } from '../core/s3Sync';
+import { type FieldChange, type SyncPlan } from '../core/s3Sync';
+import { checkS3Settings, type ListerFactory, planView, syncFromS3, type SyncProgress } from '../flows/sync';
+import { CLI_WORDING, describeEndpoint, describeNotice, describeRetry, describeS3Failure, describeSettingProblem } from '../flows/syncMessages';
 import { writeAtomic } from '../services/files';
-import { createS3Lister, type S3Lister, type S3Settings, S3SyncError, type SyncProgress, syncWorkspace } from '../services/s3';
-import { type CliIO, loadFiles, UsageError } from './common';
+import { createS3Lister, type S3Settings } from '../services/s3';
+import { type CliIO, loadFiles, parseNumber, UsageError } from './common';
 
 export const SYNC_USAGE =
-  'training-versions sync --bucket B [--prefix P] [--region R] [--endpoint URL] [--path-style] [--profile NAME] [--read-metadata] [--apply] [--no-backup] [--no-prefer-accelerated] [PATH...]';
+  'training-versions sync --bucket B [--prefix P] [--region R] [--endpoint URL] [--path-style] [--profile NAME] [--read-metadata] [--timeout-ms N] [--apply] [--no-backup] [--no-prefer-accelerated] [PATH...]';
 
 /** Seams for tests and embedders: another lister, a progress hook, a cancellation signal, a clock. */
 export interface SyncDeps {
-  createLister?: (settings: S3Settings) => Promise<S3Lister>;
+  createLister?: ListerFactory;
   onProgress?: (p: SyncProgress) => void;
   signal?: AbortSignal;
   now?: () => Date;
@@ -32,24 +34,19 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
       'path-style': { type: 'boolean' },
       profile: { type: 'string' },
       'read-metadata': { type: 'boolean' },
+      'timeout-ms': { type: 'string' },
       apply: { type: 'boolean' },
       'no-backup': { type: 'boolean' },
       'no-prefer-accelerated': { type: 'boolean' },
     },
   });
-  const bucket = values.bucket?.trim();
+  const bucket = values.bucket?.trim() ?? '';
   if (!bucket) throw new UsageError('--bucket is required: the S3 bucket that holds the model files.');
-  if (/[/\s]/.test(bucket) || bucket.startsWith('s3:')) throw new UsageError(`--bucket takes a bucket name, not "${bucket}"; put the key prefix in --prefix.`);
   const endpoint = values.endpoint?.trim() || undefined;
-  if (endpoint !== undefined) {
-    let ok = false;
-    try {
-      ok = /^https?:$/.test(new URL(endpoint).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new UsageError(`--endpoint must be an http(s) URL such as https://minio.example.com or http://127.0.0.1:9000, not "${endpoint}".`);
-  }
+  const problem = checkS3Settings({ bucket, endpoint });
+  if (problem) throw new UsageError(describeSettingProblem(problem, CLI_WORDING));
+  const timeoutMs = parseNumber(values['timeout-ms'], '--timeout-ms', 30_000);
+  if (timeoutMs === 0) throw new UsageError('--timeout-ms must be more than 0.');
   const settings: S3Settings = {
     bucket,
     prefix: values.prefix ?? '',
@@ -58,6 +55,7 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
     forcePathStyle: !!values['path-style'],
     profile: values.profile?.trim() || undefined,
     readMetadata: !!values['read-metadata'],
+    timeoutMs,
     env: io.env,
   };
   const apply = !!values.apply;
@@ -65,31 +63,30 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
   const files = await loadFiles(positionals, { preferAcceleratedUrls });
 
   const where = `s3://${bucket}/${settings.prefix}`;
-  let lister: S3Lister | undefined;
-  let result;
-  try {
-    lister = await (deps.createLister ?? createS3Lister)(settings);
-    io.err(`Listing ${where}${endpoint ? ` on ${endpoint}` : ''}…`);
-    result = await syncWorkspace(
-      files.map((f) => ({ path: f.path, text: f.text, analysis: f.analysis })),
-      lister,
-      { ...settings, preferAcceleratedUrls, now: deps.now?.() },
-      (p) => {
-        if (p.phase === 'list' && p.pages > 1) io.err(`  page ${p.pages}: ${p.objects} objects so far`);
+  const run = await syncFromS3(
+    { files: files.map((f) => ({ path: f.path, text: f.text, analysis: f.analysis })), s3: settings, preferAcceleratedUrls },
+    {
+      createLister: deps.createLister ?? createS3Lister,
+      now: deps.now ?? (() => new Date()),
+      signal: deps.signal,
+      onResolved: (config, pathStyle) => {
+        io.err(`Listing ${where}${config ? ` ${describeEndpoint(config, CLI_WORDING, pathStyle)}` : endpoint ? ` on ${endpoint}` : ''}…`);
+        for (const n of config?.notices ?? []) io.err(`Note: ${describeNotice(n, CLI_WORDING)}`);
+      },
+      onProgress: (p) => {
+        // From the first page on: a long listing is never silent.
+        if (p.phase === 'list') io.err(`  page ${p.pages}: ${p.objects} objects so far`);
         if (p.phase === 'metadata' && (p.done === p.total || p.done % 500 === 0)) io.err(`  metadata: ${p.done}/${p.total}`);
+        if (p.phase === 'retry') io.err(`  ${describeRetry(p.retry)}`);
         deps.onProgress?.(p);
       },
-      deps.signal,
-    );
-  } catch (e) {
-    if (e instanceof S3SyncError) {
-      io.err(`training-versions sync: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  } finally {
-    lister?.destroy();
+    },
+  );
+  if (!run.ok) {
+    io.err(`training-versions sync: ${describeS3Failure(run.failure, CLI_WORDING)}`);
+    return 1;
   }
+  const result = run.result;
 
   const { plan } = result;
   const lines: string[] = [];
@@ -113,9 +110,6 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
   return failed || invalid ? 1 : 0;
 }
 
-/** Rules whose evidence is worth a line of its own. */
-const EXPLAIN: ReadonlySet<SyncMatchRule> = new Set(['job-id', 'version-name', 'linked']);
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -130,44 +124,46 @@ function formatChange(c: FieldChange): string {
 
 /** The plan, file by file, then a summary; with `written`, what was written. */
 export function formatPlan(plan: SyncPlan, prefix: string, written?: Map<string, { backup?: string; error?: string }>): string[] {
+  const view = planView(plan, prefix);
   const lines: string[] = [];
-  // Keys are shown below the listed prefix, which the first line names.
-  const rel = (key: string) => (prefix && key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : key);
-  const fileLines = (f: FileSyncPlan) => {
+  for (const f of view.files) {
     lines.push('', `${f.path} (style ${f.styleId}):`);
     for (const u of f.updates) {
-      const head = `  update ${u.label} ← ${rel(u.key)} (${SYNC_RULE_TITLES[u.rule]})`;
+      const head = `  update ${u.label} ← ${u.key} (${u.ruleTitle})`;
       // A re-sync only refreshes lastSynced: one line per entry keeps big plans readable.
-      if (u.changes.length === 1 && u.changes[0].field === 'lastSynced' && !EXPLAIN.has(u.rule)) {
+      if (u.refreshOnly && u.changes.length === 1 && u.because === undefined) {
         lines.push(`${head}: lastSynced → ${show(u.changes[0].to)}`);
         continue;
       }
       lines.push(head);
-      if (EXPLAIN.has(u.rule)) lines.push(`      because ${u.reason}`);
+      if (u.because !== undefined) lines.push(`      because ${u.because}`);
       for (const c of u.changes) lines.push(`      ${formatChange(c)}`);
     }
     for (const a of f.additions) {
-      lines.push(`  add "${String(a.entry.id)}" ← ${rel(a.key)}`);
-      lines.push(`      loraUrl: ${show(a.entry.loraUrl)}, timestamp: ${show(a.entry.timestamp)}`);
+      lines.push(`  add "${a.id}" ← ${a.key}`);
+      lines.push(`      loraUrl: ${show(a.loraUrl)}, timestamp: ${show(a.timestamp)}`);
     }
-    for (const n of f.notAdded) lines.push(`  not added: ${rel(n.key)} — ${n.reason}`);
+    for (const n of f.notAdded) lines.push(`  not added: ${n.key} — ${n.reason}`);
     const w = written?.get(f.path);
     if (w?.error !== undefined) lines.push(`  NOT written: ${w.error}`);
     else if (w) lines.push(`  written${w.backup ? `; backup at ${w.backup}` : ''}`);
-  };
-  for (const f of plan.files) if (f.updates.length || f.additions.length || f.notAdded.length) fileLines(f);
-  for (const s of plan.skipped.filter((x) => x.kind === 'invalid')) lines.push('', `${s.path}: skipped, left untouched — ${s.reason}`);
-  const noStyle = plan.skipped.filter((x) => x.kind === 'no-style-id');
-  if (noStyle.length) {
+  }
+  for (const s of view.invalid) lines.push('', `${s.path}: skipped, left untouched — ${s.reason}`);
+  if (view.notStyleFolders.length) {
     lines.push('', 'Not a style folder (no leading style id), not synced:');
-    for (const s of noStyle) lines.push(`  ${s.path}`);
+    for (const s of view.notStyleFolders) lines.push(`  ${s}`);
   }
-  if (plan.unplaced.length) {
+  if (view.unplaced.length) {
     lines.push('', 'Model files with no style folder here (not written anywhere):');
-    for (const u of plan.unplaced) lines.push(`  ${rel(u.key)} — ${u.reason}`);
+    // One line per style, however many files it has.
+    for (const g of view.unplaced) {
+      lines.push(g.count === 1
+        ? `  ${g.examples[0]} — ${g.reason}`
+        : `  style ${g.styleId}: ${g.count} files (${g.examples.join(', ')}${g.count > g.examples.length ? ', …' : ''}) — ${g.reason}`);
+    }
   }
-  const c = plan.counts;
-  const invalid = plan.skipped.filter((x) => x.kind === 'invalid').length;
+  const c = view.counts;
+  const invalid = view.invalidCount;
   lines.push(
     '',
     `Summary: ${plural(c.models, 'model file')}: ${c.matched} matched an entry, ${c.added} new entr${c.added === 1 ? 'y' : 'ies'}, ${c.unplaced} without a style folder${c.notAdded ? `, ${c.notAdded} not added (would duplicate)` : ''}; ${plural(c.ignored, 'other object')} ignored. ${plural(c.changedFiles, 'file')} ${written ? 'changed' : 'would change'}${invalid ? `, ${plural(invalid, 'file')} skipped (does not parse)` : ''}.`,

@@ -18,7 +18,7 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
   'invalid-schema': {
     severity: 'error',
     title: 'The file does not have the expected shape',
-    explanation: '"versions" is missing or not an array, an entry is not an object, an id is missing or not a string, a known field has the wrong type, or a status is not one of pending, starting, training, completed, failed.',
+    explanation: '"versions" is missing or not an array, an entry is not an object, an id is missing or not a string, a known field has the wrong type, a status is not one of pending, starting, training, completed, failed, or a key is written twice in one object.',
     fix: 'Correct the value at the reported position.',
   },
   'duplicate-version': {

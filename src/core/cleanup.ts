@@ -13,6 +13,8 @@ export interface MergePlan {
   removed: { id: string | null; label: string; index: number; rule: string; reason: string }[];
   /** Fields the kept entry takes or changes. */
   fields: string[];
+  /** Fields the kept entry loses (a failed winner's own error / failedAt once the merge completes it). */
+  dropped: string[];
 }
 
 export interface UrlUpgradePlan {
@@ -45,7 +47,8 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
         const link = explainMember(g, m.index);
         return { id: m.id ?? null, label: describeVersion(m), index: m.index, rule: link ? RULE_TITLES[link.rule] : 'linked', reason: link?.detail ?? 'linked through other duplicates' };
       }),
-      fields: changes.map((c) => c.key),
+      fields: changes.filter((c) => !c.remove).map((c) => c.key),
+      dropped: changes.filter((c) => c.remove).map((c) => c.key),
     };
   });
   const grouped = new Set(analysis.groups.flatMap((g) => g.members.map((m) => m.index)));

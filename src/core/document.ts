@@ -56,9 +56,18 @@ export interface ParsedDocument {
   versionsProperty?: PropertyNode;
   /** The elements of `versions`, when it is an array. */
   elements?: ElementNode[];
+  /** Each key that repeats an earlier key of the same object, anywhere in the file (§1: `invalid-schema`). */
+  repeatedKeys: RepeatedKey[];
 }
 
-const QUOTE = 34, BACKSLASH = 92, LBRACE = 123, RBRACE = 125, LBRACK = 91, RBRACK = 93, COMMA = 44;
+/** A key written a second (or later) time in one object. */
+export interface RepeatedKey {
+  key: string;
+  keyOffset: number;
+  keyLength: number;
+}
+
+const QUOTE = 34, COLON = 58, BACKSLASH = 92, LBRACE = 123, RBRACE = 125, LBRACK = 91, RBRACK = 93, COMMA = 44;
 
 /** Parses the text; never throws. */
 export function parseDocument(text: string): ParsedDocument {
@@ -66,7 +75,7 @@ export function parseDocument(text: string): ParsedDocument {
   const start = bom ? 1 : 0;
   const nl = text.indexOf('\n');
   const eol: '\n' | '\r\n' = nl > 0 && text.charCodeAt(nl - 1) === 13 ? '\r\n' : '\n';
-  const doc: ParsedDocument = { text, start, bom, eol, rootOffset: start, rootLength: 0, rootProperties: [] };
+  const doc: ParsedDocument = { text, start, bom, eol, rootOffset: start, rootLength: 0, rootProperties: [], repeatedKeys: [] };
   let root: unknown;
   try {
     root = JSON.parse(bom ? text.slice(1) : text);
@@ -75,7 +84,8 @@ export function parseDocument(text: string): ParsedDocument {
     return doc;
   }
   doc.root = root;
-  const s = new Scanner(text, start);
+  const keys = new Int32Array(1);
+  const s = new Scanner(text, start, keys);
   s.ws();
   doc.rootOffset = s.pos;
   if (isPlainObject(root)) {
@@ -97,7 +107,33 @@ export function parseDocument(text: string): ParsedDocument {
     s.skipValue();
     doc.rootLength = s.pos - doc.rootOffset;
   }
+  // JSON.parse keeps one value per key: when the text has more keys than the parsed
+  // value, some object repeats a key. Counting is cheap; locating them is rare.
+  if (keys[0] + doc.rootProperties.length !== countKeys(root)) {
+    const r = new Scanner(text, doc.rootOffset);
+    r.repeatedKeys(doc.repeatedKeys);
+  }
   return doc;
+}
+
+/** Own keys of every object in a parsed JSON value. */
+function countKeys(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object' && x !== null) n += countKeys(x);
+    }
+    return n;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    n++;
+    const x = o[k];
+    if (typeof x === 'object' && x !== null) n += countKeys(x);
+  }
+  return n;
 }
 
 /** Elements from their spans; an object's own properties are located on first use. */
@@ -152,6 +188,13 @@ function locateSyntaxError(text: string, start: number, e: unknown): JsonSyntaxE
     const first = errors[0];
     const offset = Math.min(start + first.offset, text.length);
     const length = Math.max(0, Math.min(first.length, text.length - offset));
+    // jsonc-parser reports a raw control character as the whole string token: point at the character itself.
+    if (text.charCodeAt(offset) === QUOTE) {
+      for (let q = offset + 1; q <= offset + length && q < text.length; q++) {
+        const c = text.charCodeAt(q);
+        if (c < 0x20) return { message: `Raw control character ${controlName(c)} inside a string (write it as an escape, such as \\t or \\n)`, offset: q, length: 1 };
+      }
+    }
     return { message: describeParseError(printParseErrorCode(first.error)), offset, length };
   }
   // jsonc-parser is more lenient than JSON.parse in a few corners; fall back on V8's position.
@@ -159,6 +202,11 @@ function locateSyntaxError(text: string, start: number, e: unknown): JsonSyntaxE
   const m = /position (\d+)/.exec(msg);
   const offset = Math.min(text.length, start + (m ? Number(m[1]) : 0));
   return { message: msg, offset, length: offset < text.length ? 1 : 0 };
+}
+
+function controlName(c: number): string {
+  const names: Record<number, string> = { 9: 'tab', 10: 'line feed', 13: 'carriage return' };
+  return names[c] ? `(${names[c]}, U+${c.toString(16).toUpperCase().padStart(4, '0')})` : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function describeParseError(code: string): string {
@@ -179,24 +227,33 @@ function stringEnd(t: string, p: number): number {
   }
 }
 
-/** The offset after the object or array that starts at `p` (the hot loop: one pass, locals only). */
-function compositeEnd(t: string, p: number): number {
+/**
+ * The offset after the object or array that starts at `p` (the hot loop: one pass,
+ * locals only). Adds the keys it passes (colons outside strings) to `keys[0]`.
+ */
+function compositeEnd(t: string, p: number, keys: Int32Array | undefined): number {
   const n = t.length;
   let depth = 0;
+  let colons = 0;
   while (p < n) {
     const d = t.charCodeAt(p);
-    // Below '[' only the quote matters (whitespace, digits, ':' and ',' are the usual bytes).
+    // Below '[' only the quote and the colon matter (whitespace, digits and ',' are the usual bytes).
     if (d < LBRACK) {
       if (d === QUOTE) {
         p = stringEnd(t, p);
         continue;
       }
+      if (d === COLON) colons++;
     } else if (d === LBRACE || d === LBRACK) depth++;
     else if (d === RBRACE || d === RBRACK) {
-      if (--depth === 0) return p + 1;
+      if (--depth === 0) {
+        if (keys) keys[0] += colons;
+        return p + 1;
+      }
     }
     p++;
   }
+  if (keys) keys[0] += colons;
   return n;
 }
 
@@ -207,7 +264,54 @@ function hasBackslash(t: string, from: number, to: number): boolean {
 
 /** Offset scanner over text already known to be valid JSON. */
 class Scanner {
-  constructor(private readonly text: string, public pos: number) {}
+  /**
+   * @param keys when given, counts the keys inside the composite values skipped
+   */
+  constructor(private readonly text: string, public pos: number, readonly keys?: Int32Array) {}
+
+  /** At any value: appends to `out` each key that repeats one of the same object (the slow, rare path). */
+  repeatedKeys(out: RepeatedKey[]): void {
+    const t = this.text;
+    const c = t.charCodeAt(this.pos);
+    if (c === LBRACE) {
+      const seen = new Set<string>();
+      this.pos++;
+      this.ws();
+      if (t.charCodeAt(this.pos) === RBRACE) {
+        this.pos++;
+        return;
+      }
+      for (;;) {
+        this.ws();
+        const k = this.readKey();
+        if (seen.has(k.key)) out.push({ key: k.key, keyOffset: k.offset, keyLength: k.length });
+        else seen.add(k.key);
+        this.ws();
+        this.pos++; // :
+        this.ws();
+        this.repeatedKeys(out);
+        this.ws();
+        const d = t.charCodeAt(this.pos++);
+        if (d !== COMMA) return;
+      }
+    }
+    if (c === LBRACK) {
+      this.pos++;
+      this.ws();
+      if (t.charCodeAt(this.pos) === RBRACK) {
+        this.pos++;
+        return;
+      }
+      for (;;) {
+        this.ws();
+        this.repeatedKeys(out);
+        this.ws();
+        const d = t.charCodeAt(this.pos++);
+        if (d !== COMMA) return;
+      }
+    }
+    this.skipValue();
+  }
 
   ws(): void {
     const t = this.text;
@@ -230,7 +334,7 @@ class Scanner {
     const c = t.charCodeAt(this.pos);
     if (c === QUOTE) return this.skipString();
     if (c === LBRACE || c === LBRACK) {
-      this.pos = compositeEnd(t, this.pos);
+      this.pos = compositeEnd(t, this.pos, this.keys);
       return;
     }
     // number, true, false, null
@@ -333,11 +437,23 @@ class Scanner {
   }
 }
 
-/** Maps offsets to 0-based lines and UTF-16 columns. */
+/** Maps offsets to 0-based lines and UTF-16 columns; a line ends at LF, CRLF or a lone CR (as VS Code counts them). */
 export class LineIndex {
   private readonly starts: number[] = [0];
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    const starts = this.starts;
+    if (text.indexOf('\r') < 0) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      return;
+    }
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
   }
   position(offset: number): { line: number; character: number } {
     let lo = 0, hi = this.starts.length - 1;
@@ -348,4 +464,49 @@ export class LineIndex {
     }
     return { line: lo, character: offset - this.starts[lo] };
   }
+}
+
+/**
+ * The 0-based line and UTF-16 column of each offset, in one forward pass over the text
+ * (line ends as in `LineIndex`): for a report of a few thousand findings in a large
+ * file, without an array of every line start. Offsets may come in any order.
+ */
+export function positionsAt(text: string, offsets: readonly number[]): { line: number; character: number }[] {
+  const order = new Float64Array(offsets.length);
+  for (let i = 0; i < offsets.length; i++) order[i] = offsets[i];
+  order.sort();
+  const lines = new Map<number, number>(); // offset → line start, then line
+  const hasCr = text.indexOf('\r') >= 0;
+  let line = 0, lineStart = 0, pos = 0;
+  const starts = new Map<number, number>();
+  for (let k = 0; k < order.length; k++) {
+    const target = order[k];
+    if (lines.has(target)) continue;
+    // Advance to the line holding `target`.
+    for (;;) {
+      let nl: number;
+      if (hasCr) {
+        nl = -1;
+        for (let q = pos; q < target && q < text.length; q++) {
+          const c = text.charCodeAt(q);
+          if (c === 10 || c === 13) {
+            nl = q;
+            break;
+          }
+        }
+      } else {
+        nl = text.indexOf('\n', pos);
+        if (nl >= target) nl = -1;
+      }
+      if (nl < 0 || nl >= target) break;
+      const next = text.charCodeAt(nl) === 13 && text.charCodeAt(nl + 1) === 10 ? nl + 2 : nl + 1;
+      if (next > target) break; // the offset sits between a CR and its LF: still that line
+      line++;
+      lineStart = next;
+      pos = next;
+    }
+    lines.set(target, line);
+    starts.set(target, lineStart);
+  }
+  return offsets.map((o) => ({ line: lines.get(o)!, character: o - starts.get(o)! }));
 }

@@ -81,9 +81,24 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   const links: Link[] = [];
   // Most candidate pairs are already linked (a webhook entry's name is the label
   // of its own file): a link's explanation is written only when it links.
-  const linkable = (a: number, b: number) => a !== b && uf.find(a) !== uf.find(b) && !namesOtherObject(versions[a], versions[b]);
+  // §2: a group never holds two different S3 objects, whatever rule would link them,
+  // so a link is refused between two groups of different objects (not only two
+  // entries): an entry without a file cannot join two attempts of two objects.
+  // The object of a group, once it has been linked, is kept at its root.
+  const groupObject = new Map<number, string | undefined>();
+  const objectOfRoot = (r: number) => (groupObject.has(r) ? groupObject.get(r) : versions[r].objectKey);
+  const linkable = (a: number, b: number) => {
+    if (a === b) return false;
+    const ra = uf.find(a), rb = uf.find(b);
+    if (ra === rb) return false;
+    const oa = objectOfRoot(ra), ob = objectOfRoot(rb);
+    return oa === undefined || ob === undefined || oa === ob;
+  };
   const link = (a: number, b: number, rule: LinkRule, detail: string) => {
+    const ra = uf.find(a), rb = uf.find(b);
+    const object = objectOfRoot(ra) ?? objectOfRoot(rb);
     uf.union(a, b);
+    groupObject.set(uf.find(a), object);
     links.push({ rule, a, b, detail });
   };
   const sameObject = (j: number, i: number) => {
@@ -202,15 +217,6 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   }
   sortSmall(out, (a, b) => a.winner.index - b.winner.index);
   return out;
-}
-
-/**
- * Entries whose loraUrls name two different S3 objects are two models, whatever
- * else they share: the same file name under two keys or buckets is no duplicate
- * (§2), and merging them would drop one model's file.
- */
-function namesOtherObject(a: Version, b: Version): boolean {
-  return a.objectKey !== undefined && b.objectKey !== undefined && a.objectKey !== b.objectKey;
 }
 
 function describe(v: Version): string {

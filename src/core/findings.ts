@@ -2,11 +2,11 @@
  * SPEC.md §3: the finding catalogue, and `analyze`, which turns a file's text
  * into findings with offsets. Also the fixes: per finding and for the whole file.
  */
-import { type ParsedDocument, isPlainObject, parseDocument } from './document';
+import { type ElementNode, type ParsedDocument, isPlainObject, parseDocument } from './document';
 import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups, sortSmall } from './duplicates';
 import { type TextEdit } from './edits';
 import { removeElementsEdits, setPropertiesEdits } from './jsonEdit';
-import { acceleratedUrl, canAccelerate, hasAcceleratedHost } from './identity';
+import { acceleratedUrl, canAccelerate, hasAcceleratedHost, isPresigned } from './s3Url';
 import { mergeChanges, mergeGroupEdits, upgradeUrlEdits, withUrlUpgrade } from './merge';
 import { IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
 
@@ -98,18 +98,31 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     add({ code: 'invalid-json', message: `Not valid JSON: ${e.message}. Fix the syntax; the file is left untouched until it parses.`, offset: e.offset, length: e.length, versionId: null });
     return result;
   }
+  const done = () => {
+    sortSmall(findings, (a, b) => a.offset - b.offset);
+    return result;
+  };
+  for (const r of doc.repeatedKeys) {
+    const el = elementAt(doc, r.keyOffset);
+    const id = el && isPlainObject(el.value) && typeof el.value.id === 'string' ? el.value.id : null;
+    add({
+      code: 'invalid-schema',
+      message: `The key ${JSON.stringify(r.key)} appears a second time in the same object: JSON readers disagree about which value wins. Keep one of them.`,
+      offset: r.keyOffset, length: r.keyLength, versionId: id, ...(el ? { entryIndex: el.index } : {}),
+    });
+  }
   if (!isPlainObject(doc.root)) {
     add({ code: 'invalid-schema', message: `The file must be an object with a "versions" array, not ${typeName(doc.root)}.`, offset: doc.rootOffset, length: doc.rootLength, versionId: null });
-    return result;
+    return done();
   }
   const vp = doc.versionsProperty;
   if (!vp) {
     add({ code: 'invalid-schema', message: 'Missing "versions": the file must be an object with a "versions" array.', offset: doc.rootOffset, length: 1, versionId: null });
-    return result;
+    return done();
   }
   if (!doc.elements) {
     add({ code: 'invalid-schema', message: `"versions" must be an array, not ${typeName(doc.root.versions)}.`, offset: vp.valueOffset, length: vp.valueLength, versionId: null });
-    return result;
+    return done();
   }
   result.writable = true;
 
@@ -187,7 +200,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     }
     // v.location is parseS3Url(loraUrl), parsed on first use: not for the (usual) accelerated hosts.
     const loc = opts.preferAcceleratedUrls && !hasAcceleratedHost(v.value.loraUrl) ? v.location : undefined;
-    if (loc !== undefined && !loc.accelerated && canAccelerate(loc.bucket)) {
+    if (loc !== undefined && !loc.accelerated && canAccelerate(loc.bucket) && !isPresigned(loc.suffix)) {
       const up = acceleratedUrl(loc);
       if (up !== undefined) {
         const p = v.node.property('loraUrl')!;
@@ -206,8 +219,22 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       }
     }
   }
-  sortSmall(findings, (a, b) => a.offset - b.offset);
-  return result;
+  return done();
+}
+
+/** The element of `versions` whose text holds `offset`, if any. */
+function elementAt(doc: ParsedDocument, offset: number): ElementNode | undefined {
+  const els = doc.elements;
+  if (!els) return undefined;
+  let lo = 0, hi = els.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const e = els[mid];
+    if (offset < e.offset) hi = mid - 1;
+    else if (offset >= e.offset + e.length) lo = mid + 1;
+    else return e;
+  }
+  return undefined;
 }
 
 /**

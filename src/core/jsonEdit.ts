@@ -10,6 +10,8 @@ import type { TextEdit } from './edits';
 export interface PropertyChange {
   key: string;
   raw: string;
+  /** Remove the property (every occurrence of the key) instead of setting it; `raw` is ignored. */
+  remove?: boolean;
 }
 
 /** Leading whitespace of the line that holds `offset`. */
@@ -25,11 +27,24 @@ export function setPropertiesEdits(doc: ParsedDocument, node: ElementNode, chang
   const text = doc.text;
   const edits: TextEdit[] = [];
   const inserts: PropertyChange[] = [];
+  const removed = new Set<string>();
   for (const c of changes) {
+    if (c.remove) {
+      if (node.byKey.has(c.key)) removed.add(c.key);
+      continue;
+    }
     const p = node.byKey.get(c.key);
     if (p) {
       if (text.substr(p.valueOffset, p.valueLength) !== c.raw) edits.push({ offset: p.valueOffset, length: p.valueLength, newText: c.raw });
     } else inserts.push(c);
+  }
+  if (removed.size > 0) {
+    if (inserts.length > 0 && node.properties.every((p) => removed.has(p.key))) {
+      // Nothing of the object stays: write its new properties in place of the old.
+      const inner = inserts.map((c) => `${JSON.stringify(c.key)}: ${c.raw}`).join(', ');
+      return [{ offset: node.offset + 1, length: node.length - 2, newText: ` ${inner} ` }];
+    }
+    edits.push(...removePropertiesEdits(node, removed));
   }
   if (inserts.length === 0) return edits;
 
@@ -47,6 +62,31 @@ export function setPropertiesEdits(doc: ParsedDocument, node: ElementNode, chang
   const colon = text.slice(first.keyOffset + first.keyLength, first.valueOffset);
   const added = inserts.map((c) => `,${sep}${JSON.stringify(c.key)}${colon}${c.raw}`).join('');
   edits.push({ offset: last.valueOffset + last.valueLength, length: 0, newText: added });
+  return edits;
+}
+
+/**
+ * Edits that remove the properties named in `keys` from the object `node`, with their
+ * separating commas, run by run (a run of removed properties is one edit: none overlap,
+ * and an insertion after the last property stays valid).
+ */
+function removePropertiesEdits(node: ElementNode, keys: ReadonlySet<string>): TextEdit[] {
+  const props = node.properties;
+  const edits: TextEdit[] = [];
+  const end = (k: number) => props[k].valueOffset + props[k].valueLength;
+  let i = 0;
+  while (i < props.length) {
+    if (!keys.has(props[i].key)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < props.length && keys.has(props[j + 1].key)) j++;
+    if (j + 1 < props.length) edits.push({ offset: props[i].keyOffset, length: props[j + 1].keyOffset - props[i].keyOffset, newText: '' });
+    else if (i > 0) edits.push({ offset: end(i - 1), length: end(j) - end(i - 1), newText: '' });
+    else edits.push({ offset: props[0].keyOffset, length: end(j) - props[0].keyOffset, newText: '' });
+    i = j + 1;
+  }
   return edits;
 }
 

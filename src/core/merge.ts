@@ -4,7 +4,7 @@
  */
 import type { ParsedDocument } from './document';
 import type { DuplicateGroup } from './duplicates';
-import { acceleratedUrl, canAccelerate, parseS3Url } from './identity';
+import { acceleratedUrl, parseS3Url } from './s3Url';
 import { type PropertyChange, removeElementsEdits, setPropertiesEdits } from './jsonEdit';
 import type { TextEdit } from './edits';
 import { type Version, SYNCED_FROM_S3, isEmptyValue, str } from './versions';
@@ -93,8 +93,10 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
       }
       case 'error':
       case 'failedAt':
-        // A failed attempt's error never lands on an entry that ends up completed.
+        // A failed attempt's error never lands on an entry that ends up completed;
+        // a failed winner the merge completes loses its own (§2).
         if (!endsCompleted) fill(key);
+        else if (w.value.status !== 'completed' && Object.prototype.hasOwnProperty.call(w.value, key)) changes.push({ key, raw: '', remove: true });
         break;
       case 'description':
         fill(key, (m) => !(anyDetailed && m.value.description === SYNCED_FROM_S3));
@@ -106,11 +108,11 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
   return changes;
 }
 
-/** The accelerated form of a regular S3 URL, when one exists. */
+/** The accelerated form of a regular S3 URL, when one exists (never for a presigned URL). */
 export function upgradeUrl(url: string): string | undefined {
   const loc = parseS3Url(url);
-  if (!loc || loc.accelerated || !canAccelerate(loc.bucket)) return undefined;
-  return acceleratedUrl(loc);
+  // acceleratedUrl: none for a bucket with dots, nor for a presigned URL.
+  return loc && !loc.accelerated ? acceleratedUrl(loc) : undefined;
 }
 
 /** Adds the URL upgrade to a set of changes for `v`, looking at its final loraUrl. */

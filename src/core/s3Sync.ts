@@ -12,9 +12,11 @@
 import { compareWinner, describeVersion, RULE_TITLES } from './duplicates';
 import { applyEdits, type TextEdit } from './edits';
 import { analyze, type Analysis } from './findings';
-import { baseJobId, canAccelerate, fileStem, objectIdentity, parseModelStem, type ModelFile } from './identity';
+import { baseJobId, fileStem, parseModelStem, type ModelFile } from './identity';
 import { appendElementsEdit, setPropertiesEdits, type PropertyChange } from './jsonEdit';
 import { upgradeUrl } from './merge';
+import { metadataJobId } from './s3Metadata';
+import { endpointObject, isPresigned, objectIdentity, objectUrl } from './s3Url';
 import { isEmptyValue, str, SYNCED_FROM_S3, type Version } from './versions';
 
 /** One object of a bucket listing. */
@@ -167,97 +169,6 @@ interface FileState {
   notAdded: NotAdded[];
 }
 
-/** Encodes an object key for a URL path: each `/`-separated segment percent-encoded. */
-export function encodeKeyPath(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
-}
-
-/**
- * A custom endpoint that is not AWS's own. AWS hosts (FIPS, dual-stack, VPC
- * endpoints) serve the same objects as the public S3 URL, so they are treated
- * as no custom endpoint at all.
- */
-function customEndpoint(endpoint: string | undefined): URL | undefined {
-  if (!endpoint) return undefined;
-  let u: URL;
-  try {
-    u = new URL(endpoint);
-  } catch {
-    return undefined;
-  }
-  const host = u.hostname.toLowerCase();
-  if (host === 'amazonaws.com' || host.endsWith('.amazonaws.com')) return undefined;
-  return u;
-}
-
-function basePath(u: URL): string {
-  return u.pathname.replace(/\/+$/, '');
-}
-
-/**
- * The URL written for an object. AWS: the accelerated URL when preferred and
- * the bucket has no dots, else `https://B.s3.<region>.amazonaws.com/K`. A custom
- * endpoint (MinIO, R2, Ceph, LocalStack…): the object's URL on that endpoint,
- * `<endpoint>/B/K` with path-style addressing, else `<scheme>://B.<host>/K`;
- * never accelerated (Transfer Acceleration is AWS's).
- */
-export function objectUrl(bucket: string, key: string, options: Pick<SyncPlanOptions, 'region' | 'endpoint' | 'forcePathStyle' | 'preferAcceleratedUrls'>): string {
-  const path = encodeKeyPath(key);
-  const ep = customEndpoint(options.endpoint);
-  if (ep) {
-    return options.forcePathStyle
-      ? `${ep.protocol}//${ep.host}${basePath(ep)}/${bucket}/${path}`
-      : `${ep.protocol}//${bucket}.${ep.host}${basePath(ep)}/${path}`;
-  }
-  if (options.preferAcceleratedUrls && canAccelerate(bucket)) return `https://${bucket}.s3-accelerate.amazonaws.com/${path}`;
-  return `https://${bucket}.s3.${options.region}.amazonaws.com/${path}`;
-}
-
-/** The (bucket, key) identity of a URL on a custom endpoint (path-style or virtual-hosted), else undefined. */
-export function endpointObjectIdentity(url: string, endpoint: string | undefined): string | undefined {
-  const ep = customEndpoint(endpoint);
-  if (!ep) return undefined;
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const base = basePath(ep);
-  if (!u.pathname.startsWith(base + '/')) return undefined;
-  const rest = u.pathname.slice(base.length + 1);
-  let bucket: string, rawKey: string;
-  if (u.host === ep.host) {
-    const slash = rest.indexOf('/');
-    if (slash <= 0) return undefined;
-    bucket = rest.slice(0, slash);
-    rawKey = rest.slice(slash + 1);
-  } else if (u.host.endsWith('.' + ep.host)) {
-    bucket = u.host.slice(0, -(ep.host.length + 1));
-    rawKey = rest;
-  } else return undefined;
-  if (!bucket || !rawKey) return undefined;
-  return objectIdentity({ bucket: safeDecode(bucket).toLowerCase(), key: safeDecode(rawKey), rawKey, accelerated: false, suffix: '' });
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/** The RunPod job id an object's metadata names (`runpod-job-id` or `runpod_job_id`, any case). */
-export function metadataJobId(metadata: Record<string, string> | undefined): string | undefined {
-  if (!metadata) return undefined;
-  for (const [k, v] of Object.entries(metadata)) {
-    const key = k.toLowerCase().replace(/^x-amz-meta-/, '');
-    if ((key === 'runpod-job-id' || key === 'runpod_job_id') && typeof v === 'string' && v.trim()) return v.trim();
-  }
-  return undefined;
-}
-
 function isoTime(x: Date | string | number | undefined, fallback: string): string {
   if (x === undefined) return fallback;
   const d = x instanceof Date ? x : new Date(x);
@@ -280,7 +191,8 @@ function indexFile(target: SyncTarget, styleId: string, endpoint: string | undef
   for (const v of versions) {
     if (v.baseId !== undefined) push(st.byJob, v.baseId, v);
     const url = str(v.value, 'loraUrl');
-    const identity = v.objectKey ?? (url !== undefined ? endpointObjectIdentity(url, endpoint) : undefined);
+    const onEndpoint = v.objectKey === undefined && url !== undefined ? endpointObject(url, endpoint) : undefined;
+    const identity = v.objectKey ?? (onEndpoint ? objectIdentity(onEndpoint) : undefined);
     if (identity !== undefined) push(st.byObject, identity, v);
     if (v.id !== undefined) push(st.byId, v.id, v);
     if (v.versionName !== undefined) push(st.byName, v.versionName, v);
@@ -323,13 +235,21 @@ function reasonFor(rule: SyncMatchRule, o: ModelObject, v: Version, bucket: stri
   }
 }
 
-/** What a match changes on an entry: loraUrl if missing or upgradable, status, lastSynced. */
-function updateChanges(v: Version, url: string, prefer: boolean, now: string): FieldChange[] {
+/**
+ * What a match changes on an entry: loraUrl if missing, upgradable, or a
+ * `<bucket>.<IP>` URL of this object on this endpoint (which cannot resolve);
+ * status; lastSynced. A presigned URL is never rewritten.
+ */
+function updateChanges(v: Version, url: string, prefer: boolean, now: string, endpoint: string | undefined): FieldChange[] {
   const changes: FieldChange[] = [];
   const value = v.value;
   const current = value.loraUrl;
   if (isEmptyValue(current)) changes.push({ field: 'loraUrl', from: current, to: url });
-  else if (prefer && typeof current === 'string') {
+  else if (typeof current === 'string' && isPresigned(current)) {
+    // Its signature covers the host: any other spelling would break it.
+  } else if (typeof current === 'string' && current !== url && endpointObject(current, endpoint)?.unreachable) {
+    changes.push({ field: 'loraUrl', from: current, to: url });
+  } else if (prefer && typeof current === 'string') {
     // Only ever towards the accelerated spelling: an accelerated URL is never replaced.
     const up = upgradeUrl(current);
     if (up !== undefined) changes.push({ field: 'loraUrl', from: current, to: up });
@@ -384,7 +304,7 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
     const jobId = options.readMetadata ? metadataJobId(info.metadata) : undefined;
     models.push({
       info, key: info.key, fileName, model,
-      identity: objectIdentity({ bucket: bucketId, key: info.key, rawKey: info.key, accelerated: false, suffix: '' }),
+      identity: objectIdentity({ bucket: bucketId, key: info.key }),
       jobBaseId: jobId === undefined ? undefined : baseJobId(jobId),
     });
   }
@@ -394,7 +314,7 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
   const claim = (st: FileState, v: Version, o: ModelObject, rule: SyncMatchRule, reason: string) => {
     const u: EntryUpdate = {
       index: v.index, id: v.id ?? null, label: describeVersion(v), key: o.key, rule, reason,
-      changes: updateChanges(v, urlOf(o), options.preferAcceleratedUrls, now),
+      changes: updateChanges(v, urlOf(o), options.preferAcceleratedUrls, now, options.endpoint),
     };
     st.claimed.set(v.index, u);
     st.updates.push(u);

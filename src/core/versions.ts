@@ -110,10 +110,9 @@ class VersionEntry implements Version {
     this.urlStem = fname === undefined ? undefined : fileStem(fname);
     let file = this.urlStem === undefined ? undefined : parseModelStem(this.urlStem);
     if (!file) {
-      // No model file in loraUrl: the S3 sync's own entries carry it in name / id.
-      const name = str(value, 'name');
-      const nameStem = name === undefined ? undefined : fileStem(name);
-      file = (nameStem !== undefined ? parseModelStem(nameStem) : undefined) ?? (id !== undefined ? parseModelStem(id) : undefined);
+      // No model file in loraUrl: the S3 sync's own entries carry it in id / name,
+      // as a file stem (`style_1_vV7`) or a file name (`style_1_vV7.safetensors`).
+      file = modelFileOf(id) ?? modelFileOf(str(value, 'name'));
     }
     this.file = file;
     this.versionName = versionNameOf(value.name);
@@ -131,6 +130,12 @@ class VersionEntry implements Version {
   get objectKey(): string | undefined {
     return this.location && this.key;
   }
+}
+
+/** The model file an `id` or `name` names, as a file stem or a file name (§2 rule 3). */
+function modelFileOf(s: string | undefined): ModelFile | undefined {
+  if (s === undefined) return undefined;
+  return parseModelStem(fileStem(s) ?? s);
 }
 
 /** A short human label of a version: its name, else its id. */

@@ -15,7 +15,8 @@ export class PathError extends Error {}
 
 /**
  * Expands files and folders into training_versions.json files (folders are
- * searched recursively, skipping node_modules and .git). Sorted, de-duplicated.
+ * searched recursively, skipping node_modules and .git; a training_versions.json
+ * that is a link to a file is found, links to folders are not followed). Sorted, de-duplicated.
  */
 export async function findVersionFiles(paths: string[]): Promise<string[]> {
   const found = new Set<string>();
@@ -33,20 +34,59 @@ export async function findVersionFiles(paths: string[]): Promise<string[]> {
   return [...found].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
-async function walk(dir: string, out: Set<string>): Promise<void> {
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (e) {
-    throw new PathError(`Cannot read the folder ${dir}: ${(e as Error).message}`);
+/** Folders read at once by the search: enough to keep the disk and libuv's pool busy. */
+const WALK_CONCURRENCY = 16;
+
+async function walk(root: string, out: Set<string>): Promise<void> {
+  // Breadth-first, a bounded number of folders read at once (one awaited at a time
+  // leaves the process idle); the caller sorts what is found.
+  let level = [root];
+  while (level.length > 0) {
+    const next: string[][] = await mapConcurrent(level, WALK_CONCURRENCY, async (dir) => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        throw new PathError(`Cannot read the folder ${dir}: ${(e as Error).message}`);
+      }
+      const sub: string[] = [];
+      for (const e of entries) {
+        if (e.isDirectory()) {
+          if (!SKIP_DIRS.has(e.name)) sub.push(path.join(dir, e.name));
+        } else if (e.name === VERSIONS_FILE) {
+          const p = path.join(dir, e.name);
+          if (e.isFile() || (e.isSymbolicLink() && (await isFileThroughLink(p)))) out.add(p);
+        }
+      }
+      return sub;
+    });
+    level = next.flat();
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(path.join(dir, e.name), out);
-    } else if (e.isFile() && e.name === VERSIONS_FILE) {
-      out.add(path.join(dir, e.name));
+}
+
+/**
+ * `items.map(fn)` with at most `limit` calls in flight; results in input order.
+ * Rejects with the first error (the calls already started still finish).
+ */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** True when `p` (a symbolic link) leads to a file; a dangling link leads nowhere. */
+async function isFileThroughLink(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -74,6 +114,7 @@ export class ConcurrentChangeError extends Error {}
 /**
  * Replaces `file` with `text` atomically (temporary file in the same folder,
  * then rename), after an optional backup. Refuses text that is not JSON.
+ * When `file` is a symbolic link, its target is replaced and the link stays (§1).
  */
 export async function writeAtomic(file: string, text: string, options: WriteOptions): Promise<{ backup?: string }> {
   JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // never write a file that does not parse
@@ -86,10 +127,12 @@ export async function writeAtomic(file: string, text: string, options: WriteOpti
     backup = `${file}.backup`;
     await fs.copyFile(file, backup);
   }
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Through links to the file itself: renaming onto the link would replace the link.
+  const target = await fs.realpath(file).catch(() => file);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let mode: number | undefined;
   try {
-    mode = (await fs.stat(file)).mode & 0o777;
+    mode = (await fs.stat(target)).mode & 0o777;
   } catch {
     mode = undefined;
   }
@@ -101,7 +144,7 @@ export async function writeAtomic(file: string, text: string, options: WriteOpti
     await handle.close();
   }
   try {
-    await fs.rename(tmp, file);
+    await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import { converterFor } from './convert';
+import { findingDocsTarget } from './findingDocs';
 import { type IndexedFile, type WorkspaceIndex, isRealFile } from './workspaceIndex';
 
 export const DIAGNOSTIC_SOURCE = 'training-versions';
@@ -19,12 +20,12 @@ export class FindingDiagnostic extends vscode.Diagnostic {
   }
 }
 
-export function toDiagnostics(file: IndexedFile, docsUri: vscode.Uri): vscode.Diagnostic[] {
+export function toDiagnostics(file: IndexedFile): vscode.Diagnostic[] {
   const conv = converterFor(file.analysis, file.text);
   return file.analysis.findings.map((f) => {
     const d = new FindingDiagnostic(conv.range(f.offset, f.length), f);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.code, target: docsUri.with({ fragment: f.code }) };
+    d.code = { value: f.code, target: findingDocsTarget(f.code) };
     if (f.related.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(file.uri, conv.range(r.offset, r.length)), r.message));
     return d;
   });
@@ -32,12 +33,11 @@ export function toDiagnostics(file: IndexedFile, docsUri: vscode.Uri): vscode.Di
 
 export function registerDiagnostics(context: vscode.ExtensionContext, index: WorkspaceIndex): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
-  const docsUri = vscode.Uri.joinPath(context.extensionUri, 'README.md');
   const publish = (uris: vscode.Uri[]) => {
     for (const uri of uris) {
       if (!isRealFile(uri)) continue; // previews and diffs are never diagnosed (SPEC.md §9)
       const f = index.get(uri);
-      if (f) collection.set(uri, toDiagnostics(f, docsUri));
+      if (f) collection.set(uri, toDiagnostics(f));
       else collection.delete(uri);
     }
   };

@@ -180,7 +180,16 @@ export class WorkspaceIndex implements vscode.Disposable {
       return;
     }
     if (stat.type & vscode.FileType.Directory) {
-      for (const u of await vscode.workspace.findFiles(new vscode.RelativePattern(uri, VERSIONS_GLOB), EXCLUDE)) this.schedule(u, 0);
+      let found: vscode.Uri[];
+      try {
+        found = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, VERSIONS_GLOB), EXCLUDE);
+      } catch (err) {
+        // The folder went away between the stat and the search (a quick create-then-delete):
+        // nothing left to index there. The search's own error would be an unhandled rejection.
+        this.log.debug(`Not searched ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      for (const u of found) this.schedule(u, 0);
     }
   }
 

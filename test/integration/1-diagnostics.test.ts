@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { analyze } from '../../src/core/findings';
+import { followCodeLink } from './codeLinks';
 import { api, closeAll, codeOf, fileIn, folderUri, ours, readDisk, waitFor, writeDisk } from './helpers';
 
 /** The findings the engine promises for a file's text, as (code, line, character) triples. */
@@ -50,7 +51,8 @@ describe('diagnostics', () => {
     const uri = fileIn('1_ink_intensity');
     const dup = await waitFor('duplicate diagnostic', () => ours(uri).find((d) => codeOf(d) === 'duplicate-version'));
     assert.equal(dup.severity, vscode.DiagnosticSeverity.Warning);
-    assert.ok(typeof dup.code === 'object' && dup.code.target.toString().includes('README.md'), 'code links to the README');
+    const link = await followCodeLink(dup);
+    assert.deepEqual([link.code, link.found, link.tabLabel], ['duplicate-version', true, 'Training Versions: duplicate-version'], 'the code opens its documentation');
     assert.equal(dup.relatedInformation?.length, 1);
     const rel = dup.relatedInformation![0];
     const doc = await vscode.workspace.openTextDocument(uri);

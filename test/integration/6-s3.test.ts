@@ -16,8 +16,8 @@ import * as vscode from 'vscode';
 import { analyze } from '../../src/core/findings';
 import type { TrainingVersionsApi } from '../../src/extension';
 import type { S3Lister, S3Settings } from '../../src/services/s3';
-import { describeS3Error, syncWorkspace } from '../../src/services/s3';
-import { editorWording, type SyncS3Result } from '../../src/vscode/commands/syncS3';
+import { syncWorkspace } from '../../src/flows/sync';
+import { openWorkspaceSettings, type SyncS3Result } from '../../src/vscode/commands/syncS3';
 import { S3RVER_ENV, type S3rverHandle, startS3rver } from '../support/s3rver';
 import { api, EXTENSION_ID, fileIn, folderUri, readDisk, removeStyles, waitFor, writeStyle } from './helpers';
 
@@ -180,9 +180,11 @@ describe('Sync from S3', function () {
 
     // The settings reached the lister (credentials did not come from them).
     assert.equal(listerCalls.length, 1);
+    const { onRetry, ...passed } = listerCalls[0];
+    assert.equal(typeof onRetry, 'function', 'retries are announced back to the command');
     assert.deepEqual(
-      { ...listerCalls[0] },
-      { bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, profile: undefined, readMetadata: false },
+      passed,
+      { bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, profile: undefined, readMetadata: false, timeoutMs: 30_000 },
     );
     assert.equal(r.ran, true);
     assert.equal(r.applied, true);
@@ -279,6 +281,7 @@ describe('Sync from S3', function () {
     assert.match(log, /662_s3_by_name\/training_versions\.json: add "style_662_vV5" ← style_662_vV5\.safetensors/);
     assert.match(log, /No style folder for style_664_vV1\.safetensors/);
     assert.match(log, /663_s3_broken\/training_versions\.json: skipped, left untouched/);
+    assert.match(log, /S3 sync: listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from trainingVersions\.s3\.endpoint, path-style; region us-west-1\) for \d+ files\./, 'the log says which endpoint and where it came from');
     for (const secret of Object.values(S3RVER_ENV)) assert.ok(!log.includes(secret), 'no credential in the log');
   });
 
@@ -421,31 +424,18 @@ describe('Sync from S3', function () {
     assert.deepEqual(await texts(), before);
   });
 
-  it('error messages name the editor\'s settings, not the command line\'s flags', () => {
-    const settings: S3Settings = { bucket: 'b', prefix: 'p/', region: 'us-east-1', endpoint: 'http://127.0.0.1:9' };
-    const aws: S3Settings = { bucket: 'b', prefix: 'p/' };
-    const cases: [unknown, S3Settings, 'list' | 'head', RegExp][] = [
-      [{ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' }, aws, 'list', /the trainingVersions\.s3\.profile setting/],
-      [{ name: 'Error', message: 'Region is missing' }, aws, 'list', /Set trainingVersions\.s3\.region, set AWS_REGION/],
-      [{ name: 'PermanentRedirect', $metadata: { httpStatusCode: 301 }, $response: { statusCode: 301, headers: { 'x-amz-bucket-region': 'eu-west-1' } } }, aws, 'list', /Set trainingVersions\.s3\.region to eu-west-1\./],
-      [{ name: 'PermanentRedirect', $metadata: { httpStatusCode: 301 } }, aws, 'list', /Set trainingVersions\.s3\.region to the bucket's region\./],
-      [{ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } }, settings, 'list', /Check trainingVersions\.s3\.bucket and trainingVersions\.s3\.endpoint\./],
-      [{ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }, aws, 'head', /\(for trainingVersions\.s3\.readMetadata; or sync without it\)/],
-    ];
-    for (const [error, s, op, expected] of cases) {
-      const message = editorWording(describeS3Error(error, s, 'listing s3://b/p/', undefined, op).message);
-      assert.match(message, expected);
-      assert.doesNotMatch(message, /--[a-z]|in the editor/, message);
-    }
-  });
-
   it('without a bucket: asks nothing, points at the setting', async () => {
     await s3Config().update('bucket', undefined, vscode.ConfigurationTarget.Workspace);
     try {
       const r = await sync();
       assert.equal(r.ran, false);
       assert.equal(r.problem, 'no-bucket');
-      assert.match(r.message, /No S3 bucket is set: set trainingVersions\.s3\.bucket/);
+      assert.match(r.message, /No S3 bucket is set: set trainingVersions\.s3\.bucket .*and trainingVersions\.s3\.prefix/);
+      assert.deepEqual(r.settings, ['trainingVersions.s3.bucket', 'trainingVersions.s3.prefix'], 'Open Settings shows every setting the message names');
+      // The button's action: the Settings editor opens (on the Workspace tab, filtered to those settings).
+      await openWorkspaceSettings(r.settings!);
+      await waitFor('the Settings editor is open', async () => vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Settings') || undefined);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       assert.equal(listerCalls.length, 0, 'no lister was built');
     } finally {
       await s3Config().update('bucket', BUCKET, vscode.ConfigurationTarget.Workspace);

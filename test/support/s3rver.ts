@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { state as nodeVersionWarning } from '@aws-sdk/core/client';
 
 export interface SeedObject {
   key: string;
@@ -117,7 +118,8 @@ export async function startS3rver(options: { buckets: string[]; seed?: { bucket:
 
 /** An SDK client for putting test objects through the real S3 API. */
 export function seedClient(endpoint: string): S3Client {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // As the product does (s3Client.ts): the SDK's own "already warned" flag, not process.env.
+  nodeVersionWarning.warningEmitted = true;
   return new S3Client({
     endpoint,
     region: 'us-east-1',

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
 import { analyze } from '../../src/core/findings';
@@ -198,7 +199,7 @@ describe('check --format sarif', () => {
       }[];
     };
     assert.equal(log.version, '2.1.0');
-    assert.match(log.$schema, /sarif-2\.1\.0/);
+    assert.match(log.$schema, /sarif-(schema-)?2\.1\.0/);
     assert.equal(log.runs.length, 1);
     const [runLog] = log.runs;
     assert.equal(runLog.tool.driver.name, 'training-versions');
@@ -453,5 +454,193 @@ describe('a file that is not valid UTF-8', () => {
     assert.match(clean.out, /skipped, left untouched/);
     assert.deepEqual(await fs.readFile(file), bytes, 'not one byte changed');
     assert.equal(existsSync(`${file}.backup`), false);
+  });
+});
+
+/** The SARIF Multitool's binary for this platform (shipped inside the npm package; runs offline). */
+function sarifMultitool(): string {
+  const pkg = require.resolve(`@microsoft/sarif-multitool-${process.platform}/package.json`);
+  return path.join(path.dirname(pkg), process.platform === 'win32' ? 'Sarif.Multitool.exe' : 'Sarif.Multitool');
+}
+
+interface ValidatorResult {
+  ruleId: string;
+  level: string;
+  text: string;
+}
+
+/** `sarif-multitool validate --rule-kind "Sarif;Gh"` on a log; every result it reports (a missing level is "warning"). */
+async function validateSarif(sarif: string, dir: string): Promise<ValidatorResult[]> {
+  const input = path.join(dir, `in-${n++}.sarif`);
+  const output = path.join(dir, `out-${n++}.sarif`);
+  await fs.writeFile(input, sarif);
+  await promisify(execFile)(sarifMultitool(), ['validate', '--rule-kind', 'Sarif;Gh', '--level', 'Error;Warning;Note', '--log', 'ForceOverwrite', '--output', output, input], {
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+  });
+  const log = JSON.parse(await fs.readFile(output, 'utf8')) as { runs: { results?: { ruleId: string; level?: string; message: { arguments?: string[]; text?: string } }[] }[] };
+  return (log.runs[0].results ?? []).map((r) => ({ ruleId: r.ruleId, level: r.level ?? 'warning', text: (r.message.arguments ?? [r.message.text ?? '']).join(' | ') }));
+}
+
+const serious = (rs: ValidatorResult[]) => rs.filter((r) => r.level === 'error' || r.level === 'warning');
+
+interface SarifLog {
+  runs: {
+    originalUriBaseIds: Record<string, { uri: string }>;
+    tool: { driver: { rules: { id: string; helpUri: string; defaultConfiguration: { level: string } }[] } };
+    results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[];
+  }[];
+}
+
+describe('SARIF for code scanning (§7), checked by the SARIF Multitool', () => {
+  test('the validator runs here and reports what it finds (a log without $schema is an error)', async () => {
+    const bad = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'r', message: { text: 'a' } }] }] });
+    const found = serious(await validateSarif(bad, tmp));
+    assert.ok(found.some((r) => r.ruleId === 'GH1013'), JSON.stringify(found));
+  });
+
+  test('examples/: no error, no warning; URIs relative to %SRCROOT%; a rule per code with its helpUri', async () => {
+    const cwd = path.dirname(ex);
+    const io = captureIO(cwd);
+    assert.equal(await main(['check', '--format', 'sarif', ex], io), 1);
+    const sarif = io.outText;
+    assert.deepEqual(serious(await validateSarif(sarif, tmp)), []);
+    const [runLog] = (JSON.parse(sarif) as SarifLog).runs;
+    assert.equal(runLog.originalUriBaseIds['%SRCROOT%'].uri, pathToFileURL(cwd + path.sep).href);
+    const uris = new Set(runLog.results.map((r) => JSON.stringify(r.locations[0].physicalLocation.artifactLocation)));
+    assert.deepEqual([...uris].sort(), Object.keys(EXPECTED).filter((k) => EXPECTED[k].length > 0).map((k) => JSON.stringify({ uri: `examples/${k}/${FILE}`, uriBaseId: '%SRCROOT%' })).sort());
+    const rules = runLog.tool.driver.rules;
+    assert.deepEqual(rules.map((r) => r.id).sort(), ['duplicate-version', 'invalid-json', 'invalid-schema', 'minimal-entry', 'non-accelerated-url', 'stale-job']);
+    for (const r of rules) assert.equal(r.helpUri, `https://github.com/training-versions/training-versions#${r.id}`);
+    assert.deepEqual(Object.fromEntries(rules.map((r) => [r.id, r.defaultConfiguration.level])), {
+      'invalid-json': 'error', 'invalid-schema': 'error', 'duplicate-version': 'warning', 'minimal-entry': 'note', 'non-accelerated-url': 'warning', 'stale-job': 'warning',
+    });
+  });
+
+  test('a nasty path (spaces, é, #, %) is percent-encoded, resolves back to the file, and validates clean', async () => {
+    const root = path.join(tmp, `nasty${n++}`);
+    const folder = path.join(root, 'style images', 'é#%25 dir', '1_ink intensity');
+    await fs.mkdir(folder, { recursive: true });
+    await fs.copyFile(path.join(ex, '1_ink_intensity', FILE), path.join(folder, FILE));
+    const io = captureIO(root);
+    assert.equal(await main(['check', '--format', 'sarif', path.join(root, 'style images')], io), 1);
+    const sarif = io.outText;
+    const [runLog] = (JSON.parse(sarif) as SarifLog).runs;
+    const loc = runLog.results[0].locations[0].physicalLocation.artifactLocation;
+    assert.deepEqual(loc, { uri: `style%20images/%C3%A9%23%2525%20dir/1_ink%20intensity/${FILE}`, uriBaseId: '%SRCROOT%' });
+    assert.equal(fileURLToPath(new URL(loc.uri, runLog.originalUriBaseIds['%SRCROOT%'].uri)), path.join(folder, FILE));
+    assert.deepEqual(serious(await validateSarif(sarif, tmp)), []);
+    // Outside the working folder: an absolute file: URI, encoded as well.
+    const outside = captureIO(path.join(root, 'style images', 'é#%25 dir', '1_ink intensity', 'sub'));
+    await main(['check', '--format', 'sarif', folder], outside);
+    const far = (JSON.parse(outside.outText) as SarifLog).runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    assert.deepEqual(far, { uri: pathToFileURL(path.join(folder, FILE)).href });
+    assert.match(far.uri, /%C3%A9%23%2525%20dir/);
+    assert.deepEqual(serious(await validateSarif(outside.outText, tmp)), []);
+  });
+});
+
+describe('empty or malformed option values are bad usage (§7), in every command', () => {
+  const cases: string[][] = [
+    ['check', '--stale-after-hours', ''],
+    ['check', '--stale-after-hours='],
+    ['check', '--stale-after-hours', '  '],
+    ['check', '--format', ''],
+    ['cleanup', '--format='],
+    ['status', '--endpoint-id', 'ep', '--timeout-ms', ''],
+    ['status', '--endpoint-id', ''],
+    ['sync', '--bucket', 'b', '--prefix', ''],
+    ['sync', '--bucket='],
+  ];
+  for (const args of cases) {
+    test(args.map((a) => (a === '' ? '""' : a)).join(' '), async () => {
+      const io = captureIO();
+      io.env.RUNPOD_API_KEY = 'rp_test_key';
+      const code = await main([...args, ex], io);
+      assert.equal(code, 2, io.errText);
+      const flag = args.filter((a) => a.startsWith('--')).pop()!.replace(/=.*$/, '');
+      assert.match(io.errText, new RegExp(`${flag}.*empty value`));
+      assert.doesNotMatch(io.errText, /rp_test_key/);
+    });
+  }
+
+  test('--stale-after-hours "" is not taken as 0 (which would make every job stale)', async () => {
+    const r = await run(['check', '--format', 'json', '--stale-after-hours', '', ex]);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, '');
+  });
+
+  for (const value of ['0x10', '1e2', '-1', ' 5', 'Infinity', '5h', '1.2.3']) {
+    test(`--stale-after-hours ${JSON.stringify(value)} is malformed → 2`, async () => {
+      const r = await run(['check', `--stale-after-hours=${value}`, ex]);
+      assert.equal(r.code, 2, r.err);
+    });
+  }
+
+  test('well-formed numbers are taken', async () => {
+    for (const value of ['0', '24', '1.5', '.5']) assert.equal((await run(['check', '--stale-after-hours', value, ex])).code, 1, value);
+  });
+});
+
+describe('cleanup --apply counts only what it wrote', () => {
+  test('a file that cannot be written is reported and not counted', async () => {
+    // The backup path of one changed file is a folder: its write fails before anything is replaced.
+    const charcoal = path.join(ex, '12_charcoal_sketch', FILE);
+    const bytes = await fs.readFile(charcoal);
+    await fs.mkdir(`${charcoal}.backup`);
+    const r = await run(['cleanup', '--apply', ex]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /12_charcoal_sketch[\s\S]*NOT written/);
+    assert.match(r.out, /Applied: 3 duplicate groups \(3 entries removed\), 0 URL upgrades in 3 files\. 1 file could not be written/);
+    assert.deepEqual(await fs.readFile(charcoal), bytes);
+  });
+});
+
+describe('a training_versions.json that is a symbolic link (§1, §7)', () => {
+  test('found by folder search, read through the link, written by replacing the target; links to folders not followed', async () => {
+    const root = path.join(tmp, `links${n++}`);
+    const store = path.join(root, 'store');
+    const ws = path.join(root, 'ws');
+    await fs.mkdir(path.join(ws, '1_ink_intensity'), { recursive: true });
+    await fs.mkdir(store, { recursive: true });
+    const target = path.join(store, 'ink.json');
+    const bytes = await fs.readFile(path.join(ex, '1_ink_intensity', FILE));
+    await fs.writeFile(target, bytes);
+    const link = path.join(ws, '1_ink_intensity', FILE);
+    await fs.symlink(path.relative(path.dirname(link), target), link);
+    // A link to a folder that holds a file: not followed.
+    await fs.mkdir(path.join(store, '3_other'));
+    await fs.copyFile(path.join(ex, '3_watercolor_wash', FILE), path.join(store, '3_other', FILE));
+    await fs.symlink(path.join(store, '3_other'), path.join(ws, '3_other'));
+    // A dangling link is not a file.
+    await fs.mkdir(path.join(ws, '5_gone'));
+    await fs.symlink(path.join(store, 'missing.json'), path.join(ws, '5_gone', FILE));
+
+    const check = JSON.parse((await run(['check', '--format', 'json', ws])).out) as JsonReport;
+    assert.deepEqual(check.files.map((f) => f.path), [link]);
+    assert.deepEqual(check.files[0].findings.map((f) => f.code), EXPECTED['1_ink_intensity'].map((e) => e.code));
+
+    const r = await run(['cleanup', '--apply', ws]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.ok((await fs.lstat(link)).isSymbolicLink(), 'the link stays a link');
+    assert.equal(await fs.realpath(link), await fs.realpath(target));
+    assert.notDeepEqual(await fs.readFile(target), bytes, 'the target was rewritten');
+    assert.equal((await readEntries(target)).length, 2);
+    assert.deepEqual(await fs.readFile(`${link}.backup`), bytes, 'the backup holds the old bytes');
+    assert.deepEqual((await fs.readdir(store)).sort(), ['3_other', 'ink.json'], 'no temporary file left');
+  });
+});
+
+describe('positions (§1): lone CR line ends, UTF-16 columns after the BOM', () => {
+  test('check --format json counts a lone CR as a line end and skips the BOM', async () => {
+    const f = path.join(ex, '10_clean_line', FILE);
+    await fs.writeFile(f, '\ufeff{\r  "versions": [\r    {"id": "😀", "x": 1}, {"id": 5}\r  ]\r}\r');
+    const r = JSON.parse((await run(['check', '--format', 'json', f])).out) as JsonReport;
+    const finding = r.files[0].findings.find((x) => x.code === 'invalid-schema')!;
+    assert.ok(finding);
+    // `    {"id": "😀", "x": 1}, {"id": ` is 33 UTF-16 units (the emoji counts 2).
+    assert.deepEqual([finding.line, finding.column, finding.endLine, finding.endColumn], [3, 34, 3, 35]);
+    await fs.writeFile(f, '\ufeff[1]\r');
+    const root = (JSON.parse((await run(['check', '--format', 'json', f])).out) as JsonReport).files[0].findings[0];
+    assert.deepEqual([root.line, root.column, root.endColumn], [1, 1, 4]);
   });
 });

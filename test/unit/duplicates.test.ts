@@ -95,6 +95,16 @@ describe('rule 3: version name is the file', () => {
     assert.equal(groupIds([v4(), { id: 'sync-1', name: 'style_59_vV4.safetensors', parameters: {} }], '59').length, 1);
   });
 
+  test("an entry's file from its id or name as a stem or a file name (\"name\": \"style_164_vV1\" counts)", () => {
+    const v1 = () => detailed(`${JOB.a}-e1`, 'V1', { status: 'training', completedAt: undefined });
+    // name a stem, id neither
+    assert.deepEqual(rulesOf([v1(), { id: 'sync-1', name: 'style_164_vV1', parameters: {} }], '164'), ['version-name-is-file']);
+    // id a file name, name neither
+    assert.deepEqual(rulesOf([v1(), { id: 'style_164_vV1.safetensors', name: 'from S3', parameters: {} }], '164'), ['version-name-is-file']);
+    // neither names a file of that label: no link
+    assert.deepEqual(groupIds([v1(), { id: 'style_164_vV2.safetensors', name: 'style_164_vV2', parameters: {} }], '164'), []);
+  });
+
   test('a file name is never a version name', () => {
     // Both are S3 entries of different labels: the name "style_59_vV4.safetensors" is not "V4".
     assert.deepEqual(groupIds([minimal(59, 'V4'), minimal(59, 'V5')], '59'), []);
@@ -136,8 +146,25 @@ describe('rule 4: same job', () => {
       plain(`${JOB.c}-e2`, { loraUrl: acceleratedModelUrl(3, 'V3') }),
     ];
     assert.deepEqual(groupIds(entries), []);
-    // An attempt without a file still joins the job.
-    assert.equal(groupIds([...entries, plain(`${JOB.c}-e3`, { loraUrl: undefined })])[0].length, 3);
+    // An attempt without a file still joins the job, but only one of its objects:
+    // a group never holds two different S3 objects (§2).
+    const groups = groupIds([...entries, plain(`${JOB.c}-e3`, { loraUrl: undefined })]);
+    assert.equal(groups.length, 1);
+    assert.equal(groups[0].length, 2);
+    assert.ok(groups[0].includes(`${JOB.c}-e3`));
+  });
+
+  test('no chain of links puts two objects in one group', () => {
+    // V2's file under two keys; a bare entry named V2 would link both by rule 3.
+    const other = `https://${BUCKET}.s3-accelerate.amazonaws.com/elsewhere/style_3_vV2.safetensors`;
+    const entries = [
+      plain(`${JOB.c}-e1`, { name: 'x', loraUrl: acceleratedModelUrl(3, 'V2') }),
+      plain(`${JOB.d}-e1`, { name: 'y', loraUrl: other }),
+      plain('5f0e9d8c-7b6a-4d3c-8b2a-190f8e7d6c5b-e1', { name: 'V2', loraUrl: undefined }),
+    ];
+    const gs = groups(entries, '3');
+    assert.equal(gs.length, 1);
+    for (const g of gs) assert.equal(new Set(g.members.map((m) => m.objectKey).filter(Boolean)).size, 1);
   });
 
   test('different jobs are not linked', () => {

@@ -11,7 +11,7 @@ import { applyEdits, normaliseEdits } from '../../src/core/edits';
 import { planCleanup } from '../../src/core/cleanup';
 import { analyze, fixAllEdits, fixFor } from '../../src/core/findings';
 import { styleIdOfFolder } from '../../src/core/identity';
-import { appendElementsEdit, removeElementsEdits } from '../../src/core/jsonEdit';
+import { appendElementsEdit, removeElementsEdits, setPropertiesEdits } from '../../src/core/jsonEdit';
 import {
   FIXTURES, JOB, NOW, type Entry, type Layout, acceleratedModelUrl, assertEol, assertOnlyEditsChanged, assertParses, codes, detailed, file,
   fixAll, minimal, regularModelUrl, render, versionsOfText,
@@ -175,6 +175,22 @@ describe('edit primitives', () => {
         if (remove.length < entries.length) assert.equal(out, file(entries.filter((_, i) => !remove.includes(i)), layout));
       }
     }
+  });
+
+  test('removing properties: a run in the middle, the last ones, all of them, with an insertion', () => {
+    const text = '{"versions": [\n  {\n    "id": "a",\n    "error": "x",\n    "failedAt": "t",\n    "status": "failed"\n  }\n]}\n';
+    const doc = parseDocument(text);
+    const el = doc.elements![0];
+    const rm = (keys: string[], extra: { key: string; raw: string }[] = []) =>
+      applyEdits(text, setPropertiesEdits(doc, el, [...keys.map((key) => ({ key, raw: '', remove: true })), ...extra]));
+    assert.equal(rm(['error', 'failedAt']), '{"versions": [\n  {\n    "id": "a",\n    "status": "failed"\n  }\n]}\n');
+    assert.equal(rm(['failedAt', 'status']), '{"versions": [\n  {\n    "id": "a",\n    "error": "x"\n  }\n]}\n');
+    assert.equal(rm(['status'], [{ key: 'completedAt', raw: '"c"' }]), '{"versions": [\n  {\n    "id": "a",\n    "error": "x",\n    "failedAt": "t",\n    "completedAt": "c"\n  }\n]}\n');
+    const all = rm(['id', 'error', 'failedAt', 'status'], [{ key: 'completedAt', raw: '"c"' }]);
+    assertParses(all);
+    assert.deepEqual(versionsOfText(all), [{ completedAt: 'c' }]);
+    assertParses(rm(['id', 'error', 'failedAt', 'status']));
+    assert.equal(rm(['missing']), text);
   });
 
   test('appending entries follows the file\'s layout', () => {

@@ -1,9 +1,10 @@
 /** SPEC.md §3: every finding code with its exact range, severity, versionId and related location. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { LineIndex, positionsAt } from '../../src/core/document';
 import { analyze, type Finding } from '../../src/core/findings';
 import {
-  BUCKET, JOB, NOW, PREFIX, acceleratedModelUrl, codes, detailed, file, findingsOf, minimal, regularModelUrl, textAt, urlSpellings,
+  BUCKET, JOB, NOW, PREFIX, acceleratedModelUrl, codes, detailed, file, findingsOf, fixAll, minimal, regularModelUrl, textAt, urlSpellings,
 } from '../support/helpers';
 
 function only(text: string, code: Finding['code'], options: Parameters<typeof analyze>[1] = {}): Finding {
@@ -289,5 +290,87 @@ describe('all findings', () => {
     const text = file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(10, 'V1') })]);
     assert.deepEqual(analyze(text, { styleId: '10', now: NOW }).findings, []);
     assert.deepEqual(analyze('{"versions": []}').findings, []);
+  });
+});
+
+describe('corner cases of the text (§1, §3)', () => {
+  test('a raw tab inside a string is reported at the tab, not at the quote', () => {
+    const text = '{"versions": [{"id": "style_1\tvV7"}]}';
+    const f = only(text, 'invalid-json');
+    assert.equal(f.offset, text.indexOf('\t'));
+    assert.equal(f.length, 1);
+    assert.match(f.message, /tab/);
+  });
+
+  test('a raw line break inside a string: at the line break', () => {
+    const text = '{"versions": [{"id": "a\nb"}]}';
+    const f = only(text, 'invalid-json');
+    assert.equal(f.offset, text.indexOf('\n'));
+    assert.equal(f.length, 1);
+  });
+
+  test('a key repeated in one entry: invalid-schema at the second key', () => {
+    const text = '{"versions": [{"id": "a", "status": "completed", "status": "failed"}]}';
+    const f = only(text, 'invalid-schema');
+    assert.equal(f.offset, text.lastIndexOf('"status"'));
+    assert.equal(textAt(text, f), '"status"');
+    assert.equal(f.versionId, 'a');
+    assert.equal(f.entryIndex, 0);
+    assert.match(f.message, /"status".*second time/);
+  });
+
+  test('a key repeated at the top level, in parameters, or three times', () => {
+    const top = '{"versions": [], "versions": []}';
+    assert.equal(only(top, 'invalid-schema').offset, top.lastIndexOf('"versions"'));
+    const nested = '{"versions": [{"id": "a", "parameters": {"network_dim": 8, "network_dim": 16}, "imageCount": 3}]}';
+    assert.equal(only(nested, 'invalid-schema').offset, nested.lastIndexOf('"network_dim"'));
+    const thrice = '{"versions": [{"id": "a", "x": 1, "x": 2, "x": 3}]}';
+    const fs = findingsOf(analyze(thrice, { now: NOW }), 'invalid-schema');
+    assert.deepEqual(fs.map((x) => x.offset), [thrice.indexOf('"x": 2'), thrice.indexOf('"x": 3')]);
+    // An escaped spelling of the same key is the same key.
+    const escaped = '{"versions": [{"id": "a", "n\\u0061me": "V1", "name": "V2"}]}';
+    assert.equal(only(escaped, 'invalid-schema').offset, escaped.indexOf('"name"'));
+  });
+
+  test('equal keys in different objects are no repetition', () => {
+    const text = file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(1, 'V1') }), detailed(`${JOB.b}-e1`, 'V2', { loraUrl: acceleratedModelUrl(1, 'V2') })]);
+    assert.deepEqual(findingsOf(analyze(text, { styleId: '1', now: NOW }), 'invalid-schema'), []);
+  });
+
+  test('a presigned URL is never reported as non-accelerated (its signature covers the host)', () => {
+    for (const q of ['X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20251012&X-Amz-Signature=abc', 'X-Amz-Signature=abc', 'x-amz-credential=AKIA']) {
+      const url = `${regularModelUrl(1, 'V7')}?${q}`;
+      const text = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url })]);
+      const a = analyze(text, { styleId: '1', now: NOW });
+      assert.deepEqual(findingsOf(a, 'non-accelerated-url'), [], q);
+      assert.equal(fixAll(text, { styleId: '1', now: NOW }).text, text, 'never rewritten');
+    }
+    // A query that only looks alike is no signature.
+    const plainQuery = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: `${regularModelUrl(1, 'V7')}?versionId=3&note=X-Amz-Signature` })]);
+    assert.equal(findingsOf(analyze(plainQuery, { styleId: '1', now: NOW }), 'non-accelerated-url').length, 1);
+  });
+});
+
+describe('line index (§1: lines end at LF, CRLF or a lone CR)', () => {
+  test('a lone CR ends a line, CRLF is one line end; columns in UTF-16 units', () => {
+    const text = 'a\rb\r\nc\nd😀e';
+    const idx = new LineIndex(text);
+    assert.deepEqual(idx.position(text.indexOf('b')), { line: 1, character: 0 });
+    assert.deepEqual(idx.position(text.indexOf('c')), { line: 2, character: 0 });
+    assert.deepEqual(idx.position(text.indexOf('d')), { line: 3, character: 0 });
+    assert.deepEqual(idx.position(text.indexOf('e')), { line: 3, character: 3 });
+  });
+
+  test('positionsAt (one pass, any order) agrees with LineIndex on every offset', () => {
+    const pieces = ['a', '\n', '\r', '\r\n', '😀', ' ', '"x"'];
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let round = 0; round < 50; round++) {
+      let text = '';
+      for (let i = 0; i < 40; i++) text += pieces[Math.floor(next() * pieces.length)];
+      const idx = new LineIndex(text);
+      const offsets = Array.from({ length: 30 }, () => Math.floor(next() * (text.length + 1)));
+      assert.deepEqual(positionsAt(text, offsets), offsets.map((o) => idx.position(o)), JSON.stringify(text));
+    }
   });
 });

@@ -125,6 +125,16 @@ describe('a failed attempt\'s error and failedAt', () => {
     assert.equal(m.failedAt, undefined);
   });
 
+  test('a failed winner that the merge makes completed loses its own error and failedAt', () => {
+    // The failed attempt has the parameters, so it is kept; the S3 entry proves the model exists.
+    const [m] = merged([failed({ loraUrl: undefined }), minimal(3, 'V2', { loraUrl: acceleratedModelUrl(3, 'V2') })], '3');
+    assert.equal(m.id, `${JOB.c}-e1`);
+    assert.equal(m.status, 'completed');
+    assert.equal('error' in m, false);
+    assert.equal('failedAt' in m, false);
+    assert.equal(m.loraUrl, acceleratedModelUrl(3, 'V2'));
+  });
+
   test('carried when the merged entry is not completed', () => {
     const retry = detailed(`${JOB.c}-e2`, 'V2', { status: 'failed', completedAt: undefined, timestamp: '2025-10-13T10:11:05.877Z' });
     const [m] = merged([failed(), retry], '3');

@@ -207,4 +207,31 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
     assert.equal(stdout, '');
     assert.deepEqual(await snapshot(dir), before);
   });
+
+  test('AWS_PROFILE and keys in the environment: the keys are used, as the AWS CLI does; one line of ours, no SDK warning (a real CLI process)', async () => {
+    const { dir } = await workspace();
+    const home = await tempDir('tv-s3-home-');
+    temps.push(home);
+    await fs.writeFile(path.join(home.dir, 'config'), '[profile elsewhere]\nregion = eu-west-1\n');
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: home.dir,
+      AWS_CONFIG_FILE: path.join(home.dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(home.dir, 'none-credentials'),
+      AWS_PROFILE: 'elsewhere',
+      ...S3RVER_ENV,
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'sync', ...args(dir)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /^Listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from --endpoint, path-style; region us-west-1\)…\n/);
+    const notes = stderr.split('\n').filter((l) => l.startsWith('Note: '));
+    assert.deepEqual(notes, ['Note: Using AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment, as the AWS CLI does; AWS_PROFILE=elsewhere is not used for credentials.']);
+    assert.doesNotMatch(stderr, /NodeVersionSupportWarning|Multiple credential sources|WARNING|Warning/);
+    assert.match(stderr, /\n {2}page 1: 10 objects so far\n/, 'progress from the first page');
+    assert.match(stdout, /^Listed s3:\/\//);
+  });
 });

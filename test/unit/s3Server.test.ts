@@ -15,7 +15,10 @@ import { loadFiles } from '../../src/cli/common';
 import { analyze } from '../../src/core/findings';
 import { styleIdOfFolder } from '../../src/core/identity';
 import { styleFolderOf } from '../../src/services/files';
-import { createS3Lister, type S3Lister, type S3Settings, S3SyncError, type SyncProgress, syncWorkspace } from '../../src/services/s3';
+import { syncWorkspace, type SyncProgress } from '../../src/flows/sync';
+import { CLI_WORDING, describeS3Failure } from '../../src/flows/syncMessages';
+import type { RetryNotice } from '../../src/services/s3Types';
+import { createS3Lister, type S3ErrorKind, type S3Failure, type S3Lister, type S3Settings, S3SyncError } from '../../src/services/s3';
 import { assertEol, assertParses, parseText, tempDir } from '../support/helpers';
 import { putObjects, S3RVER_ENV, type S3rverHandle, seedClient, startS3rver } from '../support/s3rver';
 import { ACCEL, BUCKET, FIRST_JOB, PREFIX, REGION, REGULAR, RETRIED_JOB, SEED_OBJECTS, withoutLastSynced, writeSeedWorkspace } from '../support/syncFixtures';
@@ -23,6 +26,7 @@ import { ACCEL, BUCKET, FIRST_JOB, PREFIX, REGION, REGULAR, RETRIED_JOB, SEED_OB
 const MANY = 'many-models';
 const MANY_COUNT = 2500;
 const MANY_STYLES = 25;
+const SYNC_NOW = new Date('2025-11-01T12:00:00Z');
 
 let server: S3rverHandle;
 let workspace: { dir: string; remove: () => Promise<void> };
@@ -73,7 +77,7 @@ describe('S3 sync against s3rver', LIMIT, () => {
     await server.resetStats();
     const progress: SyncProgress[] = [];
     const started = Date.now();
-    const result = await syncWorkspace(files, lister, { ...settings({ readMetadata: true }), preferAcceleratedUrls: true }, (p) => progress.push(p));
+    const result = await syncWorkspace(files, lister, { ...settings({ readMetadata: true }), preferAcceleratedUrls: true, now: SYNC_NOW }, (p) => progress.push(p));
     lister.destroy();
     const plan = result.plan;
     const fileOf = (folder: string) => plan.files.find((f) => f.path === paths[folder])!;
@@ -153,7 +157,7 @@ describe('S3 sync against s3rver', LIMIT, () => {
     const lister = await createS3Lister(settings({ bucket: MANY, prefix: 'models/' }));
     await server.resetStats();
     const pages: SyncProgress[] = [];
-    const result = await syncWorkspace(await load(manyWorkspace.dir), lister, { ...settings({ bucket: MANY, prefix: 'models/' }), preferAcceleratedUrls: true }, (p) => {
+    const result = await syncWorkspace(await load(manyWorkspace.dir), lister, { ...settings({ bucket: MANY, prefix: 'models/' }), preferAcceleratedUrls: true, now: SYNC_NOW }, (p) => {
       if (p.phase === 'list') pages.push(p);
     });
     lister.destroy();
@@ -184,7 +188,7 @@ describe('S3 sync against s3rver', LIMIT, () => {
         }
       },
     };
-    await syncWorkspace(await load(workspace.dir), lister, { ...settings({ readMetadata: true }), preferAcceleratedUrls: true, headConcurrency: 2 });
+    await syncWorkspace(await load(workspace.dir), lister, { ...settings({ readMetadata: true }), preferAcceleratedUrls: true, now: SYNC_NOW, headConcurrency: 2 });
     real.destroy();
     assert.equal(calls, 7);
     assert.equal(max, 2);
@@ -195,16 +199,16 @@ describe('S3 sync against s3rver', LIMIT, () => {
     await server.resetStats();
     const ac = new AbortController();
     await assert.rejects(
-      syncWorkspace(await load(manyWorkspace.dir), lister, { ...settings({ bucket: MANY, prefix: 'models/' }), preferAcceleratedUrls: true }, (p) => {
+      syncWorkspace(await load(manyWorkspace.dir), lister, { ...settings({ bucket: MANY, prefix: 'models/' }), preferAcceleratedUrls: true, now: SYNC_NOW }, (p) => {
         if (p.phase === 'list' && p.pages === 1) ac.abort();
       }, ac.signal),
-      (e: unknown) => e instanceof S3SyncError && e.kind === 'cancelled' && /nothing was written/.test(e.message),
+      (e: unknown) => e instanceof S3SyncError && e.kind === 'cancelled' && /nothing was written/.test(describeS3Failure(e.failure, CLI_WORDING)),
     );
     lister.destroy();
     assert.ok((await server.stats()).list < 3, 'the listing stopped early');
     const already = new AbortController();
     already.abort();
-    await assert.rejects(syncWorkspace([], lister, { ...settings(), preferAcceleratedUrls: true }, undefined, already.signal), /cancelled/);
+    await assert.rejects(syncWorkspace([], lister, { ...settings(), preferAcceleratedUrls: true, now: SYNC_NOW }, undefined, already.signal), /cancelled/);
   });
 });
 
@@ -212,13 +216,14 @@ describe('S3 sync: errors a user meets', LIMIT, () => {
   const SECRET_ID = 'AKIAZZZZTESTKEYID0001';
   const SECRET_KEY = 'kT9sQ+wD2/secretValue/ForTests0123456789';
 
-  async function listError(s: S3Settings): Promise<S3SyncError> {
+  /** The failure of a listing, and its sentence as the CLI says it. */
+  async function listError(s: S3Settings): Promise<{ kind: S3ErrorKind; message: string; failure: S3Failure }> {
     const lister = await createS3Lister(s);
     try {
       await lister.list(s.prefix ?? '', () => undefined);
     } catch (e) {
       assert.ok(e instanceof S3SyncError, `an S3SyncError, not ${String(e)}`);
-      return e;
+      return { kind: e.kind, message: describeS3Failure(e.failure, CLI_WORDING), failure: e.failure };
     } finally {
       lister.destroy();
     }
@@ -308,11 +313,21 @@ describe('S3 sync: errors a user meets', LIMIT, () => {
       reply = () => undefined; // accept, never respond
       requests = 0;
       const started = Date.now();
-      const e = await listError(errorSettings({ requestTimeoutMs: 300 }));
+      const retries: RetryNotice[] = [];
+      const e = await listError(errorSettings({ timeoutMs: 300, retryBaseMs: 10, onRetry: (r) => retries.push(r) }));
       assert.equal(e.kind, 'network');
+      assert.deepEqual(retries.map((r) => [r.attempt, r.maxAttempts, r.reason, r.host]), [[1, 2, 'timed out', new URL(endpoint).host]], 'the retry is announced, naming the host');
       assert.match(e.message, /Lost the connection to http:\/\/127\.0\.0\.1:\d+ while listing .* \(timed out\)/);
       assert.ok(Date.now() - started < 10_000);
       assert.equal(requests, 2, 'a timed-out request is retried once (maxAttempts 2)');
+    });
+
+    test('the listing as a whole has a time limit too (totalTimeoutMs), and says so', async () => {
+      reply = () => undefined; // accept, never respond
+      const e = await listError(errorSettings({ timeoutMs: 5_000, totalTimeoutMs: 400, maxAttempts: 5 }));
+      assert.equal(e.kind, 'network');
+      assert.equal(e.failure.totalTimeout, true);
+      assert.match(e.message, /^The listing of s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ at http:\/\/127\.0\.0\.1:\d+ did not finish in the time allowed \(timed out\)/);
     });
 
     test('no message ever holds the credential values', async () => {

@@ -6,9 +6,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/core/findings';
 import {
-  encodeKeyPath, endpointObjectIdentity, metadataJobId, objectUrl, planSync,
+  planSync,
   type S3ObjectInfo, type SyncPlanOptions, type SyncTarget,
 } from '../../src/core/s3Sync';
+import { metadataJobId } from '../../src/core/s3Metadata';
+import {
+  acceleratedUrl, encodeKeyPath, endpointObjectIdentity, isPresigned, objectIdentity as urlIdentity, objectUrl, parseS3Url, urlFileName, usesPathStyle,
+} from '../../src/core/s3Url';
 import { objectIdentity } from '../../src/core/identity';
 import {
   BUCKET, JOB, PREFIX, REGION, acceleratedModelUrl, assertEol, assertOnlyEditsChanged, assertParses, detailed, file,
@@ -292,7 +296,7 @@ describe('S3 sync: URLs', () => {
 
   test('a URL on the custom endpoint names the same object as the listing', () => {
     const key = 'p/a b/style_1_vV1.safetensors';
-    const id = objectIdentity({ bucket: 'b', key, rawKey: key, accelerated: false, suffix: '' });
+    const id = objectIdentity({ bucket: 'b', key });
     for (const [endpoint, pathStyle] of [['http://127.0.0.1:9000', true], ['https://minio.example.com/s3', false]] as const) {
       const url = objectUrl('b', key, { region: 'x', endpoint, forcePathStyle: pathStyle, preferAcceleratedUrls: true });
       assert.equal(endpointObjectIdentity(url, endpoint), id, url);
@@ -314,5 +318,59 @@ describe('S3 sync: URLs', () => {
     assert.equal(metadataJobId({ 'x-amz-meta-runpod_job_id': 'abc' }), 'abc');
     assert.equal(metadataJobId({ 'job-id': 'abc' }), undefined);
     assert.equal(metadataJobId(undefined), undefined);
+  });
+});
+
+describe('S3 URLs: addressing, encoded keys, presigned URLs (SPEC.md §1, §5)', () => {
+  const key = `${PREFIX}style_1_vV8.safetensors`;
+  const encoded = `${PREFIX.replace(/\//g, '%2F')}style_1_vV8.safetensors`;
+
+  test('an IP-address or localhost endpoint is addressed path-style even without forcePathStyle; a DNS name virtual-hosted', () => {
+    for (const endpoint of ['http://127.0.0.1:9000', 'http://localhost:9000', 'http://[::1]:9000']) {
+      assert.equal(usesPathStyle(endpoint, false), true, endpoint);
+      assert.equal(objectUrl('b', key, { region: 'us-east-1', endpoint, preferAcceleratedUrls: true }), `${endpoint}/b/${key}`);
+    }
+    assert.equal(usesPathStyle('https://minio.example.com', false), false);
+    assert.equal(usesPathStyle(undefined, false), false);
+  });
+
+  test('a key written with %2F is the same object as the key written with /; stems come from the decoded key', () => {
+    const withSlashes = `https://${BUCKET}.s3-accelerate.amazonaws.com/${key}`;
+    const withPercent = `https://${BUCKET}.s3-accelerate.amazonaws.com/${encoded}`;
+    assert.equal(urlIdentity(parseS3Url(withPercent)!), urlIdentity(parseS3Url(withSlashes)!));
+    assert.equal(urlFileName(withPercent), 'style_1_vV8.safetensors');
+    const text = file([detailed(`${JOB.a}-e1`, 'V8', { loraUrl: withPercent })]);
+    const { file: f } = plan1(text, '1', [obj(1, 'V8')]);
+    assert.deepEqual(f.updates.map((u) => u.rule), ['same-object']);
+    assert.equal(f.additions.length, 0, 'no second entry for the same object');
+  });
+
+  test('an upgrade writes the decoded key, encoded per segment', () => {
+    const regular = `https://${BUCKET}.s3.${REGION}.amazonaws.com/${encoded}`;
+    assert.equal(acceleratedUrl(parseS3Url(regular)!), `https://${BUCKET}.s3-accelerate.amazonaws.com/${key}`);
+  });
+
+  test('presigned URLs are recognised and never rewritten (no upgrade)', () => {
+    const signed = `${regularModelUrl(1, 'V6')}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20251101%2Fus-west-1%2Fs3%2Faws4_request&X-Amz-Signature=abc`;
+    assert.equal(isPresigned(signed), true);
+    assert.equal(isPresigned(`${regularModelUrl(1, 'V6')}?x-amz-signature=abc`), true);
+    assert.equal(isPresigned(regularModelUrl(1, 'V6')), false);
+    assert.equal(isPresigned(`${regularModelUrl(1, 'V6')}?versionId=X-Amz-Signature`), false);
+    assert.equal(acceleratedUrl(parseS3Url(signed)!), undefined);
+    const { file: f } = plan1(file([detailed(`${JOB.b}-e1`, 'V6', { loraUrl: signed })]), '1', [obj(1, 'V6')]);
+    assert.deepEqual(f.updates[0].changes.map((c) => c.field), ['lastSynced'], 'the presigned URL stays');
+  });
+
+  test('an unreachable <bucket>.<IP> URL of this object on this endpoint is repaired to path-style; other hosts are not touched', () => {
+    const endpoint = 'http://127.0.0.1:8080';
+    const broken = `http://${BUCKET}.127.0.0.1:8080/${key}`;
+    const good = `${endpoint}/${BUCKET}/${key}`;
+    const { file: f } = plan1(file([detailed(`${JOB.a}-e1`, 'V8', { loraUrl: broken })]), '1', [obj(1, 'V8')], { endpoint });
+    assert.deepEqual(f.updates[0].changes.find((c) => c.field === 'loraUrl'), { field: 'loraUrl', from: broken, to: good });
+    const again = plan1(f.newText, '1', [obj(1, 'V8')], { endpoint, now: LATER });
+    assert.deepEqual(again.file.updates[0].changes.map((c) => c.field), ['lastSynced'], 'repaired once, then kept');
+    const dns = `https://${BUCKET}.minio.example.com/${key}`;
+    const other = plan1(file([detailed(`${JOB.a}-e1`, 'V8', { loraUrl: dns })]), '1', [obj(1, 'V8')], { endpoint: 'https://minio.example.com' });
+    assert.equal(other.file.updates[0].changes.some((c) => c.field === 'loraUrl'), false, 'a resolvable virtual-hosted URL stays');
   });
 });

@@ -3,27 +3,31 @@
  * `trainingVersions.s3.*` settings and completes every style's
  * training_versions.json, or one style's (`{ styleFolder }`: the tree, the
  * "Sync this style from S3" quick fix, RunPod's expired summary). A cancellable
- * progress notification while S3 is listed; the plan shown in the refactor
- * preview before anything is written (one WorkspaceEdit, backups per the
- * `backups` setting); a summary and a log line per change afterwards. The AWS
+ * progress notification while S3 is listed; then the write decision
+ * (`writeDecision.ts`: Apply / Review changes / Cancel; one WorkspaceEdit,
+ * backups per the `backups` setting); one summary with Undo and a log line per
+ * change afterwards. The AWS
  * SDK loads only here, through `deps.s3ListerFactory`.
  */
 import * as vscode from 'vscode';
-import { fileStem, parseModelStem } from '../../core/identity';
-import { type FieldChange, SYNC_RULE_TITLES, type SyncPlan } from '../../core/s3Sync';
-import { redact, type S3ErrorKind, type S3Lister, type S3Settings, S3SyncError, type SyncProgress, syncWorkspace, type SyncWorkspaceResult } from '../../services/s3';
+import { type FieldChange, type SyncPlan } from '../../core/s3Sync';
+import { checkS3Settings, planView, type SettingProblem, syncFromS3, type SyncProgress, type SyncWorkspaceResult } from '../../flows/sync';
+import {
+  describeEndpoint, describeNotice, describeRetry, describeS3Failure, describeSettingProblem, EDITOR_WORDING,
+} from '../../flows/syncMessages';
+import { type S3ErrorKind, type S3Failure, type S3Settings, S3_SETTINGS } from '../../services/s3';
 import { syncWrite } from '../../core/writePlan';
 import { shortName } from '../applyPlannedEdits';
 import type { DecisionFile, DecisionOutcome } from '../writeDecision';
 import { readSettings } from '../settings';
 import { VERSIONS_FILE, type IndexedFile, type WorkspaceIndex } from '../workspaceIndex';
 import type { CommandDeps } from './deps';
-import { notify, openSettings } from '../notify';
+import { notify } from '../notify';
 
 export interface SyncS3Options {
   /** Only this style folder (default: every style of the workspace). */
   styleFolder?: vscode.Uri;
-  /** Show the plan in the refactor preview before writing (default true); tests pass false. */
+  /** End in the write decision (default true); `false`: apply without asking (scripts, tests). */
   preview?: boolean;
   /** Cancels like the notification's Cancel button, for callers without a UI (scripts, tests). */
   signal?: AbortSignal;
@@ -37,13 +41,15 @@ export interface SyncS3Result {
   problem?: SyncS3Problem;
   /** The kind of the S3 error that stopped the sync (nothing is written then). */
   error?: S3ErrorKind;
+  /** The settings *Open Settings* shows (on the Workspace tab), when a setting fixes it. */
+  settings?: string[];
   /** The message shown. */
   message: string;
   /** The time written as `lastSynced` (ISO 8601). */
   syncedAt?: string;
   /** The files this sync changes (URIs as strings), with the texts `syncWorkspace` planned. */
   changes: { uri: string; oldText: string; newText: string }[];
-  /** True when the edit was applied (false: nothing to write, discarded in the preview, cancelled, failed). */
+  /** True when the edit was applied (false: nothing to write, cancelled in the decision or while listing, failed). */
   applied: boolean;
   written: string[];
   /** Files that changed while S3 was listed: left alone. */
@@ -76,7 +82,15 @@ interface SyncGroup {
 
 type Prepared =
   | { ok: true; groups: SyncGroup[] }
-  | { ok: false; problem: SyncS3Problem; message: string; setting?: string };
+  | { ok: false; problem: SyncS3Problem; message: string; settings?: string[] };
+
+/**
+ * Opens the Settings editor on the Workspace tab (the S3 settings belong to the
+ * workspace: they name its bucket), filtered to every setting the message names.
+ */
+export function openWorkspaceSettings(settings: readonly string[]): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', { query: `@id:${settings.join(',')}` });
+}
 
 /** The options of a command argument: `{ styleFolder?, preview?, signal? }`, a URI (file or folder), or nothing. */
 export function syncOptionsOf(arg: unknown): SyncS3Options {
@@ -110,11 +124,11 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
 
   const prepared = await prepare(deps.index, options);
   if (!prepared.ok) {
-    const { problem, message, setting } = prepared;
+    const { problem, message, settings } = prepared;
     log.info(`S3 sync: ${message}`);
-    if (setting) notify('error', message, ['Open Settings'], () => openSettings(setting));
+    if (settings) notify('error', message, ['Open Settings'], () => openWorkspaceSettings(settings));
     else notify('information', message, [], () => undefined);
-    return emptyResult(message, { problem });
+    return emptyResult(message, { problem, settings });
   }
 
   const now = new Date();
@@ -139,9 +153,9 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
   );
 
   if (!ran.ok) {
-    const { error, settings } = ran;
-    const kind = error instanceof S3SyncError ? error.kind : undefined;
-    const message = error instanceof S3SyncError ? editorWording(error.message) : `The S3 sync failed: ${redact((error as Error)?.message ?? String(error), settings)}. Nothing was written.`;
+    const { failure } = ran;
+    const kind = failure.kind;
+    const message = describeS3Failure(failure, EDITOR_WORDING);
     if (kind === 'cancelled') {
       log.info(`S3 sync: ${message}`);
       notify('information', message, [], () => undefined);
@@ -150,43 +164,29 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
       const retry = () => vscode.commands.executeCommand('trainingVersions.syncS3', { styleFolder: options.styleFolder });
       // What fixes it first: the setting, or trying again; then the log.
       const actions: Record<string, () => unknown> = {};
-      const setting = kind === undefined ? undefined : SETTING_OF[kind];
-      if (setting) actions['Open Settings'] = () => openSettings(setting);
-      if (kind === undefined || RETRYABLE.has(kind)) actions['Retry'] = retry;
+      const setting = settingOf(failure);
+      if (setting) actions['Open Settings'] = () => openWorkspaceSettings(setting);
+      if (RETRYABLE.has(kind)) actions['Retry'] = retry;
       actions['Show Log'] = () => log.show();
       notify('error', message, Object.keys(actions), (choice) => actions[choice]?.());
     }
-    return emptyResult(message, { ran: true, problem: kind === undefined ? 'failed' : undefined, error: kind ?? 'other', syncedAt: now.toISOString() });
+    return emptyResult(message, { ran: true, error: kind, settings: settingOf(failure), syncedAt: now.toISOString() });
   }
 
   return finish(deps, options, ran.outcomes, now);
 }
 
-/**
- * The services' messages serve the CLI too: they name a flag with the editor's
- * setting in brackets ("Pass --region X (in the editor: trainingVersions.s3.region)").
- * In the editor only the setting is named. Text it does not recognise stays as it is.
- */
-export function editorWording(message: string): string {
-  return message
-    .replace(/\b[Pp]ass --[a-z-]+ ([a-z0-9-]+) \(in the editor: ([^)]+)\)/g, 'Set $2 to $1')
-    .replace(/\b[Pp]ass the bucket's region with --region \(in the editor: ([^)]+)\)/g, 'Set $1 to the bucket\'s region')
-    .replace(/\b[Pp]ass --[a-z-]+ \(in the editor: ([^)]+)\)/g, 'Set $1')
-    .replace(/--[a-z-]+ \(in the editor: ([^)]+)\)/g, '$1')
-    .replace(/--endpoint\b/g, 'trainingVersions.s3.endpoint')
-    .replace(/--read-metadata\b/g, 'trainingVersions.s3.readMetadata')
-    .replace(/--profile\b/g, 'trainingVersions.s3.profile');
+/** The settings to open for an S3 failure a setting can fix (the S3 group for permissions). */
+function settingOf(f: S3Failure): string[] | undefined {
+  if (f.kind === 'access-denied') return [S3_SETTINGS.profile, S3_SETTINGS.bucket, S3_SETTINGS.readMetadata];
+  if (f.kind === 'no-such-bucket') return f.endpoint ? [S3_SETTINGS.bucket, S3_SETTINGS.endpoint] : [S3_SETTINGS.bucket];
+  if (f.kind === 'dns' && f.endpoint) return [S3_SETTINGS.pathStyle, S3_SETTINGS.endpoint];
+  if (f.kind === 'network' && f.knob === 'timeout') return [S3_SETTINGS.timeout];
+  return f.setting ? [f.setting] : undefined;
 }
 
-/** The setting to open for an S3 error a setting can fix. */
-const SETTING_OF: Partial<Record<S3ErrorKind, string>> = {
-  'credentials': 'trainingVersions.s3.profile',
-  'region': 'trainingVersions.s3.region',
-  'no-such-bucket': 'trainingVersions.s3.bucket',
-  'access-denied': 'trainingVersions.s3',
-};
 /** Errors that may pass by themselves. */
-const RETRYABLE: ReadonlySet<S3ErrorKind> = new Set(['network', 'throttled', 'not-found', 'other']);
+const RETRYABLE: ReadonlySet<S3ErrorKind> = new Set(['network', 'dns', 'throttled', 'not-found', 'other']);
 
 /** The index entry of a file, from its live text when it is open. */
 function currentFile(index: WorkspaceIndex, f: IndexedFile): IndexedFile {
@@ -214,9 +214,16 @@ function s3SettingsOf(uri: vscode.Uri): { s3: S3Settings; preferAcceleratedUrls:
       forcePathStyle: s.s3.forcePathStyle,
       profile: s.s3.profile || undefined,
       readMetadata: s.s3.readMetadata,
+      timeoutMs: timeoutOf(uri),
     },
     preferAcceleratedUrls: s.preferAcceleratedUrls,
   };
+}
+
+/** `trainingVersions.s3.timeoutMs`: the time one S3 request may take (default 30 s). */
+function timeoutOf(uri: vscode.Uri): number | undefined {
+  const v = vscode.workspace.getConfiguration('trainingVersions.s3', uri).get<number>('timeoutMs');
+  return typeof v === 'number' && v > 0 ? v : undefined;
 }
 
 /** Chooses the files and groups them by settings; says what is missing before anything reaches the network. */
@@ -252,40 +259,14 @@ async function prepare(index: WorkspaceIndex, options: SyncS3Options): Promise<P
   const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
   for (const g of groups.values()) {
     const where = multi && g.files[0].folder ? ` for the folder ${g.files[0].folder.name}` : '';
-    const { bucket, endpoint } = g.s3;
-    if (!bucket) {
-      return { ok: false, problem: 'no-bucket', setting: 'trainingVersions.s3.bucket', message: `No S3 bucket is set${where}: set trainingVersions.s3.bucket to the bucket that holds the model files (and trainingVersions.s3.prefix to their key prefix), then sync again.` };
-    }
-    if (/[/\s]/.test(bucket) || bucket.startsWith('s3:')) {
-      return { ok: false, problem: 'invalid-settings', setting: 'trainingVersions.s3.bucket', message: `trainingVersions.s3.bucket takes a bucket name, not "${bucket}"${where}: put the key prefix in trainingVersions.s3.prefix.` };
-    }
-    if (endpoint !== undefined && !isHttpUrl(endpoint)) {
-      return { ok: false, problem: 'invalid-settings', setting: 'trainingVersions.s3.endpoint', message: `trainingVersions.s3.endpoint must be an http(s) URL such as https://minio.example.com or http://127.0.0.1:9000, not "${endpoint}"${where}. Leave it empty for AWS S3.` };
-    }
+    const problem = checkS3Settings(g.s3);
+    if (problem) return { ok: false, problem: problemOf(problem), settings: problem.knobs.map((k) => S3_SETTINGS[k]), message: describeSettingProblem(problem, EDITOR_WORDING, where) };
   }
   return { ok: true, groups: [...groups.values()] };
 }
 
-function isHttpUrl(s: string): boolean {
-  try {
-    return /^https?:$/.test(new URL(s).protocol);
-  } catch {
-    return false;
-  }
-}
-
-/** A lister that keeps only the model files of one style (a one-style sync lists the same prefix, then looks at its own objects). */
-function onlyStyle(lister: S3Lister, styleId: string): S3Lister {
-  const styleOf = (key: string) => {
-    const stem = fileStem(key.slice(key.lastIndexOf('/') + 1));
-    return stem === undefined ? undefined : parseModelStem(stem)?.styleId;
-  };
-  return {
-    region: () => lister.region(),
-    list: async (prefix, onPage, signal) => (await lister.list(prefix, onPage, signal)).filter((o) => styleOf(o.key) === styleId),
-    head: (key, signal) => lister.head(key, signal),
-    destroy: () => lister.destroy(),
-  };
+function problemOf(p: SettingProblem): SyncS3Problem {
+  return p.kind === 'no-bucket' ? 'no-bucket' : 'invalid-settings';
 }
 
 function where(s: S3Settings): string {
@@ -297,6 +278,7 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 function progressMessage(p: SyncProgress): string {
+  if (p.phase === 'retry') return describeRetry(p.retry);
   if (p.phase === 'list') return `listed ${plural(p.pages, 'page')}, ${plural(p.objects, 'object')}`;
   if (p.phase === 'metadata') return `read the metadata of ${p.done} of ${plural(p.total, 'model file')}`;
   return `matched ${plural(p.matched, 'entry', 'entries')}, ${p.added} new, ${plural(p.files, 'file')} to change`;
@@ -309,9 +291,9 @@ interface GroupOutcome {
   byPath: Map<string, IndexedFile>;
 }
 
-type RunOutcome = { ok: true; outcomes: GroupOutcome[] } | { ok: false; error: unknown; settings: S3Settings };
+type RunOutcome = { ok: true; outcomes: GroupOutcome[] } | { ok: false; failure: S3Failure };
 
-/** Lists and plans each group; nothing is written here. Stops at the first error. */
+/** Lists and plans each group through the sync flow; nothing is written here. Stops at the first error. */
 async function runGroups(deps: CommandDeps, groups: SyncGroup[], now: Date, signal: AbortSignal, report: (message: string) => void): Promise<RunOutcome> {
   const outcomes: GroupOutcome[] = [];
   for (const group of groups) {
@@ -322,27 +304,32 @@ async function runGroups(deps: CommandDeps, groups: SyncGroup[], now: Date, sign
       const name = shortName(f.uri);
       byPath.set(byPath.has(name) ? f.uri.toString() : name, f);
     }
-    deps.log.info(`S3 sync: listing ${where(group.s3)} for ${group.only ? `style ${group.only.styleId} (${shortName(group.only.uri)})` : plural(group.files.length, 'file')}.`);
+    const what = group.only ? `style ${group.only.styleId} (${shortName(group.only.uri)})` : plural(group.files.length, 'file');
     report(`${at}listing…`);
-    let lister: S3Lister | undefined;
-    try {
-      lister = await deps.s3ListerFactory({ ...group.s3 });
-      const result = await syncWorkspace(
-        [...byPath].map(([path, f]) => ({ path, text: f.text, analysis: f.analysis })),
-        group.only ? onlyStyle(lister, group.only.styleId) : lister,
-        { ...group.s3, preferAcceleratedUrls: group.preferAcceleratedUrls, now },
-        (p) => report(`${at}${progressMessage(p)}`),
+    const run = await syncFromS3(
+      {
+        files: [...byPath].map(([path, f]) => ({ path, text: f.text, analysis: f.analysis })),
+        s3: group.s3,
+        preferAcceleratedUrls: group.preferAcceleratedUrls,
+        onlyStyle: group.only?.styleId,
+      },
+      {
+        createLister: deps.s3ListerFactory,
+        now: () => now,
         signal,
-      );
-      outcomes.push({ group, result, byPath });
-    } catch (error) {
-      return { ok: false, error, settings: group.s3 };
-    } finally {
-      lister?.destroy();
-    }
+        onResolved: (config, pathStyle) => {
+          deps.log.info(`S3 sync: listing s3://${group.s3.bucket}/${group.s3.prefix ?? ''} ${config ? describeEndpoint(config, EDITOR_WORDING, pathStyle) : group.s3.endpoint ? `on ${group.s3.endpoint}` : ''} for ${what}.`);
+          for (const n of config?.notices ?? []) deps.log.warn(`S3 sync: ${describeNotice(n, EDITOR_WORDING)}`);
+        },
+        onProgress: (p) => {
+          if (p.phase === 'retry') deps.log.warn(`S3 sync: ${describeRetry(p.retry)}`);
+          report(`${at}${progressMessage(p)}`);
+        },
+      },
+    );
+    if (!run.ok) return { ok: false, failure: run.failure };
+    outcomes.push({ group, result: run.result, byPath });
   }
-  // Cancelled after the last request: still nothing is written.
-  if (signal.aborted) return { ok: false, error: new S3SyncError('cancelled', 'The sync was cancelled; nothing was written.'), settings: groups[0].s3 };
   return { ok: true, outcomes };
 }
 
@@ -356,19 +343,21 @@ function formatChange(c: FieldChange): string {
 
 const onlyLastSynced = (changes: readonly FieldChange[]) => changes.every((c) => c.field === 'lastSynced');
 
-/** One log line per change of the plan, then what was left out and why. */
+/** One log line per change of the plan, then what was left out and why (model files without a folder: one line per style). */
 function logPlan(log: vscode.LogOutputChannel, plan: SyncPlan, prefix: string): void {
-  const rel = (key: string) => (prefix && key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : key);
-  for (const f of plan.files) {
-    for (const u of f.updates) log.info(`${f.path}: update ${u.label} ← ${rel(u.key)} (${SYNC_RULE_TITLES[u.rule]}): ${u.changes.map(formatChange).join('; ')}`);
-    for (const a of f.additions) log.info(`${f.path}: add "${String(a.entry.id)}" ← ${rel(a.key)}: loraUrl ${showValue(a.entry.loraUrl)}, timestamp ${showValue(a.entry.timestamp)}`);
-    for (const n of f.notAdded) log.warn(`${f.path}: not added: ${rel(n.key)} — ${n.reason}`);
+  const view = planView(plan, prefix);
+  for (const f of view.files) {
+    for (const u of f.updates) log.info(`${f.path}: update ${u.label} ← ${u.key} (${u.ruleTitle}): ${u.changes.map(formatChange).join('; ')}`);
+    for (const a of f.additions) log.info(`${f.path}: add "${a.id}" ← ${a.key}: loraUrl ${showValue(a.loraUrl)}, timestamp ${showValue(a.timestamp)}`);
+    for (const n of f.notAdded) log.warn(`${f.path}: not added: ${n.key} — ${n.reason}`);
   }
-  for (const s of plan.skipped) {
-    if (s.kind === 'invalid') log.warn(`${s.path}: skipped, left untouched — ${s.reason}`);
-    else log.info(`${s.path}: not a style folder (no leading style id), not synced.`);
+  for (const s of view.invalid) log.warn(`${s.path}: skipped, left untouched — ${s.reason}`);
+  for (const p of view.notStyleFolders) log.info(`${p}: not a style folder (no leading style id), not synced.`);
+  for (const g of view.unplaced) {
+    log.warn(g.count === 1
+      ? `No style folder for ${g.examples[0]}: ${g.reason}; written nowhere.`
+      : `No style folder for ${g.count} model files of style ${g.styleId} (${g.examples.join(', ')}${g.count > g.examples.length ? ', …' : ''}): ${g.reason}; written nowhere.`);
   }
-  for (const u of plan.unplaced) log.warn(`No style folder for ${rel(u.key)}: ${u.reason}; written nowhere.`);
 }
 
 async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: GroupOutcome[], now: Date): Promise<SyncS3Result> {
@@ -411,7 +400,7 @@ async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: Group
     }
   }
 
-  // The plan goes to the log first: it can be read while the preview is open.
+  // The plan goes to the log first: it can be read while the decision is open.
   for (const { group, result: r } of outcomes) logPlan(log, r.plan, group.s3.prefix ?? '');
   // One decision (SPEC.md §9): the summary, Review changes, Apply or Cancel; its notification is the report below.
   let applied: Pick<DecisionOutcome, 'applied' | 'written' | 'conflicts' | 'declined' | 'backups' | 'undo'> = { applied: false, written: [], conflicts: [], backups: [] };

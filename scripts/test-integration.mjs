@@ -106,6 +106,8 @@ try {
       failed++;
       console.error(`The UI test failed (exit ${ui}).`);
     }
+    // The write decision clicked in the page (scripts/ui-test-writes.mjs); screenshots to the temp folder too.
+    if (session([join(root, 'scripts', 'ui-test-writes.mjs'), '--no-build', '--out-dir', join(tmp, 'screenshots')], { checks: true }) !== 0) failed++;
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { type PollingState, RunpodPolling } from './vscode/runpodPolling';
 import type { StylesTreeProvider } from './vscode/stylesTree';
 import { StylesView } from './vscode/stylesView';
 import { VERSIONS_GLOB, WorkspaceIndex } from './vscode/workspaceIndex';
+import { WriteDecisions } from './vscode/writeDecision';
 
 /** What the extension exports: for scripts and integration tests. */
 export interface TrainingVersionsApi {
@@ -24,11 +25,13 @@ export interface TrainingVersionsApi {
   test?: TestApi;
 }
 
-/** The index, the sidebar's styles tree (`trainingVersions.styles`), its view and status bar item. */
+/** The index, the sidebar's styles tree (`trainingVersions.styles`), its view and status bar item, the write decision. */
 export interface TestApi {
   index: WorkspaceIndex;
   tree: StylesTreeProvider;
   styles: StylesView;
+  /** The write decision of Clean Up and Sync: tests answer it and read the notifications it showed. */
+  writes: WriteDecisions;
 }
 
 /** The lister S3 syncs use: tests point it at a local S3 API. */
@@ -57,11 +60,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   const index = new WorkspaceIndex(log);
   context.subscriptions.push(log, index);
   const runpodEvents = new RunpodCheckEvents();
-  context.subscriptions.push(runpodEvents);
+  const writes = new WriteDecisions(log);
+  context.subscriptions.push(runpodEvents, writes);
   const deps: CommandDeps = {
     context, index, log,
     secrets: context.secrets, runpodClientFactory: defaultRunpodClientFactory, runpodCache: createStatusCache(), runpodEvents,
-    s3ListerFactory: createS3Lister,
+    s3ListerFactory: createS3Lister, writes,
   };
 
   registerDiagnostics(context, index);
@@ -103,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
       });
     },
   };
-  const test = context.extensionMode === vscode.ExtensionMode.Test ? { index, tree: styles.tree, styles } : undefined;
+  const test = context.extensionMode === vscode.ExtensionMode.Test ? { index, tree: styles.tree, styles, writes } : undefined;
   return { activationMs, runpod, s3, test };
 }
 

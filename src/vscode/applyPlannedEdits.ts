@@ -2,12 +2,13 @@
  * Writes core edits (offsets into a known text) through the editor: ONE
  * WorkspaceEdit across files, so one undo takes it back; open documents get
  * the edits, documents that were clean are saved afterwards (unsaved work
- * stays unsaved); backups per the `backups` setting go into the same edit.
- * With `preview`, the edit is shown in the refactor preview first.
+ * stays unsaved). With backups (the `backups` setting, the default), every file
+ * it changes gets `<file>.backup` — its bytes before this apply — in the same
+ * edit (SPEC.md §9). One-file editor fixes pass `backups: false`.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TextEdit } from '../core/edits';
+import { applyEdits, type TextEdit } from '../core/edits';
 import { OffsetConverter } from './convert';
 import { readSettings } from './settings';
 
@@ -18,28 +19,43 @@ export interface PlannedFileEdit {
   edits: readonly TextEdit[];
 }
 
+export interface UndoOutcome {
+  /** Files set back to their text before the apply (their backups too). */
+  undone: vscode.Uri[];
+  /** Files edited again since the apply: left as they are. */
+  changedSince: vscode.Uri[];
+}
+
 export interface AppliedEdits {
   /** False when nothing was left to apply, or the editor refused the edit. */
   applied: boolean;
   written: vscode.Uri[];
   /** Files whose text is no longer the planned one: left alone. */
   conflicts: vscode.Uri[];
-  /** With `preview`: the edit was shown and not applied (the user discarded it). */
+  /** The user cancelled the decision: nothing was written. */
   declined?: boolean;
+  /** The `<file>.backup` files this apply wrote. */
+  backups: vscode.Uri[];
+  /**
+   * Takes this apply back as one more edit: each written file gets its text
+   * from before the apply, each backup its previous content (or is removed),
+   * unless the file was edited since. Undefined when nothing was written.
+   */
+  undo?: () => Promise<UndoOutcome>;
 }
 
 export interface ApplyPlannedOptions {
-  /** Show the edit in the refactor preview (`needsConfirmation`) before it applies; the user may discard it. */
-  preview?: boolean;
-  /** How the preview names a file's change. */
-  label?: (uri: vscode.Uri) => string;
+  /** 'setting' (default): `<file>.backup` per the `trainingVersions.backups` setting; false: none (one-file editor fixes). */
+  backups?: 'setting' | false;
+}
+
+export function backupUriOf(uri: vscode.Uri): vscode.Uri {
+  return uri.with({ path: uri.path + '.backup' });
 }
 
 export async function applyPlannedEdits(files: readonly PlannedFileEdit[], options: ApplyPlannedOptions = {}): Promise<AppliedEdits> {
-  const preview = options.preview === true;
-  const meta = (label: string): vscode.WorkspaceEditEntryMetadata | undefined => (preview ? { label, needsConfirmation: true } : undefined);
   const edit = new vscode.WorkspaceEdit();
-  const touched: vscode.Uri[] = [];
+  const touched: { uri: vscode.Uri; before: string; after: string; backup?: { uri: vscode.Uri; previous: Uint8Array | undefined } }[] = [];
   const conflicts: vscode.Uri[] = [];
   for (const f of files) {
     if (f.edits.length === 0) continue;
@@ -57,28 +73,61 @@ export async function applyPlannedEdits(files: readonly PlannedFileEdit[], optio
       conflicts.push(f.uri);
       continue;
     }
-    if (readSettings(f.uri).backups) {
-      edit.createFile(f.uri.with({ path: f.uri.path + '.backup' }), { overwrite: true, contents: bytes }, meta(`Back up ${shortName(f.uri)}`));
+    let backup: { uri: vscode.Uri; previous: Uint8Array | undefined } | undefined;
+    if (options.backups !== false && readSettings(f.uri).backups) {
+      const uri = backupUriOf(f.uri);
+      // The backup it replaces, so that an undo of this apply puts it back.
+      const previous = await vscode.workspace.fs.readFile(uri).then((b) => b, () => undefined);
+      edit.createFile(uri, { overwrite: true, contents: bytes });
+      backup = { uri, previous };
     }
     const conv = new OffsetConverter(f.text);
-    const label = meta(options.label?.(f.uri) ?? shortName(f.uri));
-    for (const e of f.edits) edit.replace(f.uri, conv.range(e.offset, e.length), e.newText, label);
-    touched.push(f.uri);
+    for (const e of f.edits) edit.replace(f.uri, conv.range(e.offset, e.length), e.newText);
+    touched.push({ uri: f.uri, before: f.text, after: applyEdits(f.text, [...f.edits]), backup });
   }
-  if (touched.length === 0) return { applied: false, written: [], conflicts };
-  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+  if (touched.length === 0) return { applied: false, written: [], conflicts, backups: [] };
   // The extension host sends the open documents' versions with the edit: one typed into meanwhile makes it fail, not corrupt.
-  // VS Code starts every change that needs confirmation unticked: say so, or "Apply" seems to do nothing.
-  if (preview) void vscode.window.showInformationMessage('Training Versions: tick the changes to accept in the Refactor Preview (a file or group ticks all of its changes), then Apply. Discard writes nothing.');
-  const applied = await vscode.workspace.applyEdit(edit, preview ? { isRefactoring: true } : undefined);
-  // Not applied after the preview: the user discarded it (the editor does not say why; a typed-into document is rare then).
-  if (!applied && preview) return { applied: false, written: [], conflicts, declined: true };
-  if (!applied) return { applied: false, written: [], conflicts: [...conflicts, ...touched] };
-  for (const uri of touched) {
+  const applied = await applyAndSave(edit, touched.map((t) => t.uri));
+  if (!applied) return { applied: false, written: [], conflicts: [...conflicts, ...touched.map((t) => t.uri)], backups: [] };
+  return {
+    applied: true,
+    written: touched.map((t) => t.uri),
+    conflicts,
+    backups: touched.flatMap((t) => (t.backup ? [t.backup.uri] : [])),
+    undo: () => undoApply(touched),
+  };
+}
+
+/** Applies `edit`, then saves the documents of `uris` that were clean before it. */
+async function applyAndSave(edit: vscode.WorkspaceEdit, uris: readonly vscode.Uri[]): Promise<boolean> {
+  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+  if (!(await vscode.workspace.applyEdit(edit))) return false;
+  for (const uri of uris) {
     const d = vscode.workspace.textDocuments.find((x) => x.uri.toString() === uri.toString());
     if (d && d.isDirty && !dirtyBefore.has(uri.toString())) await d.save();
   }
-  return { applied: true, written: touched, conflicts };
+  return true;
+}
+
+async function undoApply(touched: readonly { uri: vscode.Uri; before: string; after: string; backup?: { uri: vscode.Uri; previous: Uint8Array | undefined } }[]): Promise<UndoOutcome> {
+  const edit = new vscode.WorkspaceEdit();
+  const undone: vscode.Uri[] = [];
+  const changedSince: vscode.Uri[] = [];
+  for (const t of touched) {
+    const doc = await vscode.workspace.openTextDocument(t.uri).then((d) => d, () => undefined);
+    if (!doc || doc.getText() !== t.after) {
+      changedSince.push(t.uri);
+      continue;
+    }
+    edit.replace(t.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), t.before);
+    if (t.backup) {
+      if (t.backup.previous) edit.createFile(t.backup.uri, { overwrite: true, contents: t.backup.previous });
+      else edit.deleteFile(t.backup.uri, { ignoreIfNotExists: true });
+    }
+    undone.push(t.uri);
+  }
+  if (undone.length && !(await applyAndSave(edit, undone))) return { undone: [], changedSince: touched.map((t) => t.uri) };
+  return { undone, changedSince };
 }
 
 /** `1_ink_intensity/training_versions.json` for messages. */

@@ -9,7 +9,7 @@ import type { TextEdit } from '../core/edits';
 import { type Analysis, type Finding, fixAllEdits, fixFor } from '../core/findings';
 import { converterFor } from './convert';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import type { WorkspaceIndex } from './workspaceIndex';
+import { isRealFile, type WorkspaceIndex } from './workspaceIndex';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('trainingVersions');
 
@@ -18,6 +18,19 @@ export function workspaceEditFor(uri: vscode.Uri, analysis: Analysis, text: stri
   const we = new vscode.WorkspaceEdit();
   we.set(uri, edits.map((e) => conv.edit(e)));
   return we;
+}
+
+/**
+ * The edits of one fix (merge a group, upgrade a URL): what the quick fix carries
+ * and what the tree's commands apply, so both write the same text (SPEC.md §9).
+ */
+export function fixEditsFor(analysis: Analysis, finding: Finding): TextEdit[] | undefined {
+  return fixFor(analysis, finding);
+}
+
+/** Every fix of one file: the fix-all source action, the "fix all in this file" quick fix and the tree's "Fix All in This Style". */
+export function fixAllEditsFor(analysis: Analysis): TextEdit[] {
+  return fixAllEdits(analysis);
 }
 
 function codeOf(d: vscode.Diagnostic): string | undefined {
@@ -48,13 +61,15 @@ export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly index: WorkspaceIndex) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    // A review or diff document is read-only and not ours to fix (SPEC.md §9).
+    if (!isRealFile(doc.uri)) return [];
     const file = this.index.forDocument(doc);
     const { analysis, text } = file;
     if (!analysis.writable) return [];
 
     if (context.only?.contains(FIX_ALL_KIND)) {
       // A fix-all is given only when asked for (editor.codeActionsOnSave, the Source Action menu).
-      const edits = fixAllEdits(analysis);
+      const edits = fixAllEditsFor(analysis);
       if (edits.length === 0) return [];
       const a = new vscode.CodeAction('Fix all Training Versions problems', FIX_ALL_KIND);
       a.edit = workspaceEditFor(doc.uri, analysis, text, edits);
@@ -68,7 +83,7 @@ export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
       const f = findingFor(analysis, text, d);
       if (!f) continue;
       if (isFixable(f.code)) {
-        const edits = fixFor(analysis, f);
+        const edits = fixEditsFor(analysis, f);
         if (!edits || edits.length === 0) continue;
         const title = f.code === 'duplicate-version' ? mergeTitle(analysis, f) : FINDING_DOCS[f.code].fixTitle!;
         const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
@@ -93,7 +108,7 @@ export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
     const fixable = analysis.findings.filter((f) => isFixable(f.code));
     if (fixable.length > 1 && actions.length > 0) {
       const all = new vscode.CodeAction(`Fix all ${fixable.length} Training Versions problems in this file`, vscode.CodeActionKind.QuickFix);
-      all.edit = workspaceEditFor(doc.uri, analysis, text, fixAllEdits(analysis));
+      all.edit = workspaceEditFor(doc.uri, analysis, text, fixAllEditsFor(analysis));
       all.diagnostics = ours.filter((d) => { const c = codeOf(d); return c !== undefined && c in FINDING_DOCS && isFixable(c as FindingCode); });
       actions.push(all);
     }

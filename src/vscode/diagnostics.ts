@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { FINDING_DOCS } from '../core/catalogue';
 import { converterFor } from './convert';
 import { findingDocsTarget } from './findingDocs';
-import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
+import { type IndexedFile, type WorkspaceIndex, isRealFile } from './workspaceIndex';
 
 export const DIAGNOSTIC_SOURCE = 'training-versions';
 
@@ -29,6 +29,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, index: Wor
   const collection = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   const publish = (uris: vscode.Uri[]) => {
     for (const uri of uris) {
+      if (!isRealFile(uri)) continue; // previews and diffs are never diagnosed (SPEC.md §9)
       const f = index.get(uri);
       if (f) collection.set(uri, toDiagnostics(f));
       else collection.delete(uri);

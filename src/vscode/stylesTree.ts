@@ -14,7 +14,7 @@ import { type IconModel, styleContextValue, styleIcon, versionContextValue, vers
 import type { ExpiredJobs } from './expiredJobs';
 import { versionMarkdownString } from './hover';
 import { OUT_OF_DATE, styleMarkdown } from './hoverText';
-import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
+import { type IndexedFile, type WorkspaceIndex, isRealFile } from './workspaceIndex';
 
 export const STYLES_VIEW = 'trainingVersions.styles';
 
@@ -104,6 +104,7 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const groups = new Set<string>();
     const styles = new Set<StyleNode>();
     for (const uri of uris) {
+      if (!isRealFile(uri)) continue; // previews and diffs are never shown (SPEC.md §9)
       const key = uri.toString();
       const f = this.index.get(uri);
       if (!f) {

@@ -30,7 +30,16 @@ export interface IndexedFile {
 }
 
 export function isVersionsFile(uri: vscode.Uri): boolean {
-  return path.basename(uri.path) === VERSIONS_FILE && !/\/(node_modules|\.git)\//.test(uri.path);
+  return isRealFile(uri) && path.basename(uri.path) === VERSIONS_FILE && !/\/(node_modules|\.git)\//.test(uri.path);
+}
+
+/**
+ * Only real files count (SPEC.md §9): the documents VS Code opens for previews and
+ * diffs (`git:`, `vscode-bulkeditpreview-editor:`, our review's proposed side, …)
+ * share the file's path but are never indexed, diagnosed or shown in the tree.
+ */
+export function isRealFile(uri: vscode.Uri): boolean {
+  return uri.scheme === 'file';
 }
 
 export class WorkspaceIndex implements vscode.Disposable {
@@ -94,6 +103,8 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   /** The index entry for a document, brought up to date with its text now. */
   forDocument(doc: vscode.TextDocument): IndexedFile {
+    // A preview or diff document is analysed for its caller, never kept (SPEC.md §9).
+    if (!isRealFile(doc.uri)) return this.build(doc.uri, doc.getText(), doc.version);
     const cur = this.files.get(doc.uri.toString());
     if (cur && cur.documentVersion === doc.version) return cur;
     const f = this.build(doc.uri, doc.getText(), doc.version);

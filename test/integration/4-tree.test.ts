@@ -269,7 +269,7 @@ describe('styles tree', () => {
     assert.ok(editor.visibleRanges.some((r) => r.contains(editor.selection)), 'the entry is scrolled into view');
   });
 
-  it('merges duplicates from a row exactly as the engine merges that group, with a backup', async () => {
+  it('merges duplicates from a row exactly as the engine merges that group, as an editor edit without a backup (SPEC.md §9)', async () => {
     const before = await readDisk(demo());
     const dup = await versionNode(a, '40_tree_demo', 'style_40_vV2.safetensors');
     const result = await vscode.commands.executeCommand<{ applied: boolean; kept?: string; removed: string[] }>('trainingVersions.tree.mergeDuplicates', dup);
@@ -279,7 +279,7 @@ describe('styles tree', () => {
     const group = analysis.groups.find((g) => g.members.some((m) => m.id === 'style_40_vV2'))!;
     const want = applyEdits(before, mergeGroupEdits(analysis.doc, group));
     assert.equal(await readDisk(demo()), want, 'the file on disk is the engine\'s merge');
-    assert.equal(await readDisk(demo().with({ path: demo().path + '.backup' })), before, 'a backup of the old text');
+    assert.equal(await vscode.workspace.fs.stat(demo().with({ path: demo().path + '.backup' })).then(() => true, () => false), false, 'a one-file fix writes no backup');
     await waitFor('the merged style row', async () => (await styleRow(a, '40_tree_demo'))?.description === '3 versions · 1 in flight');
     assert.ok(!(await versionNodes(a, '40_tree_demo')).some((n) => row(a, n).description.includes('duplicate')));
     await writeDisk(demo(), demoText(Date.now()));

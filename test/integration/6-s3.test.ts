@@ -14,12 +14,11 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analyze } from '../../src/core/findings';
-import type { TrainingVersionsApi } from '../../src/extension';
 import type { S3Lister, S3Settings } from '../../src/services/s3';
 import { syncWorkspace } from '../../src/flows/sync';
 import { openWorkspaceSettings, type SyncS3Result } from '../../src/vscode/commands/syncS3';
 import { S3RVER_ENV, type S3rverHandle, startS3rver } from '../support/s3rver';
-import { api, EXTENSION_ID, fileIn, folderUri, readDisk, removeStyles, waitFor, writeStyle } from './helpers';
+import { type TestedApi, api, EXTENSION_ID, fileIn, folderUri, readDisk, removeStyles, waitFor, writeStyle } from './helpers';
 
 const BUCKET = 'storyboard-user-files';
 const PREFIX = 'actor_maker_user/custom-styles-models/';
@@ -66,7 +65,7 @@ const OBJECTS = [
   `${PREFIX}README.txt`, // not a model file
 ];
 
-let tv: TrainingVersionsApi;
+let tv: TestedApi;
 let server: S3rverHandle;
 let factory: vscode.Disposable | undefined;
 let listerCalls: S3Settings[] = [];
@@ -285,26 +284,28 @@ describe('Sync from S3', function () {
     for (const secret of Object.values(S3RVER_ENV)) assert.ok(!log.includes(secret), 'no credential in the log');
   });
 
-  it('shows the plan in the refactor preview first: nothing is written while it is open, nothing when it is discarded', async () => {
-    // (Applying from the preview cannot be driven from here: edits that need confirmation start unchecked, and
-    // checking them takes clicks. The sync writes through the same edit with preview: false, tested above.)
+  it('ends in the write decision (SPEC.md §9): nothing is written while it is open, nothing after Cancel', async () => {
     const before = await texts();
     const from = (await logText()).length;
-    let settled: SyncS3Result | undefined;
-    const pending = vscode.commands.executeCommand<SyncS3Result>('trainingVersions.syncS3'); // preview defaults to true
-    void Promise.resolve(pending).then((r) => (settled = r));
-    // The plan goes to the log just before the preview opens; the command then waits for the preview's answer.
-    await logged('update "V1"', from);
-    assert.deepEqual(await texts(), before, 'nothing written while the preview is open');
-    const r = await waitFor('the sync to settle once the preview is discarded', async () => {
-      if (!settled) await vscode.commands.executeCommand('refactorPreview.discard');
-      return settled;
+    let written: Record<string, string> | undefined;
+    // The decision is answered through the test API (scripts/ui-test-writes.mjs clicks the real dialog).
+    const answering = tv.writes.answerWith(async () => {
+      await logged('update "V1"', from); // the plan is in the log while the decision is open
+      written = await texts();
+      return 'cancel' as const;
     });
+    let r: SyncS3Result;
+    try {
+      r = await vscode.commands.executeCommand<SyncS3Result>('trainingVersions.syncS3');
+    } finally {
+      answering.dispose();
+    }
+    assert.deepEqual(written, before, 'nothing written while the decision is open');
     assert.equal(r.applied, false);
     assert.deepEqual(r.written, []);
-    assert.ok(r.changes.length >= 2, 'there was a plan to show');
-    assert.match(r.message, /^The S3 sync was discarded in the preview; nothing was written/);
-    assert.deepEqual(await texts(), before, 'nothing written after discarding');
+    assert.ok(r.changes.length >= 2, 'there was a plan to decide on');
+    assert.match(r.message, /^The S3 sync was cancelled; nothing was written/);
+    assert.deepEqual(await texts(), before, 'nothing written after Cancel');
   });
 
   it('a second sync changes nothing but lastSynced', async () => {

@@ -1,16 +1,21 @@
 /**
- * `Training Versions: Clean Up Workspace`: every fix in every file as one
- * WorkspaceEdit, shown in the refactor preview before it applies; backups per
- * the `backups` setting (created by the same edit).
+ * `Training Versions: Clean Up Workspace`: every fix in every file, ending in one
+ * decision (SPEC.md §9, `writeDecision.ts`): a summary with Apply, Review
+ * changes and Cancel; Apply writes it all as one undoable edit with backups per
+ * the `backups` setting, then one notification says what was written.
  */
 import * as vscode from 'vscode';
 import { planCleanup } from '../../core/cleanup';
-import { applyPlannedEdits, type PlannedFileEdit, shortName } from '../applyPlannedEdits';
+import { cleanupWrite } from '../../core/writePlan';
+import { shortName } from '../applyPlannedEdits';
+import type { DecisionChoice, DecisionFile } from '../writeDecision';
 import type { CommandDeps } from './deps';
 
 export interface CleanupOptions {
-  /** Show the refactor preview (default true); tests pass false. */
+  /** `false`: apply without asking (scripts, tests); default: ask. */
   preview?: boolean;
+  /** Answer the decision without asking (scripts, tests): 'apply', 'cancel' or 'review' (opens the review, then cancels). */
+  answer?: DecisionChoice;
   /** Only these files (default: the whole workspace). */
   uris?: vscode.Uri[];
 }
@@ -22,20 +27,25 @@ export interface CleanupResult {
   upgraded: number;
   skipped: string[];
   applied: boolean;
+  /** The decision's answer ('none': nothing to clean up, nothing asked). */
+  choice: 'apply' | 'cancel' | 'none';
   /** Files that changed while the clean-up was planned: left alone. */
   conflicts: string[];
+  written: string[];
+  backups: string[];
+  /** The notification shown at the end (empty after Cancel). */
+  message: string;
 }
 
 export async function cleanupWorkspace(deps: CommandDeps, options: CleanupOptions = {}): Promise<CleanupResult> {
   const { index, log } = deps;
   await index.whenReady();
   const wanted = options.uris ? new Set(options.uris.map((u) => u.toString())) : undefined;
-  const result: CleanupResult = { files: 0, merged: 0, removed: 0, upgraded: 0, skipped: [], applied: false, conflicts: [] };
+  const result: CleanupResult = { files: 0, merged: 0, removed: 0, upgraded: 0, skipped: [], applied: false, choice: 'none', conflicts: [], written: [], backups: [], message: '' };
   const openDocs = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
   const files = index.all().filter((f) => !wanted || wanted.has(f.uri.toString()));
   files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
-  const planned: PlannedFileEdit[] = [];
-  const labels = new Map<string, string>();
+  const planned: DecisionFile[] = [];
   for (const f0 of files) {
     const doc = openDocs.get(f0.uri.toString());
     const f = doc ? index.forDocument(doc) : f0;
@@ -43,30 +53,26 @@ export async function cleanupWorkspace(deps: CommandDeps, options: CleanupOption
       result.skipped.push(vscode.workspace.asRelativePath(f.uri));
       continue;
     }
-    const plan = planCleanup(f.analysis);
-    if (!plan.changed) continue;
-    result.files++;
-    result.merged += plan.merges.length;
-    result.removed += plan.merges.reduce((n, m) => n + m.removed.length, 0);
-    result.upgraded += plan.urlUpgrades.length;
-    planned.push({ uri: f.uri, text: f.text, edits: plan.edits });
-    labels.set(f.uri.toString(), `${plan.merges.length} merge(s), ${plan.urlUpgrades.length} URL upgrade(s) in ${shortName(f.uri)}`);
+    const write = cleanupWrite(shortName(f.uri), f.text, planCleanup(f.analysis), f.analysis.groups);
+    if (write) planned.push({ ...write, uri: f.uri });
   }
   if (result.skipped.length) log.warn(`Clean up skipped ${result.skipped.length} file(s) that do not parse or lack a "versions" array: ${result.skipped.join(', ')}`);
-  if (result.files === 0) {
-    const msg = `Nothing to clean up${result.skipped.length ? ` (${result.skipped.length} file(s) skipped: they do not parse)` : ''}.`;
+  if (planned.length === 0) {
+    const msg = `Nothing to clean up: no duplicates to merge and no S3 URL to upgrade in ${files.length - result.skipped.length} file(s)${result.skipped.length ? ` (${result.skipped.length} skipped: they do not parse)` : ''}.`;
     log.info(msg);
-    if (options.preview !== false) void vscode.window.showInformationMessage(`Training Versions: ${msg}`);
+    result.message = msg;
+    // Never silent, but a modal for "nothing" would be too much: a notification.
+    void vscode.window.showInformationMessage(`Training Versions: ${msg}`, 'Show Log').then((c) => c && log.show());
     return result;
   }
-  const applied = await applyPlannedEdits(planned, { preview: options.preview !== false, label: (uri) => labels.get(uri.toString()) ?? shortName(uri) });
-  result.applied = applied.applied;
-  result.conflicts = applied.conflicts.map((u) => shortName(u));
+  const answer = options.answer ?? (options.preview === false ? 'apply' : undefined);
+  const outcome = await deps.writes.decide({ flow: 'cleanup', files: planned, answer });
+  const t = outcome.choice === 'apply' ? outcome.writtenTotals : outcome.totals;
+  Object.assign(result, {
+    files: t.files, merged: t.groupsMerged, removed: t.entriesRemoved, upgraded: t.urlsUpgraded,
+    applied: outcome.applied, choice: outcome.choice, message: outcome.message,
+    conflicts: outcome.conflicts.map(shortName), written: outcome.written.map(shortName), backups: outcome.backups.map(shortName),
+  });
   if (result.conflicts.length) log.warn(`Clean up left ${result.conflicts.length} file(s) alone: they changed while it was planned: ${result.conflicts.join(', ')}`);
-  if (result.applied) {
-    log.info(`Clean up: merged ${result.merged} group(s) (${result.removed} entries removed), upgraded ${result.upgraded} URL(s) in ${applied.written.length} file(s).`);
-  } else {
-    log.info('Clean up was not applied (discarded in the preview); nothing changed.');
-  }
   return result;
 }

@@ -4,6 +4,7 @@ import type { StatusCache } from '../../flows/status';
 import type { S3Lister, S3Settings } from '../../services/s3';
 import type { RunpodCheckEvents, RunpodClientFactory } from '../runpodCheck';
 import type { StylesView } from '../stylesView';
+import type { WriteDecisions } from '../writeDecision';
 import type { WorkspaceIndex } from '../workspaceIndex';
 
 export interface CommandDeps {
@@ -20,6 +21,8 @@ export interface CommandDeps {
   runpodEvents: RunpodCheckEvents;
   /** Builds the S3 lister of a sync (default `createS3Lister`, which loads the AWS SDK then); tests point it at a local S3 API. */
   s3ListerFactory: S3ListerFactory;
+  /** The decision that ends Clean Up and Sync, and the notification after every apply. */
+  writes: WriteDecisions;
   /** The sidebar's styles view (absent where no view is registered). */
   styles?: StylesView;
 }

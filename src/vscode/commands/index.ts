@@ -6,7 +6,7 @@ import { checkStatus } from './checkStatus';
 import { cleanupWorkspace, type CleanupOptions } from './cleanupWorkspace';
 import { clearRunpodApiKey } from './clearRunpodApiKey';
 import type { CommandDeps } from './deps';
-import { mergeDuplicates } from './mergeDuplicates';
+import { fixStyle, mergeDuplicates } from './mergeDuplicates';
 import { openVersion } from './openVersion';
 import { setRunpodApiKey } from './setRunpodApiKey';
 import { checkStyleStatus, fixAllInStyle, openStyleFile, upgradeUrl } from './styleRowCommands';
@@ -27,6 +27,7 @@ export function registerCommands(deps: CommandDeps): void {
   // Rows and title bar of the styles tree (node commands are hidden from the palette).
   reg('trainingVersions.tree.openVersion', (arg?: unknown) => openVersion(deps, arg));
   reg('trainingVersions.tree.mergeDuplicates', (arg?: unknown) => mergeDuplicates(deps, arg));
+  reg('trainingVersions.tree.fixStyle', (arg?: unknown) => fixStyle(deps, arg));
   reg('trainingVersions.tree.copyLoraUrl', (arg?: unknown) => copyLoraUrl(deps, arg));
   reg('trainingVersions.tree.openLoraUrl', (arg?: unknown) => openLoraUrl(deps, arg));
   reg('trainingVersions.tree.checkStatus', (arg?: unknown) => checkVersionStatus(arg));
@@ -43,5 +44,5 @@ export function registerCommands(deps: CommandDeps): void {
 
 /** Commands invoked from menus get a node or a URI as first argument, not options. */
 function isOptions(x: unknown): x is CleanupOptions {
-  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('preview' in x || 'uris' in x);
+  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('preview' in x || 'uris' in x || 'answer' in x);
 }

@@ -3,9 +3,10 @@
  * `trainingVersions.s3.*` settings and completes every style's
  * training_versions.json, or one style's (`{ styleFolder }`: the tree, the
  * "Sync this style from S3" quick fix, RunPod's expired summary). A cancellable
- * progress notification while S3 is listed; the plan shown in the refactor
- * preview before anything is written (one WorkspaceEdit, backups per the
- * `backups` setting); a summary and a log line per change afterwards. The AWS
+ * progress notification while S3 is listed; then the write decision
+ * (`writeDecision.ts`: Apply / Review changes / Cancel; one WorkspaceEdit,
+ * backups per the `backups` setting); one summary with Undo and a log line per
+ * change afterwards. The AWS
  * SDK loads only here, through `deps.s3ListerFactory`.
  */
 import * as vscode from 'vscode';
@@ -15,7 +16,9 @@ import {
   describeEndpoint, describeNotice, describeRetry, describeS3Failure, describeSettingProblem, EDITOR_WORDING,
 } from '../../flows/syncMessages';
 import { type S3ErrorKind, type S3Failure, type S3Settings, S3_SETTINGS } from '../../services/s3';
-import { type AppliedEdits, applyPlannedEdits, type PlannedFileEdit, shortName } from '../applyPlannedEdits';
+import { syncWrite } from '../../core/writePlan';
+import { shortName } from '../applyPlannedEdits';
+import type { DecisionFile, DecisionOutcome } from '../writeDecision';
 import { readSettings } from '../settings';
 import { VERSIONS_FILE, type IndexedFile, type WorkspaceIndex } from '../workspaceIndex';
 import type { CommandDeps } from './deps';
@@ -24,7 +27,7 @@ import { notify } from '../notify';
 export interface SyncS3Options {
   /** Only this style folder (default: every style of the workspace). */
   styleFolder?: vscode.Uri;
-  /** Show the plan in the refactor preview before writing (default true); tests pass false. */
+  /** End in the write decision (default true); `false`: apply without asking (scripts, tests). */
   preview?: boolean;
   /** Cancels like the notification's Cancel button, for callers without a UI (scripts, tests). */
   signal?: AbortSignal;
@@ -46,7 +49,7 @@ export interface SyncS3Result {
   syncedAt?: string;
   /** The files this sync changes (URIs as strings), with the texts `syncWorkspace` planned. */
   changes: { uri: string; oldText: string; newText: string }[];
-  /** True when the edit was applied (false: nothing to write, discarded in the preview, cancelled, failed). */
+  /** True when the edit was applied (false: nothing to write, cancelled in the decision or while listing, failed). */
   applied: boolean;
   written: string[];
   /** Files that changed while S3 was listed: left alone. */
@@ -360,8 +363,7 @@ function logPlan(log: vscode.LogOutputChannel, plan: SyncPlan, prefix: string): 
 async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: GroupOutcome[], now: Date): Promise<SyncS3Result> {
   const { log } = deps;
   const result = emptyResult('', { ran: true, syncedAt: now.toISOString() });
-  const planned: PlannedFileEdit[] = [];
-  const labels = new Map<string, string>();
+  const planned: DecisionFile[] = [];
   /** Style ids of files that do not parse: their model files wait for a fix, they do not lack a folder. */
   const brokenStyles = new Set<string>();
   for (const { group, result: r, byPath } of outcomes) {
@@ -393,17 +395,21 @@ async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: Group
       const change = r.changes.find((c) => c.path === f.path);
       const oldText = change?.oldText ?? file.text;
       result.changes.push({ uri: file.uri.toString(), oldText, newText: f.newText });
-      planned.push({ uri: file.uri, text: oldText, edits: f.edits });
-      const bits = [f.updates.length && plural(f.updates.length, 'entry', 'entries') + ' updated', f.additions.length && `${f.additions.length} added`].filter(Boolean);
-      labels.set(file.uri.toString(), `Sync from S3: ${bits.join(', ')} in ${f.path}`);
+      const write = syncWrite(f.path, oldText, f);
+      if (write) planned.push({ ...write, uri: file.uri });
     }
   }
 
-  // The plan goes to the log first: it can be read while the preview is open.
+  // The plan goes to the log first: it can be read while the decision is open.
   for (const { group, result: r } of outcomes) logPlan(log, r.plan, group.s3.prefix ?? '');
-  let applied: AppliedEdits = { applied: false, written: [], conflicts: [] };
+  // One decision (SPEC.md §9): the summary, Review changes, Apply or Cancel; its notification is the report below.
+  let applied: Pick<DecisionOutcome, 'applied' | 'written' | 'conflicts' | 'declined' | 'backups' | 'undo'> = { applied: false, written: [], conflicts: [], backups: [] };
+  let report: { severity: 'information' | 'warning'; message: string } | undefined;
   if (planned.length) {
-    applied = await applyPlannedEdits(planned, { preview: options.preview !== false, label: (uri) => labels.get(uri.toString()) ?? shortName(uri) });
+    applied = await deps.writes.decide({
+      flow: 'sync', files: planned, answer: options.preview === false ? 'apply' : undefined,
+      appliedMessage: (o) => (report = summarize({ ...result, applied: o.applied, written: o.written.map(String), conflicts: o.conflicts.map(String) }, outcomes, brokenStyles, false)),
+    });
   }
   result.applied = applied.applied;
   result.written = applied.written.map((u) => u.toString());
@@ -413,10 +419,11 @@ async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: Group
   if (applied.written.length) log.info(`S3 sync: wrote ${applied.written.map(shortName).join(', ')}${backups.length ? ` (previous text in ${backups.map((u) => `${shortName(u)}.backup`).join(', ')})` : ''}.`);
   if (applied.conflicts.length) log.warn(`S3 sync: ${applied.conflicts.map(shortName).join(', ')} changed while S3 was listed; left alone (sync again).`);
 
-  const { severity, message } = summarize(result, outcomes, brokenStyles, !!applied.declined);
+  const { severity, message } = report ?? summarize(result, outcomes, brokenStyles, !!applied.declined);
   result.message = message;
   log.info(`S3 sync: ${message}`);
-  notify(severity, message, ['Show Log'], () => log.show());
+  // After an apply the decision showed the one notification (with Undo); otherwise it is shown here.
+  if (!report) notify(severity, message, ['Show Log'], () => log.show());
   return result;
 }
 
@@ -441,7 +448,7 @@ function summarize(r: SyncS3Result, outcomes: GroupOutcome[], brokenStyles: Read
   if (r.conflicts.length) notes.push(`${plural(r.conflicts.length, 'file')} changed while S3 was listed and ${r.conflicts.length === 1 ? 'was' : 'were'} left alone (${r.conflicts.map((u) => shortName(vscode.Uri.parse(u))).join(', ')}): sync again.`);
   const severity = notes.length ? 'warning' : 'information';
   const tail = notes.length ? ` ${notes.join(' ')}` : '';
-  if (declined) return { severity: 'information', message: `The S3 sync was discarded in the preview; nothing was written (${listed}).` };
+  if (declined) return { severity: 'information', message: `The S3 sync was cancelled; nothing was written (${listed}).` };
   if (r.changes.length === 0) {
     return { severity, message: `${r.models === 0 ? 'No model file to sync' : 'Nothing to change'}: ${listed}.${tail}` };
   }

@@ -347,6 +347,22 @@ export async function runProcessBench(options: { rounds?: number } = {}): Promis
   }
 }
 
+/** The size of dist/extension.js as `npm run package` builds it (minified, the AWS SDK in its own chunk). */
+export async function runBundleBench(): Promise<string> {
+  const root = path.resolve(__dirname, '..');
+  const out = path.join(os.tmpdir(), `tv-bench-extension-${process.pid}.js`);
+  try {
+    const r = buildSync({
+      entryPoints: [path.join(root, 'src', 'extension.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+      mainFields: ['module', 'main'], minify: true, external: ['vscode'], logLevel: 'warning', define: { PACKAGE_VERSION: '"0.0.0-bench"' }, metafile: true,
+    });
+    const kb = Object.values(r.metafile!.outputs)[0].bytes / 1000;
+    return ['## Extension bundle', '', `dist/extension.js (production build): ${kb.toFixed(0)} KB — target < 150 KB: ${kb < 150 ? 'met' : 'MISSED'}. (Activation, < 10 ms, is measured in the real VS Code host of the integration tests.)`].join('\n');
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
 /**
  * The sections `npm run bench` prints, in order. Other benches (S3 sync, the
  * workspace index) add their `run…Bench` function here.
@@ -356,6 +372,7 @@ export const SECTIONS: BenchSection[] = [
   () => runProcessBench({ rounds: process.argv.includes('--quick') ? 3 : 7 }),
   () => runIndexBench(),
   () => runS3Bench(),
+  () => runBundleBench(),
 ];
 
 async function main(): Promise<void> {

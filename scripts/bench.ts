@@ -16,6 +16,8 @@ import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, writ
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parseTree } from 'jsonc-parser';
 import { getLanguageService, type JSONSchema } from 'vscode-json-languageservice';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -402,6 +404,11 @@ export const SECTIONS: BenchSection[] = [
   () => runBundleBench(),
 ];
 
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 async function main(): Promise<void> {
   const peer = process.argv.find((a) => a.startsWith('--peer='));
   if (peer) return runPeerChild(peer.slice(7));
@@ -410,6 +417,7 @@ async function main(): Promise<void> {
   for (const [i, section] of SECTIONS.entries()) {
     if (only && !only.includes(i + 1)) continue;
     console.log((await section()) + '\n');
+    collectGarbage(); // each section starts on a clean heap: one section's garbage is not the next one's peak
     console.log(`(max RSS so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB)\n`);
   }
   // The bench's own peak memory (its children are separate processes).

@@ -16,6 +16,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { analyzeStyleFile } from '../src/core/styleFile';
 import { StyleTreeModel } from '../src/core/styleTreeModel';
 
@@ -170,6 +172,30 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
       return median(xs);
     };
     const parseOnly = inMemory(() => texts.map((t) => JSON.parse(t) as unknown));
+
+    // Retained heap: what the index keeps for every version, next to what JSON.parse's
+    // values of the same files keep (the texts are held on both sides, so not counted).
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const retainedBy = (make: () => unknown): number => {
+      gc();
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      let kept: unknown = make();
+      gc();
+      gc();
+      const bytes = process.memoryUsage().heapUsed - before;
+      if (!kept) throw new Error('nothing kept');
+      kept = undefined;
+      return bytes;
+    };
+    const parsedRetained = retainedBy(() => texts.map((t) => JSON.parse(t) as unknown));
+    const indexRetained = retainedBy(() => {
+      const m = new StyleTreeModel();
+      texts.forEach((t, i) => m.upsert({ key: files[i], ...analyzeStyleFile(files[i], t, settings) }));
+      m.styles();
+      return m;
+    });
     const analyseOnly = inMemory(() => texts.map((t, i) => analyzeStyleFile(files[i], t, settings)));
 
     // One file changes on disk: a version finishes training.
@@ -204,6 +230,7 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
       `| index: read + analyse every file + build the tree's first level | ${fmt(ib)} | ${fmt(Math.min(...idx))} | ≤ 1.5 × baseline |`,
       `| ratio index / baseline | ${(ib / bb).toFixed(2)} × | | ${ib / bb <= 1.5 ? 'met' : 'MISSED'} |`,
       `| in memory: JSON.parse every text / analyse every text (kept) | ${fmt(parseOnly)} / ${fmt(analyseOnly)} | | |`,
+      `| retained heap for ${(styles * versions).toLocaleString('en')} versions: index / JSON.parse values | ${(indexRetained / 1048576).toFixed(0)} MB / ${(parsedRetained / 1048576).toFixed(0)} MB = ${(indexRetained / parsedRetained).toFixed(2)} × | | ≤ 2 ×: ${indexRetained <= 2 * parsedRetained ? 'met' : 'MISSED'} |`,
       `| update after one file changes (read, analyse, first level, its ${versions} version rows) | ${ub.toFixed(2)} | ${Math.min(...upd).toFixed(2)} | ≤ 20 ms: ${ub <= 20 ? 'met' : 'MISSED'} |`,
     ];
     return lines.join('\n');

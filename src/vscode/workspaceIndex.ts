@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type Analysis, refusedAsNonUtf8 } from '../core/findings';
 import { analyzeStyleFile } from '../core/styleFile';
+import { mapConcurrent } from '../services/files';
 import { readSettings } from './settings';
 
 export const VERSIONS_GLOB = '**/training_versions.json';
@@ -28,6 +29,9 @@ export interface IndexedFile {
   /** Read from disk and not valid UTF-8: reported, never written (its bad bytes would be lost). */
   notUtf8?: boolean;
 }
+
+/** Files read at once by the initial scan. */
+const SCAN_CONCURRENCY = 8;
 
 export function isVersionsFile(uri: vscode.Uri): boolean {
   return isRealFile(uri) && path.basename(uri.path) === VERSIONS_FILE && !/\/(node_modules|\.git)\//.test(uri.path);
@@ -121,7 +125,18 @@ export class WorkspaceIndex implements vscode.Disposable {
     const seen = new Set(uris.map((u) => u.toString()));
     const removed = [...this.files.values()].filter((f) => !seen.has(f.uri.toString())).map((f) => f.uri);
     for (const u of removed) this.files.delete(u.toString());
-    const results = await Promise.all(uris.map((u) => this.load(u)));
+    // The active editor's file first, its diagnostics announced at once; then the others,
+    // a few reads in flight and a yield to the host between files, so that the scan of a
+    // large workspace never holds the extension host for long.
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const first = active === undefined ? -1 : uris.findIndex((u) => u.toString() === active);
+    if (first > 0) uris.unshift(...uris.splice(first, 1));
+    const results = await mapConcurrent(uris, SCAN_CONCURRENCY, async (u, i) => {
+      const r = await this.load(u);
+      if (i === 0 && first >= 0 && r) this.changed.fire([r]);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return i === 0 && first >= 0 ? undefined : r;
+    });
     const changed = results.filter((u): u is vscode.Uri => u !== undefined);
     this.lastScanMs = Date.now() - t0;
     this.log.info(`Indexed ${uris.length} training_versions.json file(s) in ${this.lastScanMs} ms.`);

@@ -221,9 +221,11 @@ export function formatPlan(plan: SyncPlan, prefix: string, written?: Map<string,
   }
   const c = view.counts;
   const invalid = view.invalidCount;
+  // §7: the summary counts only what was written.
+  const changedFiles = written ? [...written.values()].filter((w) => w.error === undefined).length : c.changedFiles;
   lines.push(
     '',
-    `Summary: ${plural(c.models, 'model file')}: ${c.matched} matched an entry, ${c.added} new entr${c.added === 1 ? 'y' : 'ies'}, ${c.unplaced} without a style folder${c.notAdded ? `, ${c.notAdded} not added (would duplicate)` : ''}; ${plural(c.ignored, 'other object')} ignored. ${plural(c.changedFiles, 'file')} ${written ? 'changed' : 'would change'}${invalid ? `, ${plural(invalid, 'file')} skipped (does not parse)` : ''}.`,
+    `Summary: ${plural(c.models, 'model file')}: ${c.matched} matched an entry, ${c.added} new entr${c.added === 1 ? 'y' : 'ies'}, ${c.unplaced} without a style folder${c.notAdded ? `, ${c.notAdded} not added (would duplicate)` : ''}; ${plural(c.ignored, 'other object')} ignored. ${plural(changedFiles, 'file')} ${written ? 'changed' : 'would change'}${invalid ? `, ${plural(invalid, 'file')} skipped (does not parse)` : ''}.`,
   );
   if (!written) {
     lines.push(c.changedFiles ? 'Nothing was written: run again with --apply to write (a .backup of each file is kept unless --no-backup).' : 'Nothing to write.');

@@ -126,6 +126,30 @@ describe('training-versions sync, as SPEC.md §5 and §7 say', { timeout: 120_00
     assert.deepEqual(await snapshot(dir), before);
   });
 
+  test('--apply where one file cannot be written: the summary counts only the file written; exit 1', async () => {
+    const { dir, file } = await workspace();
+    // A second style folder whose backup path is a folder: its backup, so its write, fails.
+    const other = path.join(dir, '8_ink', 'training_versions.json');
+    await fs.mkdir(path.dirname(other));
+    const otherText = '{\n  "versions": []\n}\n';
+    await fs.writeFile(other, otherText);
+    await fs.mkdir(`${other}.backup`);
+    const out = io();
+    assert.equal(await main(args(dir, '--apply'), out), 1);
+    assert.equal(await fs.readFile(other, 'utf8'), otherText, 'the file that could not be backed up is left as it was');
+    assert.notEqual(await fs.readFile(file, 'utf8'), await fs.readFile(`${file}.backup`, 'utf8'));
+    assert.match(out.outText, /\. 1 file changed\./);
+    assert.match(out.outText, /Wrote 1 file; 1 could not be written\./);
+    await fs.rm(`${other}.backup`, { recursive: true });
+    await fs.mkdir(`${other}.backup`);
+    const json = io();
+    await fs.writeFile(file, JSON.stringify({ versions: [] }));
+    assert.equal(await main(args(dir, '--apply', '--format', 'json'), json), 1);
+    const doc = JSON.parse(json.outText) as SyncJson;
+    assert.deepEqual(doc.files.map((f) => [path.basename(path.dirname(f.path)), f.status]), [['4_pastel', 'written'], ['8_ink', 'failed']]);
+    assert.equal(doc.written, 1);
+  });
+
   test('--format is listed in sync --help and a bad value is bad usage (2)', async () => {
     const help = io();
     assert.equal(await main(['sync', '--help'], help), 0);

@@ -110,7 +110,7 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
     }
   }
   if (format === 'json') {
-    io.out(JSON.stringify(planJson(plan, { apply, bucket, prefix: settings.prefix ?? '', objects: result.objects, pages: result.pages, endpoint: run.config?.endpoint.url ?? endpoint ?? null, region: result.region }, written), null, 2));
+    io.out(JSON.stringify(planJson(plan, { apply, bucket, prefix: settings.prefix ?? '', objects: result.objects, pages: result.pages, endpoint: run.config?.endpoint.url ?? endpoint ?? null, endpointSource: run.config?.endpoint.source ?? null, region: result.region }, written), null, 2));
   } else {
     lines.push(...formatPlan(plan, settings.prefix ?? '', apply ? written : undefined));
     io.out(lines.join('\n'));
@@ -136,7 +136,7 @@ function failureJson(apply: boolean, bucket: string, prefix: string, f: S3Failur
  */
 export function planJson(
   plan: SyncPlan,
-  run: { apply: boolean; bucket: string; prefix: string; objects: number; pages: number; endpoint: string | null; region: string },
+  run: { apply: boolean; bucket: string; prefix: string; objects: number; pages: number; endpoint: string | null; endpointSource: string | null; region: string },
   written: Map<string, { backup?: string; error?: string }>,
 ) {
   const view = planView(plan, run.prefix);
@@ -157,7 +157,7 @@ export function planJson(
   return {
     apply: run.apply,
     outcome: run.apply ? 'applied' : 'planned',
-    bucket: run.bucket, prefix: run.prefix, endpoint: run.endpoint, region: run.region,
+    bucket: run.bucket, prefix: run.prefix, endpoint: run.endpoint, endpointSource: run.endpointSource, region: run.region,
     listed: { objects: run.objects, pages: run.pages, models: plan.counts.models, ignored: plan.counts.ignored },
     files,
     skipped: plan.skipped.map((s) => ({ path: s.path, kind: s.kind, reason: s.reason })),

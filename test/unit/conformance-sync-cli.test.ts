@@ -54,7 +54,7 @@ function io() {
 
 interface Change { field: string; from: unknown; to: unknown }
 interface FileJson { path: string; status: string; backup?: string; updates: { rule: string; changes: Change[] }[]; additions: { entry: Record<string, string> }[] }
-interface SyncJson { apply: boolean; outcome: string; written: number; files: FileJson[]; unplaced: { styleId: string; count: number }[]; error: { host: string } }
+interface SyncJson { apply: boolean; endpoint: string; endpointSource: string; outcome: string; written: number; files: FileJson[]; unplaced: { styleId: string; count: number }[]; error: { host: string } }
 
 const args = (dir: string, ...more: string[]) => ['sync', '--bucket', BUCKET, '--prefix', PREFIX, '--endpoint', server.endpoint, '--read-metadata', ...more, dir];
 const url = (key: string) => `${server.endpoint}/${BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`;
@@ -69,6 +69,9 @@ describe('training-versions sync, as SPEC.md §5 and §7 say', { timeout: 120_00
     const doc = JSON.parse(out.outText) as SyncJson;
     assert.equal(doc.apply, false);
     assert.equal(doc.written, 0);
+    // Which endpoint was used, and where it came from (§5).
+    assert.equal(doc.endpoint, server.endpoint);
+    assert.equal(doc.endpointSource, 'setting');
     assert.equal(doc.files.length, 1);
     const f = doc.files[0];
     assert.equal(f.path, file);

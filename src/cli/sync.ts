@@ -1,18 +1,20 @@
 /**
  * `training-versions sync --bucket B [--prefix P] [--region R] [--endpoint URL]
- * [--path-style] [--read-metadata] [--apply] [PATH...]` (SPEC.md §5, §7).
- * Prints the plan; writes only with --apply (backup, then atomic replace).
+ * [--path-style] [--read-metadata] [--apply] [--format text|json] [PATH...]` (SPEC.md §5, §7).
+ * Prints the plan (with --format json, the plan and outcome as one JSON document);
+ * writes only with --apply (backup, then atomic replace).
  */
 import { parseArgs } from 'node:util';
 import { type FieldChange, type SyncPlan } from '../core/s3Sync';
+import type { S3Failure } from '../services/s3';
 import { checkS3Settings, type ListerFactory, planView, syncFromS3, type SyncProgress } from '../flows/sync';
 import { CLI_WORDING, describeEndpoint, describeNotice, describeRetry, describeS3Failure, describeSettingProblem } from '../flows/syncMessages';
 import { writeAtomic } from '../services/files';
 import { createS3Lister, type S3Settings } from '../services/s3';
-import { type CliIO, loadFiles, parseNumber, UsageError } from './common';
+import { type CliIO, loadFiles, parseFormat, parseNumber, UsageError } from './common';
 
 export const SYNC_USAGE =
-  'training-versions sync --bucket B [--prefix P] [--region R] [--endpoint URL] [--path-style] [--profile NAME] [--read-metadata] [--timeout-ms N] [--apply] [--no-backup] [--no-prefer-accelerated] [PATH...]';
+  'training-versions sync --bucket B [--prefix P] [--region R] [--endpoint URL] [--path-style] [--profile NAME] [--read-metadata] [--timeout-ms N] [--apply] [--no-backup] [--format text|json] [--no-prefer-accelerated] [PATH...]';
 
 /** Seams for tests and embedders: another lister, a progress hook, a cancellation signal, a clock. */
 export interface SyncDeps {
@@ -38,8 +40,10 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
       apply: { type: 'boolean' },
       'no-backup': { type: 'boolean' },
       'no-prefer-accelerated': { type: 'boolean' },
+      format: { type: 'string' },
     },
   });
+  const format = parseFormat(values.format, ['text', 'json'] as const, 'text');
   const bucket = values.bucket?.trim() ?? '';
   if (!bucket) throw new UsageError('--bucket is required: the S3 bucket that holds the model files.');
   const endpoint = values.endpoint?.trim() || undefined;
@@ -83,7 +87,9 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
     },
   );
   if (!run.ok) {
-    io.err(`training-versions sync: ${describeS3Failure(run.failure, CLI_WORDING)}`);
+    const message = describeS3Failure(run.failure, CLI_WORDING);
+    io.err(`training-versions sync: ${message}`);
+    if (format === 'json') io.out(JSON.stringify(failureJson(apply, bucket, settings.prefix ?? '', run.failure, message), null, 2));
     return 1;
   }
   const result = run.result;
@@ -103,11 +109,62 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
       }
     }
   }
-  lines.push(...formatPlan(plan, settings.prefix ?? '', apply ? written : undefined));
-  io.out(lines.join('\n'));
+  if (format === 'json') {
+    io.out(JSON.stringify(planJson(plan, { apply, bucket, prefix: settings.prefix ?? '', objects: result.objects, pages: result.pages, endpoint: run.config?.endpoint.url ?? endpoint ?? null, endpointSource: run.config?.endpoint.source ?? null, region: result.region }, written), null, 2));
+  } else {
+    lines.push(...formatPlan(plan, settings.prefix ?? '', apply ? written : undefined));
+    io.out(lines.join('\n'));
+  }
   const failed = [...written.values()].some((w) => w.error !== undefined);
   const invalid = plan.skipped.some((s) => s.kind === 'invalid');
   return failed || invalid ? 1 : 0;
+}
+
+/** `--format json` of a listing that failed: nothing was written. */
+function failureJson(apply: boolean, bucket: string, prefix: string, f: S3Failure, message: string) {
+  return {
+    apply, outcome: 'failed', bucket, prefix,
+    error: { kind: f.kind, message, host: f.host, endpoint: f.endpoint ?? null, op: f.op, key: f.key ?? null, code: f.code ?? null, status: f.status ?? null },
+    files: [], written: 0,
+  };
+}
+
+/**
+ * `--format json`: the plan and its outcome as one JSON document. Each file's `status` is
+ * `planned` (dry run), `written`, `failed` (with `error`) or `unchanged`; `written` counts
+ * only the files written.
+ */
+export function planJson(
+  plan: SyncPlan,
+  run: { apply: boolean; bucket: string; prefix: string; objects: number; pages: number; endpoint: string | null; endpointSource: string | null; region: string },
+  written: Map<string, { backup?: string; error?: string }>,
+) {
+  const view = planView(plan, run.prefix);
+  const rows = new Map(view.files.map((f) => [f.path, f]));
+  const files = plan.files.map((f) => {
+    const w = written.get(f.path);
+    const row = rows.get(f.path);
+    const status = !f.changed ? 'unchanged' : !run.apply ? 'planned' : w?.error !== undefined ? 'failed' : 'written';
+    return {
+      path: f.path, styleId: f.styleId, status,
+      ...(w?.backup ? { backup: w.backup } : {}),
+      ...(w?.error !== undefined ? { error: w.error } : {}),
+      updates: (row?.updates ?? []).map((u) => ({ label: u.label, key: u.key, rule: u.rule, ruleTitle: u.ruleTitle, ...(u.because !== undefined ? { because: u.because } : {}), changes: u.changes.map((c) => ({ field: c.field, from: c.from ?? null, to: c.to })) })),
+      additions: f.additions.map((a) => ({ key: a.key, entry: a.entry })),
+      notAdded: row?.notAdded ?? [],
+    };
+  });
+  return {
+    apply: run.apply,
+    outcome: run.apply ? 'applied' : 'planned',
+    bucket: run.bucket, prefix: run.prefix, endpoint: run.endpoint, endpointSource: run.endpointSource, region: run.region,
+    listed: { objects: run.objects, pages: run.pages, models: plan.counts.models, ignored: plan.counts.ignored },
+    files,
+    skipped: plan.skipped.map((s) => ({ path: s.path, kind: s.kind, reason: s.reason })),
+    unplaced: view.unplaced,
+    counts: plan.counts,
+    written: [...written.values()].filter((w) => w.error === undefined).length,
+  };
 }
 
 function plural(n: number, word: string): string {
@@ -164,9 +221,11 @@ export function formatPlan(plan: SyncPlan, prefix: string, written?: Map<string,
   }
   const c = view.counts;
   const invalid = view.invalidCount;
+  // §7: the summary counts only what was written.
+  const changedFiles = written ? [...written.values()].filter((w) => w.error === undefined).length : c.changedFiles;
   lines.push(
     '',
-    `Summary: ${plural(c.models, 'model file')}: ${c.matched} matched an entry, ${c.added} new entr${c.added === 1 ? 'y' : 'ies'}, ${c.unplaced} without a style folder${c.notAdded ? `, ${c.notAdded} not added (would duplicate)` : ''}; ${plural(c.ignored, 'other object')} ignored. ${plural(c.changedFiles, 'file')} ${written ? 'changed' : 'would change'}${invalid ? `, ${plural(invalid, 'file')} skipped (does not parse)` : ''}.`,
+    `Summary: ${plural(c.models, 'model file')}: ${c.matched} matched an entry, ${c.added} new entr${c.added === 1 ? 'y' : 'ies'}, ${c.unplaced} without a style folder${c.notAdded ? `, ${c.notAdded} not added (would duplicate)` : ''}; ${plural(c.ignored, 'other object')} ignored. ${plural(changedFiles, 'file')} ${written ? 'changed' : 'would change'}${invalid ? `, ${plural(invalid, 'file')} skipped (does not parse)` : ''}.`,
   );
   if (!written) {
     lines.push(c.changedFiles ? 'Nothing was written: run again with --apply to write (a .backup of each file is kept unless --no-backup).' : 'Nothing to write.');

@@ -53,9 +53,15 @@ export async function runWebhook(args: string[], io: CliIO, readStdin: StdinRead
   });
   const format = parseFormat(values.format, ['text', 'json'] as const, 'text');
   if (values.payload !== undefined && values.payload.trim() === '') throw new UsageError('--payload needs a file name, or - for standard input.');
+  // `[--payload FILE | -]` (SPEC.md §7): a bare `-` is standard input too, never a path.
+  const dashes = positionals.filter((p) => p === '-').length;
+  if (dashes > 1 || (dashes === 1 && values.payload !== undefined && values.payload !== '-')) {
+    throw new UsageError('give the payload once: --payload FILE, or - (standard input).');
+  }
+  const paths = positionals.filter((p) => p !== '-');
   const payload = await readPayload(values.payload ?? '-', readStdin);
   const result = await runWebhookFlow(
-    { paths: positionals, payload, apply: !!values.apply, backup: !values['no-backup'], preferAcceleratedUrls: !values['no-prefer-accelerated'] },
+    { paths, payload, apply: !!values.apply, backup: !values['no-backup'], preferAcceleratedUrls: !values['no-prefer-accelerated'] },
     { write: writeAtomic },
   );
   io.out(format === 'json' ? JSON.stringify(toJson(result), null, 2) : formatText(result, !values['no-backup']));

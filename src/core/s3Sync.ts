@@ -162,6 +162,8 @@ interface FileState {
   byObject: Map<string, Version[]>;
   byId: Map<string, Version[]>;
   byName: Map<string, Version[]>;
+  /** Entry index → the object its loraUrl names, when it names one (on AWS or on the endpoint). */
+  objectOf: Map<number, string>;
   /** Entry index → the update that claimed it. */
   claimed: Map<number, EntryUpdate>;
   updates: EntryUpdate[];
@@ -185,7 +187,7 @@ function indexFile(target: SyncTarget, styleId: string, endpoint: string | undef
   const versions = target.analysis.versions;
   const st: FileState = {
     target, styleId, versions, byIndex: new Map(versions.map((v) => [v.index, v])),
-    byJob: new Map(), byObject: new Map(), byId: new Map(), byName: new Map(),
+    byJob: new Map(), byObject: new Map(), byId: new Map(), byName: new Map(), objectOf: new Map(),
     claimed: new Map(), updates: [], pending: [], notAdded: [],
   };
   for (const v of versions) {
@@ -193,7 +195,10 @@ function indexFile(target: SyncTarget, styleId: string, endpoint: string | undef
     const url = str(v.value, 'loraUrl');
     const onEndpoint = v.objectKey === undefined && url !== undefined ? endpointObject(url, endpoint) : undefined;
     const identity = v.objectKey ?? (onEndpoint ? objectIdentity(onEndpoint) : undefined);
-    if (identity !== undefined) push(st.byObject, identity, v);
+    if (identity !== undefined) {
+      push(st.byObject, identity, v);
+      st.objectOf.set(v.index, identity);
+    }
     if (v.id !== undefined) push(st.byId, v.id, v);
     if (v.versionName !== undefined) push(st.byName, v.versionName, v);
   }
@@ -327,7 +332,8 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
     for (const o of unmatched) {
       let done = false;
       for (const st of byStyle.get(o.model.styleId) ?? []) {
-        const v = candidates(st, rule, o)?.find((c) => !st.claimed.has(c.index));
+        // §2: an entry whose loraUrl names another S3 object is another model, whatever rule would link them.
+        const v = candidates(st, rule, o)?.find((c) => !st.claimed.has(c.index) && (st.objectOf.get(c.index) ?? o.identity) === o.identity);
         if (v) {
           claim(st, v, o, rule, reasonFor(rule, o, v, bucket));
           done = true;

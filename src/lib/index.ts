@@ -4,7 +4,7 @@
  * handler, an S3 sync step — so that they stop creating duplicates at the source.
  *
  * Every function is pure: text in, result out, no I/O. Bad text never throws:
- * a file that does not parse gives findings (`analyze`) or `changed: false`
+ * an invalid file (an error finding) gives findings (`analyze`) or `changed: false`
  * (the others) and is returned unchanged. Only invalid *options* (a programming
  * error, such as an invalid `now` date) throw a `TypeError`.
  *
@@ -93,7 +93,7 @@ export type WebhookProblem = 'invalid-payload' | 'invalid-file' | 'no-match';
 export interface WebhookResult extends TextResult {
   /** The `id` of the entry the payload matched (it may be unchanged: a repeated webhook), or null when none matched. */
   versionId: string | null;
-  /** Set when no entry matched: the payload is not a RunPod body, the file does not parse, or no id matches. */
+  /** Set when no entry matched: the payload is not a RunPod body, the file is invalid (an error finding), or no id matches. */
   problem: WebhookProblem | null;
   /** What happened, for a log line. The wording may change in any release. */
   message: string;
@@ -141,6 +141,17 @@ function coreOptions(options: AnalyzeOptions | undefined, fn: string): CoreAnaly
   return { styleId: o.styleId, staleAfterHours: o.staleAfterHours, preferAcceleratedUrls: o.preferAcceleratedUrls, now: toMs(o.now, fn) };
 }
 
+/**
+ * SPEC.md §8: "an invalid file gives findings and `changed: false`". A file with an
+ * error finding (`invalid-json`, or `invalid-schema`: a wrong field type, an unknown
+ * status, a key written twice) is invalid: merging, syncing or updating it would carry
+ * the bad value onward (a merge copies an unknown `status` onto the entry it keeps;
+ * with a key written twice, readers disagree about which entry is which).
+ */
+function invalidFile(analysis: ReturnType<typeof analyzeText>): { message: string } | undefined {
+  return analysis.findings.find((f) => f.severity === 'error');
+}
+
 function describeType(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
@@ -171,12 +182,14 @@ export function analyze(text: string, options?: AnalyzeOptions): AnalyzeResult {
  * Applies every fix of the file at once, as `training-versions cleanup --apply`
  * does: each duplicate group merged into the entry that is kept (SPEC.md §2)
  * and, with `preferAcceleratedUrls`, every regular S3 URL upgraded. Nothing
- * else changes, byte for byte. A file that does not parse comes back unchanged.
+ * else changes, byte for byte. An invalid file (an error finding) comes back unchanged.
  */
 export function cleanup(text: string, options?: AnalyzeOptions): TextResult {
   const opts = coreOptions(options, 'cleanup');
   if (typeof text !== 'string') return { text, changed: false };
-  const plan = planCleanup(analyzeText(text, opts));
+  const analysis = analyzeText(text, opts);
+  if (invalidFile(analysis)) return { text, changed: false };
+  const plan = planCleanup(analysis);
   return { text: plan.newText, changed: plan.changed };
 }
 
@@ -209,6 +222,8 @@ function payloadText(payload: unknown): string | undefined {
 export function applyWebhook(text: string, payload: unknown, options?: WebhookOptions): WebhookResult {
   const now = toMs(options?.now, 'applyWebhook') ?? Date.now();
   if (typeof text !== 'string') return { text, changed: false, versionId: null, problem: 'invalid-file', message: `Expected the text of a training_versions.json (a string), not ${describeType(text)}.` };
+  const invalid = invalidFile(analyzeText(text));
+  if (invalid) return { text, changed: false, versionId: null, problem: 'invalid-file', message: `The file cannot be updated: ${invalid.message}` };
   const body = payloadText(payload);
   if (body === undefined) return { text, changed: false, versionId: null, problem: 'invalid-payload', message: 'Not a RunPod webhook payload: it cannot be written as JSON.' };
   const r = coreApplyWebhook(text, body.replace(/^\uFEFF/, ''), { now, preferAcceleratedUrls: options?.preferAcceleratedUrls });
@@ -241,6 +256,7 @@ export function syncObjects(text: string, objects: readonly S3ObjectInfo[], opti
     list.push({ key: o.key, lastModified: o.lastModified, metadata: o.metadata });
     byBucket.set(o.bucket, list);
   }
+  if (invalidFile(analyzeText(text, { styleId: options.styleId }))) return { text, changed: false };
   let current = text;
   for (const [bucket, list] of byBucket) {
     const analysis = analyzeText(current, { styleId: options.styleId, preferAcceleratedUrls: options.preferAcceleratedUrls });

@@ -86,17 +86,23 @@ function stripZeros(digits: string): string {
   return digits.charCodeAt(0) === 48 ? digits.replace(/^0+(?=\d)/, '') : digits;
 }
 
-/** The base job id: one trailing `-e<N>` or `-u<N>` stripped. */
+const BARE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The base job id: one trailing `-<letter><digits>` stripped (`-e2`, `-u1`, SPEC.md §1) —
+ * never from a bare UUID, whose last group may itself read as a letter and digits.
+ */
 export function baseJobId(id: string): string {
-  // /-[eu]\d+$/ by hand (it runs for every entry): the trailing digits, then `e`/`u`, then `-`.
+  // /-[a-z]\d+$/i by hand (it runs for every entry): the trailing digits, then a letter, then `-`.
   let k = id.length - 1;
   while (k >= 0 && id.charCodeAt(k) >= 48 && id.charCodeAt(k) <= 57) k--;
   if (k === id.length - 1 || k < 1) return id;
-  const c = id.charCodeAt(k);
-  return (c === 101 || c === 117) && id.charCodeAt(k - 1) === 45 ? id.slice(0, k - 1) : id;
+  const c = id.charCodeAt(k) | 0x20;
+  if (c < 97 || c > 122 || id.charCodeAt(k - 1) !== 45) return id;
+  return BARE_UUID.test(id) ? id : id.slice(0, k - 1);
 }
 
-/** True for ids shaped like a RunPod job id (`<uuid>` optionally with `-e<N>`). */
+/** True for ids shaped like a RunPod job id (`<uuid>`, optionally with a suffix such as `-e<N>` or `-u<N>`). */
 export function isJobId(id: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-[eu]\d+)?$/i.test(id);
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-[a-z]\d+)?$/i.test(id);
 }

@@ -175,6 +175,15 @@ describe('RunPod job ids (§1)', () => {
     assert.equal(baseJobId('style_1_vV7'), 'style_1_vV7');
   });
 
+  test('any -<letter><digits> suffix is one (§1), never a bare UUID whose last group reads so', () => {
+    const J = '26945dbf-4e87-4574-ad26-b1f71e865942';
+    for (const suffix of ['-r1', '-a3', '-R2', '-z10']) assert.equal(baseJobId(J + suffix), J, suffix);
+    for (const notSuffix of ['-1', '-e', '-éé1', '_e1', '-ee1']) assert.equal(baseJobId(J + notSuffix), J + notSuffix, notSuffix);
+    // A bare UUID's last group can be a letter and eleven digits: it is the id itself.
+    assert.equal(baseJobId('26945dbf-4e87-4574-ad26-a12345678901'), '26945dbf-4e87-4574-ad26-a12345678901');
+    assert.equal(isJobId(`${J}-r1`), true);
+  });
+
   test('isJobId', () => {
     assert.equal(isJobId('26945dbf-4e87-4574-ad26-b1f71e865942-e2'), true);
     assert.equal(isJobId('26945dbf-4e87-4574-ad26-b1f71e865942'), true);

@@ -9,7 +9,7 @@ import { type SurfaceWords, describeHealth, describeJob, describeRequests, descr
 import { type CliIO, UsageError, loadFiles, parseNumber } from './common';
 
 export const STATUS_USAGE =
-  'training-versions status --endpoint-id ID [--api-url URL] [--id VERSION_ID] [--apply] [--no-backup] [--timeout-ms N] [--no-prefer-accelerated] [--no-health] [--verbose] [PATH...]  (API key: environment RUNPOD_API_KEY)';
+  'training-versions status --endpoint-id ID [--api-url URL] [--id VERSION_ID] [--apply] [--no-backup] [--timeout-ms N] [--format text|json] [--no-prefer-accelerated] [--no-health] [--verbose] [PATH...]  (API key: environment RUNPOD_API_KEY)';
 
 const CLI_WORDS: SurfaceWords = {
   setKey: 'export a valid key in RUNPOD_API_KEY',
@@ -37,8 +37,11 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
       'no-prefer-accelerated': { type: 'boolean' },
       'no-health': { type: 'boolean' },
       verbose: { type: 'boolean' },
+      format: { type: 'string' },
     },
   });
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format takes text or json, not "${format}".`);
   const endpointId = values['endpoint-id']?.trim();
   if (!endpointId) throw new UsageError('--endpoint-id is required: the id of the RunPod serverless endpoint the jobs ran on.');
   const timeoutMs = parseNumber(values['timeout-ms'], '--timeout-ms', 15_000);
@@ -66,7 +69,7 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
   );
   const writes = result.written ?? [];
   // Every line goes through the redaction, whatever produced it.
-  io.out(redactSecret(formatText(result, apply, writes, files.length), apiKey));
+  io.out(redactSecret(format === 'json' ? formatJson(result, apply, writes) : formatText(result, apply, writes, files.length), apiKey));
 
   const failed = result.summary.errors > 0 || result.stopped !== undefined || writes.some((w) => w.error) || result.files.some((f) => f.unusable);
   return failed ? 1 : 0;
@@ -83,6 +86,40 @@ async function writeAll(changed: FileStatusPlan[], backup: boolean): Promise<Wri
     }
   }
   return writes;
+}
+
+/** `--format json`: the plan and the outcome as one document (SPEC.md §7), each entry with its sentence. */
+function formatJson(result: StatusCheckResult<WriteResult[]>, apply: boolean, writes: WriteResult[]): string {
+  const written = new Map(writes.map((w) => [w.path, w]));
+  const doc = {
+    apply,
+    health: result.health.map((h) => ({ ...h, message: describeHealth(h, CLI_WORDS) })),
+    files: result.files.map((f) => ({
+      path: f.path,
+      changed: f.changed,
+      unusable: f.unusable,
+      written: apply && written.has(f.path) && !written.get(f.path)!.error,
+      backup: written.get(f.path)?.backup,
+      writeError: written.get(f.path)?.error,
+      jobs: f.jobs.map((j) => ({
+        id: j.id,
+        baseId: j.baseId,
+        label: j.label,
+        outcome: j.outcome,
+        askedAs: j.askedAs,
+        runpodStatus: j.runpodStatus,
+        from: j.from,
+        to: j.to,
+        fields: j.changes.map((c) => c.key),
+        message: `${outcomeLabel(j)} — ${describeJob(j, CLI_WORDS)}`,
+      })),
+    })),
+    summary: result.summary,
+    notes: result.notes.map(describeStatusNote),
+    requests: result.requests,
+    stopped: result.stopped ? { reason: result.stopped.reason, message: describeStop(result.stopped, CLI_WORDS) } : undefined,
+  };
+  return JSON.stringify(doc, null, 2);
 }
 
 function formatText(result: StatusCheckResult<WriteResult[]>, apply: boolean, writes: WriteResult[], fileCount: number): string {

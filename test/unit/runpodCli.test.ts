@@ -110,6 +110,27 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) describe(`training-versi
     assert.deepEqual(fake.requests.filter((r) => r.op === 'health').length, 1);
   });
 
+  test('--format json: the plan and the outcome as one document (§7), the same as the text says', async () => {
+    const t = io();
+    assert.equal(await main(['status', ...base(), '--format', 'json', dir], t.cli), 0, t.errText());
+    const doc = JSON.parse(t.text());
+    assert.equal(doc.apply, false);
+    assert.equal(doc.health.length, 1);
+    assert.match(doc.health[0].message, new RegExp(`^endpoint ${ENDPOINT}: 0 in queue`));
+    const [f] = doc.files;
+    assert.deepEqual([f.path, f.changed, f.written], [file, true, false]);
+    assert.deepEqual(f.jobs.map((j: { outcome: string }) => j.outcome), ['updated', 'updated', 'expired']);
+    assert.deepEqual(f.jobs[0].fields, ['status', 'completedAt', 'loraUrl']);
+    assert.equal(f.jobs[2].askedAs, undefined, 'an expired job answered for neither form');
+    assert.deepEqual([doc.summary.updated, doc.summary.expired, doc.summary.errors], [2, 1, 0]);
+    assert.equal(readFileSync(file, 'utf8'), original, 'a dry run writes nothing');
+    const applied = io();
+    assert.equal(await main(['status', ...base(), '--format', 'json', '--apply', dir], applied.cli), 0);
+    const after = JSON.parse(applied.text()).files[0];
+    assert.deepEqual([after.written, after.backup], [true, `${file}.backup`]);
+    assert.equal(await main(['status', ...base(), '--format', 'xml', dir], io().cli), 2, 'an unknown format is bad usage');
+  });
+
   test('--apply writes a backup, then the file; a second run changes nothing', async () => {
     const t = io();
     assert.equal(await runStatus([...base(), '--apply', dir], t.cli), 0, t.errText());

@@ -11,7 +11,7 @@ import { emptySummary } from '../core/runpodPlan';
 import type { PollDecision } from '../core/runpodPoll';
 import { jobsToPoll } from '../core/runpodWorkspace';
 import type { StatusCheckResult } from '../flows/status';
-import { describeFailure, describeHealth } from '../flows/statusText';
+import { describeFailure, describeHealth, describeSummary } from '../flows/statusText';
 import { StatusPoller } from '../services/runpodPoller';
 import type { CommandDeps } from './commands/deps';
 import { prepareStatusCheck, runEditorStatusCheck } from './runpodCheck';
@@ -146,6 +146,12 @@ export class RunpodPolling implements vscode.Disposable {
     }
     const outcome = await runEditorStatusCheck(this.deps, prepared, { signal });
     this.checks++;
+    const applied = outcome.result.written;
+    if (applied?.applied && outcome.written.length > 0) {
+      // A poll writes RunPod's answers as one undoable edit; it is never silent (SPEC.md §9).
+      const names = outcome.written.map((u) => vscode.workspace.asRelativePath(u)).join(', ');
+      this.deps.writes.notifyWritten('information', `RunPod polling updated ${names}: ${describeSummary(outcome.result.summary)}.`, applied);
+    }
     const health = outcome.result.health.map((h) => `RunPod ${describeHealth(h, EDITOR_WORDS)}.`).join(' ');
     if (health) this.health = health;
     return outcome.result;

@@ -13,14 +13,13 @@ import { analyze } from '../../src/core/findings';
 import { type JobLookup, planStatusFile, selectStatusTargets } from '../../src/core/runpodPlan';
 import { validateStatusBody } from '../../src/core/runpodSchemas';
 import { applyWebhook } from '../../src/core/runpodWebhook';
-import type { TrainingVersionsApi } from '../../src/extension';
 import type { CancelJobResult } from '../../src/vscode/commands/cancelJob';
 import type { CheckStatusResult } from '../../src/vscode/commands/checkStatus';
 import type { ApplyWebhookResult } from '../../src/vscode/commands/applyWebhookPayload';
 import { defaultRunpodClientFactory } from '../../src/vscode/runpodCheck';
 import { checkRunpodKey } from '../../src/vscode/runpodKey';
 import { type FakeMode, type FakeRunpod, pythonError, startFakeRunpod, statusBody } from '../support/fakeRunpod';
-import { api, fileIn, folderUri, readDisk, removeStyles, waitFor, writeDisk, writeStyle } from './helpers';
+import { type TestedApi, api, fileIn, folderUri, readDisk, removeStyles, waitFor, writeDisk, writeStyle } from './helpers';
 
 const KEY = 'rpa_TV5RUNPODTESTKEY0123456789abcdef';
 const ENDPOINT = 'tvtest-endpoint-5';
@@ -39,7 +38,7 @@ function render(entries: Entry[], indent = 2, eol = '\n'): string {
   return JSON.stringify({ versions: entries }, null, indent).split('\n').join(eol) + eol;
 }
 
-let tv: TrainingVersionsApi;
+let tv: TestedApi;
 let fake: FakeRunpod;
 
 function runpodConfig() {
@@ -339,6 +338,26 @@ describe(`RunPod status, webhooks and polling (${mode} RunPod double)`, function
       await vscode.commands.executeCommand('workbench.action.files.revert');
     } finally {
       await removeStyles(tv, UNDO);
+    }
+  }));
+
+  describe('the notification after a write (SPEC.md §9)', () => it('says what changed, with Undo, and its Undo puts the file back', async () => {
+    const NOTE = '96_runpod_notice';
+    const JOB_NOTE = '96969696-4e87-4574-ad26-b1f71e865942';
+    fake.setJob(`${JOB_NOTE}-e1`, { kind: 'status', body: statusBody(`${JOB_NOTE}-e1`, 'COMPLETED', { output: { loraUrl: fastUrl('96', 'V1') } }) });
+    const uri = await writeStyle(tv, NOTE, render([version(`${JOB_NOTE}-e1`, 'V1', 'pending')]));
+    try {
+      const before = await readDisk(uri);
+      const shown = tv.writes.notices.length;
+      const r = await check({ uri, versionId: `${JOB_NOTE}-e1` });
+      assert.deepEqual(r.written, [uri.toString()]);
+      const notice = await waitFor('the write notification', () => tv.writes.notices.slice(shown).find((n) => n.actions.includes('Undo')));
+      assert.match(notice.message, /updated/i);
+      assert.deepEqual([notice.actions[0], notice.actions.at(-1)], ['Undo', 'Show Log']);
+      await notice.choose('Undo');
+      await waitFor('Undo restores the file', async () => (await readDisk(uri)) === before);
+    } finally {
+      await removeStyles(tv, NOTE);
     }
   }));
 

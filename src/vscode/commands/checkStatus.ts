@@ -115,7 +115,10 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
   });
   const message = redactSecret(report.message, prepared.apiKey);
   const expiredStyles = outcome.expiredStyles;
-  notify(report.severity, message, report.actions, (choice) => act(deps, choice as RunpodAction, expiredStyles));
+  const handle = (choice: string) => act(deps, choice as RunpodAction, expiredStyles);
+  // RunPod's answers are written directly (SPEC.md §9): what changed, then Undo when something was written.
+  if (result.written?.applied) deps.writes.notifyWritten(report.severity, message, result.written, { actions: report.actions, handle });
+  else notify(report.severity, message, report.actions, handle);
   return {
     ran: true,
     message,

@@ -23,30 +23,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, runCommand, withWorkbench } from './vscode-host/host.mjs';
+import { check, failures, sleep, until } from './vscode-host/checks.mjs';
+
+// Where a screenshot went, said only when it is kept in the repository (npm run test:ui*):
+// a test run writes them to a temporary folder that is gone when the run ends.
+const shot = (file) => file.startsWith(repoRoot + '/') && console.log(`  screenshot: ${file}`);
 
 const { values } = parseArgs({ options: { 'no-build': { type: 'boolean' }, 'out-dir': { type: 'string' } } });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const failures = [];
-function check(ok, what, detail = '') {
-  console.log(`  ${ok ? '✔' : '✘'} ${what}${!ok && detail ? `\n      ${detail}` : ''}`);
-  if (!ok) failures.push(what);
-}
 
-async function until(what, fn, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-    await sleep(150);
-  }
-}
 
 /** Every training_versions.json (and .backup) of the workspace: relative path → text. */
 function snapshot(root) {
@@ -109,7 +94,7 @@ async function main() {
       check(/copies each file to training_versions\.json\.backup/.test(detail), 'its detail says every changed file gets a backup', `saw "${detail}"`);
       check(same([...buttons].sort(), ['Apply', 'Cancel', 'Review changes']), 'the dialog offers Apply, Review changes and Cancel', `saw ${JSON.stringify(buttons)}`);
       await page.screenshot({ path: join(outDir, 'decision.png') });
-      console.log(`  screenshot: ${join(outDir, 'decision.png')}`);
+      shot(join(outDir, 'decision.png'));
 
       // 2. Review changes: the multi-file diff editor, labelled; no count changes.
       await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Review changes' }).click();
@@ -132,7 +117,7 @@ async function main() {
       check(problemsDuring === problemsBefore, 'while reviewing: the Problems panel lists the same rows', `saw ${problemsDuring}, before ${problemsBefore}`);
       check(same(snapshot(workspace), original), 'while reviewing: nothing written');
       await page.screenshot({ path: join(outDir, 'review.png') });
-      console.log(`  screenshot: ${join(outDir, 'review.png')}`);
+      shot(join(outDir, 'review.png'));
 
       // 3. Back to the decision: its notification, in the Notification Center (toasts are hidden here).
       await runCommand(page, 'Notifications: Show Notifications');

@@ -18,32 +18,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, withWorkbench } from './vscode-host/host.mjs';
+import { check, failures, sleep, until } from './vscode-host/checks.mjs';
+
+// Where a screenshot went, said only when it is kept in the repository (npm run test:ui*):
+// a test run writes them to a temporary folder that is gone when the run ends.
+const shot = (file) => file.startsWith(repoRoot + '/') && console.log(`  screenshot: ${file}`);
 
 const { values } = parseArgs({ options: { 'no-build': { type: 'boolean' }, 'out-dir': { type: 'string' } } });
 const outDir = resolve(values['out-dir'] ?? join(repoRoot, 'media', 'screenshots'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const failures = [];
-function check(ok, what, detail = '') {
-  console.log(`  ${ok ? '✔' : '✘'} ${what}${!ok && detail ? `\n      ${detail}` : ''}`);
-  if (!ok) failures.push(what);
-}
 
-/** Polls until fn returns a truthy value or the time is up (the workbench renders asynchronously). */
-async function until(what, fn, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-    await sleep(100);
-  }
-}
 
 /** The rows of the styles tree as the person sees them: label, description, expanded or not. */
 async function treeRows(page) {
@@ -135,7 +119,7 @@ async function main() {
       await page.mouse.move(900, 400); // no hover tooltip over the tree in the picture
       await sleep(500);
       await page.screenshot({ path: join(outDir, 'tree.png') });
-      console.log(`  screenshot: ${join(outDir, 'tree.png')}`);
+      shot(join(outDir, 'tree.png'));
 
       // 3. Click the duplicate: its file opens with the entry's id selected; open the quick-fix menu there.
       // The sidebar back to its width first, so that the editor has room.
@@ -167,7 +151,7 @@ async function main() {
       check(menuText.includes('Merge duplicates: keep "V7"'), 'the quick-fix menu on the duplicate offers the merge', `saw "${menuText.replace(/\n/g, ' | ')}"`);
       await sleep(300);
       await page.screenshot({ path: join(outDir, 'quickfix.png') });
-      console.log(`  screenshot: ${join(outDir, 'quickfix.png')}`);
+      shot(join(outDir, 'quickfix.png'));
       await page.keyboard.press('Escape');
 
       // 4. Hover the duplicate's id in the editor: the S3 key exactly as written, the duplicate said once.

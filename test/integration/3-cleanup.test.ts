@@ -15,10 +15,14 @@ describe('hover and schema', () => {
     const pos = doc.positionAt(doc.getText().indexOf('"style_1_vV7"') + 3);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos);
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-    assert.match(text, /1\\_ink\\_intensity \(style id 1\)/);
+    // Names and keys in code spans, exactly as written: nothing escaped that the user would copy (issue 13).
+    assert.match(text, /Style: `1_ink_intensity` \(style id 1\)/);
     assert.match(text, /Version: V7/);
-    assert.match(text, /s3:\/\/storyboard-user-files\/actor\\_maker\\_user\/custom-styles-models\/style\\_1\\_vV7\.safetensors/);
-    assert.match(text, /Duplicate of "V7"/);
+    assert.match(text, /`s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/style_1_vV7\.safetensors`/);
+    // The duplicate is said once, by its diagnostic in the same hover, not again by ours.
+    assert.doesNotMatch(text, /Duplicate of/);
+    const here = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'training-versions' && d.range.contains(pos));
+    assert.deepEqual(here.map((d) => (typeof d.code === 'object' ? d.code.value : d.code)), ['duplicate-version']);
 
     const pos2 = doc.positionAt(doc.getText().indexOf('"3e248bb6') + 3);
     const h2 = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos2);

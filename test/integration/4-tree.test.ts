@@ -323,10 +323,10 @@ describe('styles tree', () => {
   it('asks RunPod about exactly the row\'s job: passes { uri, versionId } to trainingVersions.checkStatus', async () => {
     const v3 = await versionNode(a, '40_tree_demo', 'V3');
     const inFlight = await vscode.commands.executeCommand<{ ran: boolean; problem?: string; message: string }>('trainingVersions.tree.checkStatus', v3);
-    // No endpoint is configured here: the check stops before the network, naming the row's file (not the workspace's first).
-    assert.equal(inFlight.ran, false);
+    // No endpoint is configured here: the check stops before the network, naming the setting that is missing (issue 13).
+    assert.equal(inFlight.ran, false, inFlight.message);
     assert.equal(inFlight.problem, 'no-endpoint', inFlight.message);
-    assert.match(inFlight.message, /40_tree_demo\/training_versions\.json/);
+    assert.match(inFlight.message, /^Set trainingVersions\.runpod\.endpointId to /);
     const unknown = await vscode.commands.executeCommand<{ problem?: string; message: string }>('trainingVersions.tree.checkStatus', { uri: demo(), versionId: 'no-such-job' });
     assert.equal(unknown.problem, 'not-found', unknown.message);
     assert.match(unknown.message, /No version "no-such-job" in .*40_tree_demo/);

@@ -36,7 +36,9 @@ const DAY = 86_400_000;
 
 function uuid(seed: number): string {
   const h = (n: number, len: number) => ((n >>> 0).toString(16).padStart(8, '0') + '00000000').slice(0, len);
-  const a = Math.imul(seed, 2654435761), b = Math.imul(seed ^ 0x5bd1e995, 40503), c = Math.imul(seed + 7, 69069);
+  const a = Math.imul(seed, 2654435761),
+    b = Math.imul(seed ^ 0x5bd1e995, 40503),
+    c = Math.imul(seed + 7, 69069);
   return `${h(a, 8)}-${h(b, 4)}-4${h(c, 3)}-8${h(a ^ c, 3)}-${h(b ^ a, 8)}${h(c, 4)}`;
 }
 
@@ -52,11 +54,29 @@ export function benchFile(styleId: string | undefined, versions: number, seed: n
     if (kind === 3) {
       // The S3 sync's copy of the previous version: a duplicate (id is the file, regular URL).
       const prev = `style_${sid}_vV${k - 1}`;
-      entries.push({ id: prev, name: `${prev}.safetensors`, status: 'completed', loraUrl: `https://${BUCKET}.s3.us-west-1.amazonaws.com/${PREFIX}${prev}.safetensors`, timestamp: ts, lastSynced: ts, parameters: {}, description: 'Synced from S3' });
+      entries.push({
+        id: prev,
+        name: `${prev}.safetensors`,
+        status: 'completed',
+        loraUrl: `https://${BUCKET}.s3.us-west-1.amazonaws.com/${PREFIX}${prev}.safetensors`,
+        timestamp: ts,
+        lastSynced: ts,
+        parameters: {},
+        description: 'Synced from S3',
+      });
       continue;
     }
     if (kind === 7) {
-      entries.push({ id: stem, name: `${stem}.safetensors`, status: 'completed', loraUrl: `https://${BUCKET}.s3-accelerate.amazonaws.com/${PREFIX}${stem}.safetensors`, timestamp: ts, lastSynced: ts, parameters: {}, description: 'Synced from S3' });
+      entries.push({
+        id: stem,
+        name: `${stem}.safetensors`,
+        status: 'completed',
+        loraUrl: `https://${BUCKET}.s3-accelerate.amazonaws.com/${PREFIX}${stem}.safetensors`,
+        timestamp: ts,
+        lastSynced: ts,
+        parameters: {},
+        description: 'Synced from S3',
+      });
       continue;
     }
     const status = k === versions ? 'training' : kind === 11 ? 'failed' : kind === 13 ? 'pending' : 'completed';
@@ -64,7 +84,13 @@ export function benchFile(styleId: string | undefined, versions: number, seed: n
       id: `${uuid(seed * 1000 + k)}-e1`,
       name: label,
       timestamp: ts,
-      parameters: { network_dim: 16 << (k % 3), network_alpha: 16, learning_rate: k % 2 ? 0.0001 : 0.0002, max_train_epochs: 10, resolution: 1024 },
+      parameters: {
+        network_dim: 16 << (k % 3),
+        network_alpha: 16,
+        learning_rate: k % 2 ? 0.0001 : 0.0002,
+        max_train_epochs: 10,
+        resolution: 1024,
+      },
       status,
       selectionSetId: 1 + (k % 5),
       imageCount: 30 + (k % 20),
@@ -120,10 +146,12 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
     const baseline = async () => {
       const t0 = performance.now();
       let n = 0;
-      await Promise.all(files.map(async (f) => {
-        const text = await fs.readFile(f, 'utf8');
-        n += (JSON.parse(text) as { versions: unknown[] }).versions.length;
-      }));
+      await Promise.all(
+        files.map(async (f) => {
+          const text = await fs.readFile(f, 'utf8');
+          n += (JSON.parse(text) as { versions: unknown[] }).versions.length;
+        }),
+      );
       const ms = performance.now() - t0;
       if (n !== styles * versions) throw new Error(`baseline parsed ${n} versions`);
       return ms;
@@ -133,10 +161,12 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
       model = undefined; // one index alive at a time, as in the extension
       const t0 = performance.now();
       const m = new StyleTreeModel();
-      await Promise.all(files.map(async (f) => {
-        const text = await fs.readFile(f, 'utf8');
-        m.upsert({ key: f, ...analyzeStyleFile(f, text, settings) });
-      }));
+      await Promise.all(
+        files.map(async (f) => {
+          const text = await fs.readFile(f, 'utf8');
+          m.upsert({ key: f, ...analyzeStyleFile(f, text, settings) });
+        }),
+      );
       const first = m.styles();
       const ms = performance.now() - t0;
       if (first.length !== styles) throw new Error(`first level has ${first.length} styles`);
@@ -220,7 +250,9 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
     if (rows !== versions) throw new Error(`the updated style shows ${rows} versions`);
 
     const totals = built.totals();
-    const ib = median(idx), bb = median(base), ub = median(upd);
+    const ib = median(idx),
+      bb = median(base),
+      ub = median(upd);
     const lines = [
       `Index bench: ${styles} style folders × ${versions} versions (${(styles * versions).toLocaleString('en')} versions, ${(bytes / 1048576).toFixed(1)} MB); ${totals.problems.toLocaleString('en')} problems, ${totals.inFlight} in flight. Median of ${runs} runs (update: ${updateRuns}).`,
       '',

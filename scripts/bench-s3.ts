@@ -59,8 +59,10 @@ function styleFile(style: number, versions: number): string {
     const stem = `style_${style}_vV${k}`;
     const job = `${(style * 1000 + k).toString(16).padStart(8, '0')}-4e87-4574-ad26-b1f71e865942-e1`;
     const url =
-      k % 3 === 0 ? undefined
-        : k % 3 === 1 ? `https://${BUCKET}.s3-accelerate.amazonaws.com/${PREFIX}${stem}.safetensors`
+      k % 3 === 0
+        ? undefined
+        : k % 3 === 1
+          ? `https://${BUCKET}.s3-accelerate.amazonaws.com/${PREFIX}${stem}.safetensors`
           : `https://${BUCKET}.s3.${REGION}.amazonaws.com/${PREFIX}${stem}.safetensors`;
     entries.push({
       id: job,
@@ -84,7 +86,9 @@ export async function runS3Bench(options: S3BenchOptions = {}): Promise<string> 
   const perStyle = Math.ceil(objects / styles);
   const keys = Array.from({ length: objects }, (_, i) => `${PREFIX}style_${(i % styles) + 1}_vV${Math.floor(i / styles) + 1}.safetensors`);
 
-  const seeded = await time(() => startS3rver({ buckets: [BUCKET], seed: [{ bucket: BUCKET, objects: keys.map((key) => ({ key, size: 64 })) }] }));
+  const seeded = await time(() =>
+    startS3rver({ buckets: [BUCKET], seed: [{ bucket: BUCKET, objects: keys.map((key) => ({ key, size: 64 })) }] }),
+  );
   const server = seeded.value;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tv-bench-s3-'));
   try {
@@ -96,7 +100,14 @@ export async function runS3Bench(options: S3BenchOptions = {}): Promise<string> 
     const loaded = await time(() => loadFiles([dir], { preferAcceleratedUrls: true }));
     const files = loaded.value.map((f) => ({ path: f.path, text: f.text, analysis: f.analysis }));
 
-    const settings: S3Settings = { bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, env: { ...S3RVER_ENV } };
+    const settings: S3Settings = {
+      bucket: BUCKET,
+      prefix: PREFIX,
+      region: REGION,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      env: { ...S3RVER_ENV },
+    };
     const lister = await createS3Lister(settings);
     const list = () => lister.list(PREFIX, () => undefined);
     const sync = () => syncWorkspace(files, lister, { ...settings, preferAcceleratedUrls: true, now: new Date('2025-11-01T00:00:00Z') });
@@ -109,7 +120,8 @@ export async function runS3Bench(options: S3BenchOptions = {}): Promise<string> 
     const stats = await server.stats();
 
     // Alternate the two measures so that drift in s3rver's speed hits both alike.
-    const listMs: number[] = [], syncMs: number[] = [];
+    const listMs: number[] = [],
+      syncMs: number[] = [];
     for (let r = 0; r < runs; r++) {
       listMs.push((await time(list)).ms);
       syncMs.push((await time(sync)).ms);
@@ -117,12 +129,27 @@ export async function runS3Bench(options: S3BenchOptions = {}): Promise<string> 
     const listed = await list();
     const planMs: number[] = [];
     for (let r = 0; r < runs; r++) {
-      planMs.push((await time(() => planSync(listed, files, { bucket: BUCKET, region: REGION, endpoint: server.endpoint, forcePathStyle: true, preferAcceleratedUrls: true, now: '2025-11-01T00:00:00.000Z' }))).ms);
+      planMs.push(
+        (
+          await time(() =>
+            planSync(listed, files, {
+              bucket: BUCKET,
+              region: REGION,
+              endpoint: server.endpoint,
+              forcePathStyle: true,
+              preferAcceleratedUrls: true,
+              now: '2025-11-01T00:00:00.000Z',
+            }),
+          )
+        ).ms,
+      );
     }
     lister.destroy();
 
     const expectedRequests = Math.ceil(objects / PAGE);
-    const l = median(listMs), s = median(syncMs), p = median(planMs);
+    const l = median(listMs),
+      s = median(syncMs),
+      p = median(planMs);
     const ratio = s / l;
     const c = counted.plan.counts;
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';

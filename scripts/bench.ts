@@ -33,7 +33,6 @@ const PREFIX = 'actor_maker_user/custom-styles-models/';
 const STYLE = '1';
 const NOW = Date.parse('2025-10-16T00:00:00.000Z');
 
-
 function uuid(r: () => number): string {
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
   return `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`;
@@ -60,7 +59,16 @@ export function syntheticFile(count: number, seed = 1): string {
     const roll = r();
     if (roll < 0.04) {
       // A truly new S3 file: minimal entry, nothing to merge with.
-      versions.push({ id: stem, name: `${stem}.safetensors`, status: 'completed', loraUrl: `https://${BUCKET}.s3-accelerate.amazonaws.com/${key}`, timestamp: ts.replace(/\.\d{3}Z$/, '+00:00'), lastSynced: done, parameters: {}, description: 'Synced from S3' });
+      versions.push({
+        id: stem,
+        name: `${stem}.safetensors`,
+        status: 'completed',
+        loraUrl: `https://${BUCKET}.s3-accelerate.amazonaws.com/${key}`,
+        timestamp: ts.replace(/\.\d{3}Z$/, '+00:00'),
+        lastSynced: done,
+        parameters: {},
+        description: 'Synced from S3',
+      });
       continue;
     }
     const inFlight = roll > 0.985;
@@ -86,16 +94,34 @@ export function syntheticFile(count: number, seed = 1): string {
       imageCount: 20 + Math.floor(r() * 60),
     };
     if (!inFlight) {
-      detailed.loraUrl = roll < 0.12 ? `https://${BUCKET}.s3.us-west-1.amazonaws.com/${key}` : `https://${BUCKET}.s3-accelerate.amazonaws.com/${key}`;
+      detailed.loraUrl =
+        roll < 0.12 ? `https://${BUCKET}.s3.us-west-1.amazonaws.com/${key}` : `https://${BUCKET}.s3-accelerate.amazonaws.com/${key}`;
       detailed.completedAt = done;
     }
     if (retried) {
-      versions.push({ ...detailed, id: `${job}-e1`, status: 'failed', loraUrl: undefined, completedAt: undefined, failedAt: done, error: 'CUDA out of memory on worker 7f3a' });
+      versions.push({
+        ...detailed,
+        id: `${job}-e1`,
+        status: 'failed',
+        loraUrl: undefined,
+        completedAt: undefined,
+        failedAt: done,
+        error: 'CUDA out of memory on worker 7f3a',
+      });
     }
     versions.push(detailed);
     if (roll > 0.94 && roll <= 0.985) {
       // The S3 sync's copy of the same model (the seed's duplicate).
-      versions.push({ id: stem, name: `${stem}.safetensors`, status: 'completed', loraUrl: `https://${BUCKET}.s3.us-west-1.amazonaws.com/${key}`, timestamp: done.replace(/\.\d{3}Z$/, '+00:00'), lastSynced: new Date(Date.parse(done) + 3_900_000).toISOString(), parameters: {}, description: 'Synced from S3' });
+      versions.push({
+        id: stem,
+        name: `${stem}.safetensors`,
+        status: 'completed',
+        loraUrl: `https://${BUCKET}.s3.us-west-1.amazonaws.com/${key}`,
+        timestamp: done.replace(/\.\d{3}Z$/, '+00:00'),
+        lastSynced: new Date(Date.parse(done) + 3_900_000).toISOString(),
+        parameters: {},
+        description: 'Synced from S3',
+      });
     }
   }
   versions.length = count;
@@ -116,8 +142,18 @@ function loadEngine(): Engine {
   const root = path.resolve(__dirname, '..');
   const out = path.join(os.tmpdir(), `training-versions-bench-engine-${process.pid}.js`);
   buildSync({
-    stdin: { contents: "export { analyze } from './src/core/findings'; export { planCleanup } from './src/core/cleanup';", resolveDir: root, loader: 'ts' },
-    outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'warning',
+    stdin: {
+      contents: "export { analyze } from './src/core/findings'; export { planCleanup } from './src/core/cleanup';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
   });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -194,7 +230,10 @@ interface CoreRow {
  * the product's, and would otherwise be the bench's peak.
  */
 function peerTimes(entries: number, quick: boolean): { jsonc: number; validate: number; peakMb: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, `--peer=${entries}${quick ? ':quick' : ''}`], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, `--peer=${entries}${quick ? ':quick' : ''}`], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`peer bench: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { jsonc: number; validate: number; peakMb: number };
 }
@@ -206,7 +245,11 @@ async function runPeerChild(arg: string): Promise<void> {
   const big = entries >= 20_000;
   const text = syntheticFile(entries);
   const ls = getLanguageService({});
-  ls.configure({ validate: true, allowComments: false, schemas: [{ uri: 'inmemory://training-versions.schema.json', fileMatch: ['*.json'], schema: SCHEMA }] });
+  ls.configure({
+    validate: true,
+    allowComments: false,
+    schemas: [{ uri: 'inmemory://training-versions.schema.json', fileMatch: ['*.json'], schema: SCHEMA }],
+  });
   const doc = TextDocument.create('file:///bench/1_style/training_versions.json', 'json', 1, text);
   const jsonc = await median(() => parseTree(text), quick ? 3 : big ? 11 : 15, quick ? 1 : 3);
   const validate = await median(() => ls.doValidation(doc, ls.parseJSONDocument(doc), undefined, SCHEMA), big || quick ? 3 : 5, 1);
@@ -254,7 +297,10 @@ export async function runCoreBench(options: { sizes?: number[]; quick?: boolean 
     '',
     '| entries | MB | duplicates | analyze ms | JSON.parse ms | analyze / JSON.parse | jsonc-parser parseTree ms | json-languageservice validate ms | cleanup ms |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.entries.toLocaleString('en')} | ${r.mb.toFixed(1)} | ${r.duplicates.toLocaleString('en')} | ${fmt(r.analyze)} | ${fmt(r.jsonParse)} | ${(r.analyze / r.jsonParse).toFixed(2)}× | ${fmt(r.jsonc)} | ${fmt(r.validate)} | ${fmt(r.cleanup)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.entries.toLocaleString('en')} | ${r.mb.toFixed(1)} | ${r.duplicates.toLocaleString('en')} | ${fmt(r.analyze)} | ${fmt(r.jsonParse)} | ${(r.analyze / r.jsonParse).toFixed(2)}× | ${fmt(r.jsonc)} | ${fmt(r.validate)} | ${fmt(r.cleanup)} |`,
+    ),
     '',
     `(The peers ran in a child process: its peak memory was ${peerPeak.toFixed(0)} MB, theirs, not the product's.)`,
     '',
@@ -349,7 +395,10 @@ export async function runProcessBench(options: { rounds?: number } = {}): Promis
     const wsBase = net('find + read + JSON.parse (2,000 files)');
     const row = (name: string, baseline: number | undefined, target?: number, aim?: number) => {
       const ratio = baseline === undefined ? undefined : net(name) / baseline;
-      const verdict = ratio === undefined || target === undefined ? '' : `≤ ${target}×${aim ? ` (aim ${aim}×)` : ''}: ${ratio <= target ? 'met' : `MISSED by ${((ratio / target - 1) * 100).toFixed(0)} %`}`;
+      const verdict =
+        ratio === undefined || target === undefined
+          ? ''
+          : `≤ ${target}×${aim ? ` (aim ${aim}×)` : ''}: ${ratio <= target ? 'met' : `MISSED by ${((ratio / target - 1) * 100).toFixed(0)} %`}`;
       return `| ${name} | ${fmt(med(name))} | ${fmt(net(name))} | ${ratio === undefined ? '' : ratio.toFixed(2) + '×'} | ${verdict} |`;
     };
     const mb = (Buffer.byteLength(bigText) / 1e6).toFixed(1);
@@ -382,11 +431,25 @@ export async function runBundleBench(): Promise<string> {
   const out = path.join(os.tmpdir(), `tv-bench-extension-${process.pid}.js`);
   try {
     const r = buildSync({
-      entryPoints: [path.join(root, 'src', 'extension.ts')], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-      mainFields: ['module', 'main'], minify: true, external: ['vscode'], logLevel: 'warning', define: { PACKAGE_VERSION: '"0.0.0-bench"' }, metafile: true,
+      entryPoints: [path.join(root, 'src', 'extension.ts')],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      mainFields: ['module', 'main'],
+      minify: true,
+      external: ['vscode'],
+      logLevel: 'warning',
+      define: { PACKAGE_VERSION: '"0.0.0-bench"' },
+      metafile: true,
     });
     const kb = Object.values(r.metafile!.outputs)[0].bytes / 1000;
-    return ['## Extension bundle', '', `dist/extension.js (production build): ${kb.toFixed(0)} KB — target < 150 KB: ${kb < 150 ? 'met' : 'MISSED'}. (Activation, < 10 ms, is measured in the real VS Code host of the integration tests.)`].join('\n');
+    return [
+      '## Extension bundle',
+      '',
+      `dist/extension.js (production build): ${kb.toFixed(0)} KB — target < 150 KB: ${kb < 150 ? 'met' : 'MISSED'}. (Activation, < 10 ms, is measured in the real VS Code host of the integration tests.)`,
+    ].join('\n');
   } finally {
     rmSync(out, { force: true });
   }
@@ -413,7 +476,11 @@ async function main(): Promise<void> {
   const peer = process.argv.find((a) => a.startsWith('--peer='));
   if (peer) return runPeerChild(peer.slice(7));
   console.log(`# Training Versions bench\n`);
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',').map(Number);
+  const only = process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',')
+    .map(Number);
   for (const [i, section] of SECTIONS.entries()) {
     if (only && !only.includes(i + 1)) continue;
     console.log((await section()) + '\n');

@@ -31,7 +31,10 @@ const entries = [
 ];
 // The library (SPEC.md §8): CommonJS and ESM, readable (not minified, no source maps), with one
 // self-contained declaration file (scripts/build-lib-types.mjs).
-for (const [format, ext] of [['cjs', 'cjs'], ['esm', 'mjs']]) {
+for (const [format, ext] of [
+  ['cjs', 'cjs'],
+  ['esm', 'mjs'],
+]) {
   entries.push({ entryPoints: ['src/lib/index.ts'], outfile: `dist/lib/index.${ext}`, format, minify: false, sourcemap: false });
 }
 if (existsSync('src/extension.ts')) entries.push({ entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
@@ -39,10 +42,14 @@ if (existsSync('src/extension.ts')) entries.push({ entryPoints: ['src/extension.
 if (process.argv.includes('--tests')) {
   // Integration tests run inside the extension host: one bundle per test file, vscode and mocha external.
   const { readdirSync } = await import('node:fs');
-  const files = readdirSync('test/integration').filter((f) => f.endsWith('.ts')).map((f) => `test/integration/${f}`);
+  const files = readdirSync('test/integration')
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `test/integration/${f}`);
   entries.push({ entryPoints: files, outdir: 'out/test/integration', external: ['vscode', 'mocha'] });
   // The installed-.vsix session: its own entry, run against the packaged extension.
-  const installed = readdirSync('test/installed').filter((f) => f.endsWith('.ts')).map((f) => `test/installed/${f}`);
+  const installed = readdirSync('test/installed')
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `test/installed/${f}`);
   entries.push({ entryPoints: installed, outdir: 'out/test/installed', external: ['vscode', 'mocha'] });
 }
 

@@ -15,6 +15,9 @@ step('bash', ['scripts/vscode-host/install.sh']);
 step(process.execPath, ['scripts/build.mjs']);
 const ws = demoWorkspace();
 console.log(`Workspace: ${ws} (a copy of examples/; delete it to start over)`);
-const child = spawn(process.execPath, [join(root, 'scripts', 'vscode-host', 'serve.mjs'), ws, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+const child = spawn(process.execPath, [join(root, 'scripts', 'vscode-host', 'serve.mjs'), ws, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: root,
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -22,14 +22,22 @@ const codeArg = process.argv.indexOf('--code');
 const vscodeExecutablePath = codeArg > 0 ? process.argv[codeArg + 1] : process.env.VSCODE_EXECUTABLE_PATH || undefined;
 if (electron) {
   if (vscodeExecutablePath && !existsSync(vscodeExecutablePath)) {
-    console.error(`--code / VSCODE_EXECUTABLE_PATH: ${vscodeExecutablePath} does not exist. Give the path of the desktop VS Code executable (e.g. /usr/share/code/code).`);
+    console.error(
+      `--code / VSCODE_EXECUTABLE_PATH: ${vscodeExecutablePath} does not exist. Give the path of the desktop VS Code executable (e.g. /usr/share/code/code).`,
+    );
     process.exit(2);
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    console.error('No display: desktop VS Code needs one. On a headless Linux machine run: xvfb-run -a npm run test:electron -- --code /path/to/code');
+    console.error(
+      'No display: desktop VS Code needs one. On a headless Linux machine run: xvfb-run -a npm run test:electron -- --code /path/to/code',
+    );
     process.exit(2);
   }
-  console.log(vscodeExecutablePath ? `Desktop VS Code: ${vscodeExecutablePath}` : 'No --code / VSCODE_EXECUTABLE_PATH: @vscode/test-electron downloads VS Code (needs the network).');
+  console.log(
+    vscodeExecutablePath
+      ? `Desktop VS Code: ${vscodeExecutablePath}`
+      : 'No --code / VSCODE_EXECUTABLE_PATH: @vscode/test-electron downloads VS Code (needs the network).',
+  );
 } else run('bash', ['scripts/vscode-host/install.sh']);
 run(process.execPath, ['scripts/build.mjs', '--tests']);
 
@@ -39,7 +47,12 @@ let failed = 0;
 const counts = { passed: 0, failed: 0 };
 // Mocha sessions report "N passing / N failing"; the UI test prints one ✔ or ✘ per check.
 const session = (args, { checks = false, env = {} } = {}) => {
-  const r = spawnSync(process.execPath, args, { stdio: ['inherit', 'pipe', 'inherit'], cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, args, {
+    stdio: ['inherit', 'pipe', 'inherit'],
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
   const out = r.stdout?.toString() ?? '';
   process.stdout.write(out);
   for (const m of out.matchAll(/^\s*(\d+) passing/gm)) counts.passed += Number(m[1]);
@@ -61,15 +74,26 @@ try {
   writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'first' }, { path: 'second' }] }, null, 2));
 
   const tests = join(root, 'out', 'test', 'integration', 'index.js');
-  for (const [name, ws] of [['examples workspace', single], ['two-folder workspace', workspaceFile]]) {
+  for (const [name, ws] of [
+    ['examples workspace', single],
+    ['two-folder workspace', workspaceFile],
+  ]) {
     console.log(`\n=== Integration tests in a real VS Code host: ${name} ===`);
     let status;
     if (electron) {
       const { runTests } = await import('@vscode/test-electron');
-      status = await runTests({ vscodeExecutablePath, extensionDevelopmentPath: root, extensionTestsPath: tests, launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'] }).then(() => 0, (e) => {
-        console.error(e);
-        return 1;
-      });
+      status = await runTests({
+        vscodeExecutablePath,
+        extensionDevelopmentPath: root,
+        extensionTestsPath: tests,
+        launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'],
+      }).then(
+        () => 0,
+        (e) => {
+          console.error(e);
+          return 1;
+        },
+      );
     } else {
       status = session([join(root, 'scripts', 'vscode-host', 'run-tests.mjs'), '--extension', root, '--tests', tests, '--workspace', ws]);
     }
@@ -88,8 +112,17 @@ try {
     const installedWs = join(tmp, 'installed-examples');
     cpSync(join(root, 'examples'), installedWs, { recursive: true });
     const status = session(
-      [join(root, 'scripts', 'vscode-host', 'run-tests.mjs'), '--extension', join(root, 'test', 'installed', 'harness'),
-        '--tests', join(root, 'out', 'test', 'installed', 'index.js'), '--workspace', installedWs, '--install-vsix', vsix],
+      [
+        join(root, 'scripts', 'vscode-host', 'run-tests.mjs'),
+        '--extension',
+        join(root, 'test', 'installed', 'harness'),
+        '--tests',
+        join(root, 'out', 'test', 'installed', 'index.js'),
+        '--workspace',
+        installedWs,
+        '--install-vsix',
+        vsix,
+      ],
       // s3rver's test credentials, for the lazy S3 bundle's check (test values, not secrets).
       { env: { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } },
     );
@@ -107,7 +140,8 @@ try {
       console.error(`The UI test failed (exit ${ui}).`);
     }
     // The write decision clicked in the page (scripts/ui-test-writes.mjs); screenshots to the temp folder too.
-    if (session([join(root, 'scripts', 'ui-test-writes.mjs'), '--no-build', '--out-dir', join(tmp, 'screenshots')], { checks: true }) !== 0) failed++;
+    if (session([join(root, 'scripts', 'ui-test-writes.mjs'), '--no-build', '--out-dir', join(tmp, 'screenshots')], { checks: true }) !== 0)
+      failed++;
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -71,6 +71,8 @@ try {
     ['build', process.execPath, ['scripts/build.mjs']],
     ['typecheck', bin('tsc'), ['-p', '.', '--noEmit']],
     ['lint', bin('eslint'), ['src', 'test', 'scripts']],
+    // The formatter keeps lines readable; `npm run format` rewrites what this reports.
+    ['format', bin('prettier'), ['--check', '--log-level', 'warn', 'src', 'test', 'scripts']],
   ]) {
     if (stage(name, cmd, args) !== 0) {
       ok = false;

@@ -31,8 +31,6 @@ const shot = (file) => file.startsWith(repoRoot + '/') && console.log(`  screens
 
 const { values } = parseArgs({ options: { 'no-build': { type: 'boolean' }, 'out-dir': { type: 'string' } } });
 
-
-
 /** Every training_versions.json (and .backup) of the workspace: relative path → text. */
 function snapshot(root) {
   const out = {};
@@ -60,107 +58,186 @@ async function main() {
   const original = snapshot(workspace);
   console.log('\n=== UI test: the Clean Up decision in the real workbench ===');
   try {
-    await withWorkbench({
-      workspace,
-      extensionPath: repoRoot,
-      viewport: { width: 1280, height: 800 },
-      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false, 'workbench.layoutControl.enabled': false },
-    }, async (page) => {
-      const icon = page.locator('.part.activitybar .action-item a[aria-label^="Training Versions"], .part.activitybar .action-item[aria-label^="Training Versions"]').first();
-      await until('the Training Versions activity bar icon', () => icon.isVisible());
-      await icon.click({ force: true });
-      const badgeText = () => page.locator('.part.activitybar .action-item:has(a[aria-label^="Training Versions"]) .badge-content, .part.activitybar .action-item[aria-label^="Training Versions"] .badge-content').first().textContent({ timeout: 1000 }).then((t) => t?.trim() ?? '');
-      const badge = await until('the badge', async () => (await badgeText()) === '7' && '7', 20_000).catch(() => badgeText().catch(() => ''));
-      check(badge === '7', 'before: the badge counts the 7 problems of examples/', `saw "${badge}"`);
-      const treeRows = () => page.locator('.pane:has(.pane-header[aria-label*="Styles"]) .monaco-list-row .label-name').allTextContents();
-      const rowsBefore = await until('style rows', async () => {
-        const r = await treeRows();
-        return r.includes('59_comic_halftone') && r;
-      });
-      await page.keyboard.press('Control+Shift+M'); // the Problems panel
-      const problemsCount = () => page.locator('.part.panel .markers-panel .monaco-list-row').count();
-      await until('the Problems panel', () => page.locator('.part.panel .markers-panel').isVisible());
-      const problemsBefore = await until('problems listed', async () => (await problemsCount()) > 0 && problemsCount());
+    await withWorkbench(
+      {
+        workspace,
+        extensionPath: repoRoot,
+        viewport: { width: 1280, height: 800 },
+        settings: {
+          'workbench.colorTheme': 'Default Dark Modern',
+          'window.commandCenter': false,
+          'workbench.layoutControl.enabled': false,
+        },
+      },
+      async (page) => {
+        const icon = page
+          .locator(
+            '.part.activitybar .action-item a[aria-label^="Training Versions"], .part.activitybar .action-item[aria-label^="Training Versions"]',
+          )
+          .first();
+        await until('the Training Versions activity bar icon', () => icon.isVisible());
+        await icon.click({ force: true });
+        const badgeText = () =>
+          page
+            .locator(
+              '.part.activitybar .action-item:has(a[aria-label^="Training Versions"]) .badge-content, .part.activitybar .action-item[aria-label^="Training Versions"] .badge-content',
+            )
+            .first()
+            .textContent({ timeout: 1000 })
+            .then((t) => t?.trim() ?? '');
+        const badge = await until('the badge', async () => (await badgeText()) === '7' && '7', 20_000).catch(() =>
+          badgeText().catch(() => ''),
+        );
+        check(badge === '7', 'before: the badge counts the 7 problems of examples/', `saw "${badge}"`);
+        const treeRows = () => page.locator('.pane:has(.pane-header[aria-label*="Styles"]) .monaco-list-row .label-name').allTextContents();
+        const rowsBefore = await until('style rows', async () => {
+          const r = await treeRows();
+          return r.includes('59_comic_halftone') && r;
+        });
+        await page.keyboard.press('Control+Shift+M'); // the Problems panel
+        const problemsCount = () => page.locator('.part.panel .markers-panel .monaco-list-row').count();
+        await until('the Problems panel', () => page.locator('.part.panel .markers-panel').isVisible());
+        const problemsBefore = await until('problems listed', async () => (await problemsCount()) > 0 && problemsCount());
 
-      // 1. The decision: one modal dialog with the summary and three buttons.
-      await runCommand(page, 'Training Versions: Clean Up Workspace');
-      const dialog = page.locator('.monaco-dialog-box');
-      await until('the decision dialog', () => dialog.isVisible());
-      const message = (await dialog.locator('.dialog-message-text').innerText()).trim();
-      const detail = (await dialog.locator('.dialog-message-detail').innerText().catch(() => '')).trim();
-      const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((t) => t.trim());
-      check(/^Clean Up Workspace: Merge \d+ duplicate groups? and upgrade \d+ URLs? in \d+ files?\.$/.test(message), 'the dialog says what will change in the domain\'s words', `saw "${message}"`);
-      check(/1_ink_intensity\/training_versions\.json: keep "V7" \([^)]*\) \(it has the training parameters\), remove "style_1_vV7\.safetensors"/.test(detail), 'its detail says which entry is kept and why', `saw "${detail}"`);
-      check(/copies each file to training_versions\.json\.backup/.test(detail), 'its detail says every changed file gets a backup', `saw "${detail}"`);
-      check(same([...buttons].sort(), ['Apply', 'Cancel', 'Review changes']), 'the dialog offers Apply, Review changes and Cancel', `saw ${JSON.stringify(buttons)}`);
-      await page.screenshot({ path: join(outDir, 'decision.png') });
-      shot(join(outDir, 'decision.png'));
+        // 1. The decision: one modal dialog with the summary and three buttons.
+        await runCommand(page, 'Training Versions: Clean Up Workspace');
+        const dialog = page.locator('.monaco-dialog-box');
+        await until('the decision dialog', () => dialog.isVisible());
+        const message = (await dialog.locator('.dialog-message-text').innerText()).trim();
+        const detail = (
+          await dialog
+            .locator('.dialog-message-detail')
+            .innerText()
+            .catch(() => '')
+        ).trim();
+        const buttons = (await dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((t) => t.trim());
+        check(
+          /^Clean Up Workspace: Merge \d+ duplicate groups? and upgrade \d+ URLs? in \d+ files?\.$/.test(message),
+          "the dialog says what will change in the domain's words",
+          `saw "${message}"`,
+        );
+        check(
+          /1_ink_intensity\/training_versions\.json: keep "V7" \([^)]*\) \(it has the training parameters\), remove "style_1_vV7\.safetensors"/.test(
+            detail,
+          ),
+          'its detail says which entry is kept and why',
+          `saw "${detail}"`,
+        );
+        check(
+          /copies each file to training_versions\.json\.backup/.test(detail),
+          'its detail says every changed file gets a backup',
+          `saw "${detail}"`,
+        );
+        check(
+          same([...buttons].sort(), ['Apply', 'Cancel', 'Review changes']),
+          'the dialog offers Apply, Review changes and Cancel',
+          `saw ${JSON.stringify(buttons)}`,
+        );
+        await page.screenshot({ path: join(outDir, 'decision.png') });
+        shot(join(outDir, 'decision.png'));
 
-      // 2. Review changes: the multi-file diff editor, labelled; no count changes.
-      await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Review changes' }).click();
-      const entries = page.locator('.multiDiffEntry');
-      await until('the review (multi-file diff editor)', async () => (await entries.count()) >= 1, 30_000).catch(async (e) => {
-        await page.screenshot({ path: join(outDir, 'review-failed.png') });
-        throw e;
-      });
-      await sleep(1000);
-      const headers = (await page.locator('.multiDiffEntry .header').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-      check(headers.some((h) => /training_versions\.json.*1_ink_intensity — keep "V7"/.test(h)), 'the review labels each file with what is kept', `saw ${JSON.stringify(headers.slice(0, 2))}`);
-      const tab = await page.locator('.tabs-container .tab.active').innerText();
-      check(/Review Clean Up Workspace: Merge/.test(tab), 'the review\'s tab is titled with the summary', `saw "${tab}"`);
-      await sleep(1500); // the index's debounce and the tree's refresh, had they taken the review's documents
-      const badgeDuring = await badgeText().catch(() => '');
-      const rowsDuring = await treeRows();
-      const problemsDuring = await problemsCount();
-      check(badgeDuring === badge, 'while reviewing: the badge is unchanged', `saw "${badgeDuring}"`);
-      check(same(rowsDuring, rowsBefore) && !rowsDuring.includes('Outside the workspace'), 'while reviewing: the tree shows the same rows (no "Outside the workspace")', `saw ${JSON.stringify(rowsDuring)}`);
-      check(problemsDuring === problemsBefore, 'while reviewing: the Problems panel lists the same rows', `saw ${problemsDuring}, before ${problemsBefore}`);
-      check(same(snapshot(workspace), original), 'while reviewing: nothing written');
-      await page.screenshot({ path: join(outDir, 'review.png') });
-      shot(join(outDir, 'review.png'));
+        // 2. Review changes: the multi-file diff editor, labelled; no count changes.
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Review changes' }).click();
+        const entries = page.locator('.multiDiffEntry');
+        await until('the review (multi-file diff editor)', async () => (await entries.count()) >= 1, 30_000).catch(async (e) => {
+          await page.screenshot({ path: join(outDir, 'review-failed.png') });
+          throw e;
+        });
+        await sleep(1000);
+        const headers = (await page.locator('.multiDiffEntry .header').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+        check(
+          headers.some((h) => /training_versions\.json.*1_ink_intensity — keep "V7"/.test(h)),
+          'the review labels each file with what is kept',
+          `saw ${JSON.stringify(headers.slice(0, 2))}`,
+        );
+        const tab = await page.locator('.tabs-container .tab.active').innerText();
+        check(/Review Clean Up Workspace: Merge/.test(tab), "the review's tab is titled with the summary", `saw "${tab}"`);
+        await sleep(1500); // the index's debounce and the tree's refresh, had they taken the review's documents
+        const badgeDuring = await badgeText().catch(() => '');
+        const rowsDuring = await treeRows();
+        const problemsDuring = await problemsCount();
+        check(badgeDuring === badge, 'while reviewing: the badge is unchanged', `saw "${badgeDuring}"`);
+        check(
+          same(rowsDuring, rowsBefore) && !rowsDuring.includes('Outside the workspace'),
+          'while reviewing: the tree shows the same rows (no "Outside the workspace")',
+          `saw ${JSON.stringify(rowsDuring)}`,
+        );
+        check(
+          problemsDuring === problemsBefore,
+          'while reviewing: the Problems panel lists the same rows',
+          `saw ${problemsDuring}, before ${problemsBefore}`,
+        );
+        check(same(snapshot(workspace), original), 'while reviewing: nothing written');
+        await page.screenshot({ path: join(outDir, 'review.png') });
+        shot(join(outDir, 'review.png'));
 
-      // 3. Back to the decision: its notification, in the Notification Center (toasts are hidden here).
-      await runCommand(page, 'Notifications: Show Notifications');
-      const item = (text) => page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
-      const decision = item('Clean Up Workspace: Merge');
-      await until('the decision\'s notification', () => decision.isVisible());
-      const nButtons = (await decision.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-      check(same(nButtons, ['Apply', 'Review changes', 'Cancel']), 'after the review, the same decision: Apply, Review changes, Cancel', `saw ${JSON.stringify(nButtons)}`);
-      await decision.locator('.monaco-button', { hasText: 'Apply' }).click();
-
-      // 4. Written: every change, every backup (the state before this apply), one notification with Undo.
-      const done = item('Clean Up Workspace: Merged');
-      await until('the notification of what was written', () => done.isVisible()).catch(async () => {
+        // 3. Back to the decision: its notification, in the Notification Center (toasts are hidden here).
         await runCommand(page, 'Notifications: Show Notifications');
-        await until('the notification of what was written', () => done.isVisible());
-      });
-      const written = snapshot(workspace);
-      const changed = Object.keys(original).filter((k) => written[k] !== original[k]);
-      const backups = Object.keys(written).filter((k) => k.endsWith('.backup'));
-      check(changed.length >= 4 && backups.length === changed.length, 'Apply wrote the files and one backup per changed file', `changed ${changed.join(', ')}; backups ${backups.join(', ')}`);
-      check(changed.every((k) => written[`${k}.backup`] === original[k]), 'each backup holds the text before the apply');
-      check(await until('the review closed', async () => (await entries.count()) === 0, 10_000).catch(() => false), 'the review closes once decided');
-      const doneText = (await done.locator('.notification-list-item-message').innerText()).trim();
-      const doneButtons = (await done.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-      check(new RegExp(`^Training Versions: Clean Up Workspace: Merged \\d+ duplicate groups? \\(\\d+ entr(y|ies) removed\\) and upgraded \\d+ URLs? in ${changed.length} files\\. Backups: the previous texts of ${changed.length} files are in training_versions\\.json\\.backup\\.$`).test(doneText), 'one notification says what was written, backups included', `saw "${doneText}"`);
-      check(same(doneButtons, ['Undo', 'Show Log']), 'it offers Undo and Show Log', `saw ${JSON.stringify(doneButtons)}`);
-      const badgeAfter = await until('the badge after the clean-up', async () => (await badgeText().catch(() => '')) !== badge && badgeText(), 10_000).catch(() => badgeText().catch(() => ''));
-      check(Number(badgeAfter || 0) < Number(badge), 'after Apply the badge counts fewer problems', `saw "${badgeAfter}"`);
+        const item = (text) => page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
+        const decision = item('Clean Up Workspace: Merge');
+        await until("the decision's notification", () => decision.isVisible());
+        const nButtons = (await decision.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+        check(
+          same(nButtons, ['Apply', 'Review changes', 'Cancel']),
+          'after the review, the same decision: Apply, Review changes, Cancel',
+          `saw ${JSON.stringify(nButtons)}`,
+        );
+        await decision.locator('.monaco-button', { hasText: 'Apply' }).click();
 
-      // 5. Undo: the files and their backups as before.
-      await done.locator('.monaco-button', { hasText: 'Undo' }).click();
-      const undone = await until('the files undone', () => same(snapshot(workspace), original), 15_000).catch(() => false);
-      check(undone, 'Undo puts every file back and removes the backups it wrote');
+        // 4. Written: every change, every backup (the state before this apply), one notification with Undo.
+        const done = item('Clean Up Workspace: Merged');
+        await until('the notification of what was written', () => done.isVisible()).catch(async () => {
+          await runCommand(page, 'Notifications: Show Notifications');
+          await until('the notification of what was written', () => done.isVisible());
+        });
+        const written = snapshot(workspace);
+        const changed = Object.keys(original).filter((k) => written[k] !== original[k]);
+        const backups = Object.keys(written).filter((k) => k.endsWith('.backup'));
+        check(
+          changed.length >= 4 && backups.length === changed.length,
+          'Apply wrote the files and one backup per changed file',
+          `changed ${changed.join(', ')}; backups ${backups.join(', ')}`,
+        );
+        check(
+          changed.every((k) => written[`${k}.backup`] === original[k]),
+          'each backup holds the text before the apply',
+        );
+        check(
+          await until('the review closed', async () => (await entries.count()) === 0, 10_000).catch(() => false),
+          'the review closes once decided',
+        );
+        const doneText = (await done.locator('.notification-list-item-message').innerText()).trim();
+        const doneButtons = (await done.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+        check(
+          new RegExp(
+            `^Training Versions: Clean Up Workspace: Merged \\d+ duplicate groups? \\(\\d+ entr(y|ies) removed\\) and upgraded \\d+ URLs? in ${changed.length} files\\. Backups: the previous texts of ${changed.length} files are in training_versions\\.json\\.backup\\.$`,
+          ).test(doneText),
+          'one notification says what was written, backups included',
+          `saw "${doneText}"`,
+        );
+        check(same(doneButtons, ['Undo', 'Show Log']), 'it offers Undo and Show Log', `saw ${JSON.stringify(doneButtons)}`);
+        const badgeAfter = await until(
+          'the badge after the clean-up',
+          async () => (await badgeText().catch(() => '')) !== badge && badgeText(),
+          10_000,
+        ).catch(() => badgeText().catch(() => ''));
+        check(Number(badgeAfter || 0) < Number(badge), 'after Apply the badge counts fewer problems', `saw "${badgeAfter}"`);
 
-      // 6. Cancel writes nothing.
-      await page.keyboard.press('Escape');
-      await runCommand(page, 'Training Versions: Clean Up Workspace');
-      await until('the decision dialog again', () => dialog.isVisible());
-      await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
-      await until('the dialog closed', async () => !(await dialog.isVisible()));
-      await sleep(1500);
-      check(same(snapshot(workspace), original), 'Cancel writes nothing (no file, no backup)');
-    });
+        // 5. Undo: the files and their backups as before.
+        await done.locator('.monaco-button', { hasText: 'Undo' }).click();
+        const undone = await until('the files undone', () => same(snapshot(workspace), original), 15_000).catch(() => false);
+        check(undone, 'Undo puts every file back and removes the backups it wrote');
+
+        // 6. Cancel writes nothing.
+        await page.keyboard.press('Escape');
+        await runCommand(page, 'Training Versions: Clean Up Workspace');
+        await until('the decision dialog again', () => dialog.isVisible());
+        await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
+        await until('the dialog closed', async () => !(await dialog.isVisible()));
+        await sleep(1500);
+        check(same(snapshot(workspace), original), 'Cancel writes nothing (no file, no backup)');
+      },
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     if (!values['out-dir']) rmSync(outDir, { recursive: true, force: true });

@@ -63,9 +63,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   const writes = new WriteDecisions(log);
   context.subscriptions.push(runpodEvents, writes);
   const deps: CommandDeps = {
-    context, index, log,
-    secrets: context.secrets, runpodClientFactory: defaultRunpodClientFactory, runpodCache: createStatusCache(), runpodEvents,
-    s3ListerFactory: createS3Lister, writes,
+    context,
+    index,
+    log,
+    secrets: context.secrets,
+    runpodClientFactory: defaultRunpodClientFactory,
+    runpodCache: createStatusCache(),
+    runpodEvents,
+    s3ListerFactory: createS3Lister,
+    writes,
   };
 
   registerDiagnostics(context, index);
@@ -73,7 +79,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   const styles = new StylesView(index, context.workspaceState);
   context.subscriptions.push(styles);
   deps.styles = styles;
-  const selector: vscode.DocumentSelector = [{ language: 'json', pattern: VERSIONS_GLOB }, { language: 'jsonc', pattern: VERSIONS_GLOB }];
+  const selector: vscode.DocumentSelector = [
+    { language: 'json', pattern: VERSIONS_GLOB },
+    { language: 'jsonc', pattern: VERSIONS_GLOB },
+  ];
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider(selector, new TrainingVersionsCodeActions(index), TrainingVersionsCodeActions.metadata),
     vscode.languages.registerHoverProvider(selector, new VersionHoverProvider(index, styles.expired)),

@@ -210,10 +210,7 @@ export async function startCodeServer(opts = {}) {
   const extensionsDir = join(tmp, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2),
-  );
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
 
   const env = { ...process.env, ...opts.env };
   // PORT/PASSWORD override the flags; VSCODE_IPC_HOOK_CLI (set inside a VS Code
@@ -225,9 +222,12 @@ export async function startCodeServer(opts = {}) {
   }
 
   const common = [
-    '--config', join(tmp, 'config.yaml'), // else it writes ~/.config/code-server/config.yaml
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    join(tmp, 'config.yaml'), // else it writes ~/.config/code-server/config.yaml
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   for (const vsix of opts.installVsix ?? []) {
     const r = spawnSync(node, [entry, ...common, '--install-extension', resolve(vsix)], { env, encoding: 'utf8' });
@@ -239,8 +239,10 @@ export async function startCodeServer(opts = {}) {
   const args = [
     entry,
     ...common,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${opts.port ?? 0}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${opts.port ?? 0}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -304,13 +306,11 @@ export async function startCodeServer(opts = {}) {
     await stop();
     throw new Error(`${msg}\n--- code-server output ---\n${tail}`);
   };
-  const port = await Promise.race([
-    portSeen,
-    exited.then((c) => ({ exitedWith: c })),
-    sleep(timeoutMs).then(() => ({ timedOut: true })),
-  ]);
+  const port = await Promise.race([portSeen, exited.then((c) => ({ exitedWith: c })), sleep(timeoutMs).then(() => ({ timedOut: true }))]);
   if (typeof port !== 'number') {
-    await fail(port.timedOut ? `code-server did not listen within ${timeoutMs} ms` : `code-server exited (${port.exitedWith}) before listening`);
+    await fail(
+      port.timedOut ? `code-server did not listen within ${timeoutMs} ms` : `code-server exited (${port.exitedWith}) before listening`,
+    );
   }
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;

@@ -65,11 +65,7 @@ async function main() {
     wb = await openWorkbench({ server, workspace, extensionPath, testsPath });
     console.error(`[vscode-host] workbench opened, running ${testsPath}`);
 
-    const outcome = await Promise.race([
-      wb.exitCode,
-      timedOut,
-      server.exited.then((c) => ({ serverExited: c })),
-    ]);
+    const outcome = await Promise.race([wb.exitCode, timedOut, server.exited.then((c) => ({ serverExited: c }))]);
     if (screenshot) {
       mkdirSync(dirname(screenshot), { recursive: true });
       await wb.page.screenshot({ path: screenshot }).then(

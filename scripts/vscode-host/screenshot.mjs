@@ -59,7 +59,8 @@ async function cli() {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const usage = 'usage: node scripts/vscode-host/screenshot.mjs --out shot.png [--workspace <dir>] [--extension <dir>] [--steps steps.mjs] [--width N] [--height N]';
+  const usage =
+    'usage: node scripts/vscode-host/screenshot.mjs --out shot.png [--workspace <dir>] [--extension <dir>] [--steps steps.mjs] [--width N] [--height N]';
   if (values.help || !values.out) {
     console.error(usage);
     return values.help ? 0 : 2;

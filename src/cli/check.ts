@@ -26,7 +26,9 @@ export async function runCheck(args: string[], io: CliIO, version: string): Prom
     },
     (f) => toPositioned({ path: f.path, text: f.text, bom: f.analysis.doc.bom, findings: f.analysis.findings }),
   );
-  io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version, io.cwd) : formatText(reports, io.color));
+  io.out(
+    format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version, io.cwd) : formatText(reports, io.color),
+  );
   const serious = reports.some((r) => r.findings.some(isProblem));
   return serious ? 1 : 0;
 }

@@ -71,7 +71,11 @@ function toJson(r: FileResult) {
 function formatText(results: FileResult[], apply: boolean): string {
   const lines: string[] = [];
   // The summary counts what was written (with --apply) or would be (without): never a file that failed.
-  let merged = 0, removed = 0, urls = 0, changedFiles = 0, failed = 0;
+  let merged = 0,
+    removed = 0,
+    urls = 0,
+    changedFiles = 0,
+    failed = 0;
   for (const r of results) {
     if (r.status === 'clean') continue;
     if (r.status === 'skipped') {
@@ -88,7 +92,9 @@ function formatText(results: FileResult[], apply: boolean): string {
         merged++;
         removed += m.removed.length;
       }
-      const what = [m.fields.length ? `takes ${m.fields.join(', ')}` : '', m.dropped.length ? `drops its own ${m.dropped.join(', ')}` : ''].filter(Boolean).join('; ');
+      const what = [m.fields.length ? `takes ${m.fields.join(', ')}` : '', m.dropped.length ? `drops its own ${m.dropped.join(', ')}` : '']
+        .filter(Boolean)
+        .join('; ');
       lines.push(`  keep ${m.kept.label}${what ? ` (${what})` : ''}`);
       for (const x of m.removed) lines.push(`    remove ${x.label} — ${x.rule}: ${x.reason}`);
     }
@@ -103,8 +109,15 @@ function formatText(results: FileResult[], apply: boolean): string {
     lines.push(`Nothing to clean up in ${results.length} file${results.length === 1 ? '' : 's'}.`);
   } else {
     const what = `${merged} duplicate group${merged === 1 ? '' : 's'} (${removed} entr${removed === 1 ? 'y' : 'ies'} removed), ${urls} URL upgrade${urls === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}`;
-    const notWritten = failed > 0 ? ` ${failed} file${failed === 1 ? '' : 's'} could not be written (see above) and ${failed === 1 ? 'is' : 'are'} unchanged.` : '';
-    lines.push(apply ? `Applied: ${what}.${notWritten}` : `Would merge ${what}. Nothing was written: run again with --apply to write (a .backup of each file is kept).`);
+    const notWritten =
+      failed > 0
+        ? ` ${failed} file${failed === 1 ? '' : 's'} could not be written (see above) and ${failed === 1 ? 'is' : 'are'} unchanged.`
+        : '';
+    lines.push(
+      apply
+        ? `Applied: ${what}.${notWritten}`
+        : `Would merge ${what}. Nothing was written: run again with --apply to write (a .backup of each file is kept).`,
+    );
   }
   return lines.join('\n');
 }

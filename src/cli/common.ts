@@ -34,7 +34,11 @@ export async function loadFiles(paths: string[], options: Omit<AnalyzeOptions, '
  * What `visit` does not keep (the text, the analysis) is garbage at once: a check of
  * thousands of files keeps only their findings.
  */
-export async function visitFiles<R>(paths: string[], options: Omit<AnalyzeOptions, 'styleId'>, visit: (file: LoadedFile) => R): Promise<R[]> {
+export async function visitFiles<R>(
+  paths: string[],
+  options: Omit<AnalyzeOptions, 'styleId'>,
+  visit: (file: LoadedFile) => R,
+): Promise<R[]> {
   const files = await findVersionFiles(paths.length ? paths : ['.']);
   const now = options.now ?? Date.now(); // one "now" for every file
   return mapConcurrent(files, READ_CONCURRENCY, async (p) => {
@@ -47,7 +51,8 @@ export async function visitFiles<R>(paths: string[], options: Omit<AnalyzeOption
 
 export function parseFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${allowed.join(', ')}, not "${value}".`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--format must be one of ${allowed.join(', ')}, not "${value}".`);
   return value as T;
 }
 
@@ -60,7 +65,8 @@ export function rejectEmptyValues(args: string[]): void {
     const a = args[i];
     if (a === '--') return;
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0 && a.slice(eq + 1).trim() === '') throw new UsageError(`${a.slice(0, eq)} was given an empty value: give it a value, or leave the option out.`);
+    if (eq > 0 && a.slice(eq + 1).trim() === '')
+      throw new UsageError(`${a.slice(0, eq)} was given an empty value: give it a value, or leave the option out.`);
     if (a.trim() === '') {
       const prev = i > 0 ? args[i - 1] : undefined;
       throw new UsageError(

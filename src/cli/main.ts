@@ -43,7 +43,8 @@ const VERSION_FLAGS = new Set(['--version', '-V', '-v']);
  */
 function usageProblem(e: Error & { code?: string }, command: string, args: string[]): string {
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const unknown = args.find((a) => a.startsWith('-') && e.message.includes(`'${a.split('=')[0]}'`)) ?? args.find((a) => a.startsWith('-'));
+    const unknown =
+      args.find((a) => a.startsWith('-') && e.message.includes(`'${a.split('=')[0]}'`)) ?? args.find((a) => a.startsWith('-'));
     return `unknown option ${unknown?.split('=')[0] ?? ''} (see: training-versions ${command} --help). A path that starts with "-" goes after "--".`;
   }
   return e.message;

@@ -77,8 +77,14 @@ export function formatJson(reports: (FileReport | PositionedReport)[]): string {
       files: reports.map((r) => ({
         path: r.path,
         findings: positioned(r).map((f) => ({
-          code: f.code, severity: f.severity, message: f.message, line: f.line, column: f.column,
-          endLine: f.endLine, endColumn: f.endColumn, versionId: f.versionId,
+          code: f.code,
+          severity: f.severity,
+          message: f.message,
+          line: f.line,
+          column: f.column,
+          endLine: f.endLine,
+          endColumn: f.endColumn,
+          versionId: f.versionId,
         })),
       })),
     },
@@ -148,13 +154,23 @@ export function formatSarif(reports: (FileReport | PositionedReport)[], version:
       ruleIndex: ruleIndex.get(f.code),
       level: SARIF_LEVEL[f.severity],
       message: { text: f.message },
-      locations: [{ physicalLocation: { artifactLocation, region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation,
+            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+          },
+        },
+      ],
       ...(f.related.length > 0
         ? {
             relatedLocations: f.related.map((rel, i) => ({
               id: i + 1,
               message: { text: rel.message },
-              physicalLocation: { artifactLocation, region: { startLine: rel.line, startColumn: rel.column, endLine: rel.endLine, endColumn: rel.endColumn } },
+              physicalLocation: {
+                artifactLocation,
+                region: { startLine: rel.line, startColumn: rel.column, endLine: rel.endLine, endColumn: rel.endColumn },
+              },
             })),
           }
         : {}),

@@ -5,7 +5,16 @@ import { redactSecret } from '../core/redact';
 import { writeAtomic } from '../services/files';
 import { RunpodClient, RunpodConfigError } from '../services/runpodClient';
 import { type StatusCheckResult, runStatusCheck } from '../flows/status';
-import { type SurfaceWords, describeHealth, describeJob, describeRequests, describeStatusNote, describeStop, describeSummary, outcomeLabel } from '../flows/statusText';
+import {
+  type SurfaceWords,
+  describeHealth,
+  describeJob,
+  describeRequests,
+  describeStatusNote,
+  describeStop,
+  describeSummary,
+  outcomeLabel,
+} from '../flows/statusText';
 import { type CliIO, UsageError, loadFiles, parseNumber } from './common';
 
 export const STATUS_USAGE =
@@ -48,13 +57,21 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
   if (timeoutMs === 0) throw new UsageError('--timeout-ms must be more than 0.');
   const apiKey = io.env.RUNPOD_API_KEY?.trim();
   if (!apiKey) {
-    throw new UsageError('RUNPOD_API_KEY is not set. Export your RunPod API key first, e.g. `export RUNPOD_API_KEY=...` (RunPod console → Settings → API Keys); it is read from the environment only, never from arguments.');
+    throw new UsageError(
+      'RUNPOD_API_KEY is not set. Export your RunPod API key first, e.g. `export RUNPOD_API_KEY=...` (RunPod console → Settings → API Keys); it is read from the environment only, never from arguments.',
+    );
   }
   const apply = !!values.apply;
   const preferAcceleratedUrls = !values['no-prefer-accelerated'];
   let client: RunpodClient;
   try {
-    client = new RunpodClient({ apiUrl: values['api-url'], endpointId, apiKey, timeoutMs, log: values.verbose ? (line) => io.err(line) : undefined });
+    client = new RunpodClient({
+      apiUrl: values['api-url'],
+      endpointId,
+      apiKey,
+      timeoutMs,
+      log: values.verbose ? (line) => io.err(line) : undefined,
+    });
   } catch (e) {
     if (!(e instanceof RunpodConfigError)) throw e;
     if (e.problem === 'api-url') throw new UsageError(`${e.message} Pass --api-url https://…`);
@@ -71,7 +88,8 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
   // Every line goes through the redaction, whatever produced it.
   io.out(redactSecret(format === 'json' ? formatJson(result, apply, writes) : formatText(result, apply, writes, files.length), apiKey));
 
-  const failed = result.summary.errors > 0 || result.stopped !== undefined || writes.some((w) => w.error) || result.files.some((f) => f.unusable);
+  const failed =
+    result.summary.errors > 0 || result.stopped !== undefined || writes.some((w) => w.error) || result.files.some((f) => f.unusable);
   return failed ? 1 : 0;
 }
 
@@ -148,7 +166,10 @@ function formatText(result: StatusCheckResult<WriteResult[]>, apply: boolean, wr
   if (result.stopped) lines.push(`Stopped early: ${describeStop(result.stopped, CLI_WORDS)}`);
   lines.push(`Summary: ${describeSummary(s)}.`);
   if (s.filesChanged > 0) {
-    if (!apply) lines.push(`Nothing was written: run again with --apply to update ${s.filesChanged} file${s.filesChanged === 1 ? '' : 's'} (a .backup of each is kept).`);
+    if (!apply)
+      lines.push(
+        `Nothing was written: run again with --apply to update ${s.filesChanged} file${s.filesChanged === 1 ? '' : 's'} (a .backup of each is kept).`,
+      );
     else if (result.written === undefined) lines.push('Nothing was written: RunPod refused the API key.');
   }
   return lines.join('\n');

@@ -8,7 +8,14 @@ import { parseArgs } from 'node:util';
 import { type FieldChange, type SyncPlan } from '../core/s3Sync';
 import type { S3Failure } from '../services/s3';
 import { checkS3Settings, type ListerFactory, planView, syncFromS3, type SyncProgress } from '../flows/sync';
-import { CLI_WORDING, describeEndpoint, describeNotice, describeRetry, describeS3Failure, describeSettingProblem } from '../flows/syncMessages';
+import {
+  CLI_WORDING,
+  describeEndpoint,
+  describeNotice,
+  describeRetry,
+  describeS3Failure,
+  describeSettingProblem,
+} from '../flows/syncMessages';
 import { writeAtomic } from '../services/files';
 import { createS3Lister, type S3Settings } from '../services/s3';
 import { type CliIO, loadFiles, parseFormat, parseNumber, UsageError } from './common';
@@ -96,13 +103,18 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
 
   const { plan } = result;
   const lines: string[] = [];
-  lines.push(`Listed ${where}: ${plural(result.objects, 'object')} in ${plural(result.pages, 'page')}, ${plural(plan.counts.models, 'model file')}.`);
+  lines.push(
+    `Listed ${where}: ${plural(result.objects, 'object')} in ${plural(result.pages, 'page')}, ${plural(plan.counts.models, 'model file')}.`,
+  );
   const written = new Map<string, { backup?: string; error?: string }>();
   if (apply) {
     for (const f of plan.files) {
       if (!f.changed) continue;
       try {
-        const { backup } = await writeAtomic(f.path, f.newText, { backup: !values['no-backup'], expected: files.find((x) => x.path === f.path)?.text });
+        const { backup } = await writeAtomic(f.path, f.newText, {
+          backup: !values['no-backup'],
+          expected: files.find((x) => x.path === f.path)?.text,
+        });
         written.set(f.path, { backup });
       } catch (e) {
         written.set(f.path, { error: (e as Error).message });
@@ -110,7 +122,26 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
     }
   }
   if (format === 'json') {
-    io.out(JSON.stringify(planJson(plan, { apply, bucket, prefix: settings.prefix ?? '', objects: result.objects, pages: result.pages, endpoint: run.config?.endpoint.url ?? endpoint ?? null, endpointSource: run.config?.endpoint.source ?? null, region: result.region }, written), null, 2));
+    io.out(
+      JSON.stringify(
+        planJson(
+          plan,
+          {
+            apply,
+            bucket,
+            prefix: settings.prefix ?? '',
+            objects: result.objects,
+            pages: result.pages,
+            endpoint: run.config?.endpoint.url ?? endpoint ?? null,
+            endpointSource: run.config?.endpoint.source ?? null,
+            region: result.region,
+          },
+          written,
+        ),
+        null,
+        2,
+      ),
+    );
   } else {
     lines.push(...formatPlan(plan, settings.prefix ?? '', apply ? written : undefined));
     io.out(lines.join('\n'));
@@ -123,9 +154,22 @@ export async function runSync(args: string[], io: CliIO, deps: SyncDeps = {}): P
 /** `--format json` of a listing that failed: nothing was written. */
 function failureJson(apply: boolean, bucket: string, prefix: string, f: S3Failure, message: string) {
   return {
-    apply, outcome: 'failed', bucket, prefix,
-    error: { kind: f.kind, message, host: f.host, endpoint: f.endpoint ?? null, op: f.op, key: f.key ?? null, code: f.code ?? null, status: f.status ?? null },
-    files: [], written: 0,
+    apply,
+    outcome: 'failed',
+    bucket,
+    prefix,
+    error: {
+      kind: f.kind,
+      message,
+      host: f.host,
+      endpoint: f.endpoint ?? null,
+      op: f.op,
+      key: f.key ?? null,
+      code: f.code ?? null,
+      status: f.status ?? null,
+    },
+    files: [],
+    written: 0,
   };
 }
 
@@ -136,7 +180,16 @@ function failureJson(apply: boolean, bucket: string, prefix: string, f: S3Failur
  */
 export function planJson(
   plan: SyncPlan,
-  run: { apply: boolean; bucket: string; prefix: string; objects: number; pages: number; endpoint: string | null; endpointSource: string | null; region: string },
+  run: {
+    apply: boolean;
+    bucket: string;
+    prefix: string;
+    objects: number;
+    pages: number;
+    endpoint: string | null;
+    endpointSource: string | null;
+    region: string;
+  },
   written: Map<string, { backup?: string; error?: string }>,
 ) {
   const view = planView(plan, run.prefix);
@@ -146,10 +199,19 @@ export function planJson(
     const row = rows.get(f.path);
     const status = !f.changed ? 'unchanged' : !run.apply ? 'planned' : w?.error !== undefined ? 'failed' : 'written';
     return {
-      path: f.path, styleId: f.styleId, status,
+      path: f.path,
+      styleId: f.styleId,
+      status,
       ...(w?.backup ? { backup: w.backup } : {}),
       ...(w?.error !== undefined ? { error: w.error } : {}),
-      updates: (row?.updates ?? []).map((u) => ({ label: u.label, key: u.key, rule: u.rule, ruleTitle: u.ruleTitle, ...(u.because !== undefined ? { because: u.because } : {}), changes: u.changes.map((c) => ({ field: c.field, from: c.from ?? null, to: c.to })) })),
+      updates: (row?.updates ?? []).map((u) => ({
+        label: u.label,
+        key: u.key,
+        rule: u.rule,
+        ruleTitle: u.ruleTitle,
+        ...(u.because !== undefined ? { because: u.because } : {}),
+        changes: u.changes.map((c) => ({ field: c.field, from: c.from ?? null, to: c.to })),
+      })),
       additions: f.additions.map((a) => ({ key: a.key, entry: a.entry })),
       notAdded: row?.notAdded ?? [],
     };
@@ -157,7 +219,11 @@ export function planJson(
   return {
     apply: run.apply,
     outcome: run.apply ? 'applied' : 'planned',
-    bucket: run.bucket, prefix: run.prefix, endpoint: run.endpoint, endpointSource: run.endpointSource, region: run.region,
+    bucket: run.bucket,
+    prefix: run.prefix,
+    endpoint: run.endpoint,
+    endpointSource: run.endpointSource,
+    region: run.region,
     listed: { objects: run.objects, pages: run.pages, models: plan.counts.models, ignored: plan.counts.ignored },
     files,
     skipped: plan.skipped.map((s) => ({ path: s.path, kind: s.kind, reason: s.reason })),
@@ -214,9 +280,11 @@ export function formatPlan(plan: SyncPlan, prefix: string, written?: Map<string,
     lines.push('', 'Model files with no style folder here (not written anywhere):');
     // One line per style, however many files it has.
     for (const g of view.unplaced) {
-      lines.push(g.count === 1
-        ? `  ${g.examples[0]} — ${g.reason}`
-        : `  style ${g.styleId}: ${g.count} files (${g.examples.join(', ')}${g.count > g.examples.length ? ', …' : ''}) — ${g.reason}`);
+      lines.push(
+        g.count === 1
+          ? `  ${g.examples[0]} — ${g.reason}`
+          : `  style ${g.styleId}: ${g.count} files (${g.examples.join(', ')}${g.count > g.examples.length ? ', …' : ''}) — ${g.reason}`,
+      );
     }
   }
   const c = view.counts;
@@ -228,7 +296,11 @@ export function formatPlan(plan: SyncPlan, prefix: string, written?: Map<string,
     `Summary: ${plural(c.models, 'model file')}: ${c.matched} matched an entry, ${c.added} new entr${c.added === 1 ? 'y' : 'ies'}, ${c.unplaced} without a style folder${c.notAdded ? `, ${c.notAdded} not added (would duplicate)` : ''}; ${plural(c.ignored, 'other object')} ignored. ${plural(changedFiles, 'file')} ${written ? 'changed' : 'would change'}${invalid ? `, ${plural(invalid, 'file')} skipped (does not parse)` : ''}.`,
   );
   if (!written) {
-    lines.push(c.changedFiles ? 'Nothing was written: run again with --apply to write (a .backup of each file is kept unless --no-backup).' : 'Nothing to write.');
+    lines.push(
+      c.changedFiles
+        ? 'Nothing was written: run again with --apply to write (a .backup of each file is kept unless --no-backup).'
+        : 'Nothing to write.',
+    );
   } else {
     const ok = [...written.values()].filter((w) => w.error === undefined).length;
     const bad = written.size - ok;

@@ -33,7 +33,9 @@ async function readPayload(source: string, readStdin: StdinReader): Promise<stri
     text = await fs.readFile(source, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new PathError(`Cannot read the payload file ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}. Pass the file holding the JSON body RunPod sent.`);
+    throw new PathError(
+      `Cannot read the payload file ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}. Pass the file holding the JSON body RunPod sent.`,
+    );
   }
   if (text.trim() === '') throw new UsageError(`the payload file ${source} is empty: it must hold the JSON body RunPod sent.`);
   return text;
@@ -52,7 +54,8 @@ export async function runWebhook(args: string[], io: CliIO, readStdin: StdinRead
     },
   });
   const format = parseFormat(values.format, ['text', 'json'] as const, 'text');
-  if (values.payload !== undefined && values.payload.trim() === '') throw new UsageError('--payload needs a file name, or - for standard input.');
+  if (values.payload !== undefined && values.payload.trim() === '')
+    throw new UsageError('--payload needs a file name, or - for standard input.');
   // `[--payload FILE | -]` (SPEC.md §7): a bare `-` is standard input too, never a path.
   const dashes = positionals.filter((p) => p === '-').length;
   if (dashes > 1 || (dashes === 1 && values.payload !== undefined && values.payload !== '-')) {
@@ -86,11 +89,15 @@ function formatText(r: WebhookFlowResult, backup: boolean): string {
   for (const f of r.files) if (f.status === 'skipped') lines.push(`${f.path}: skipped, left untouched — ${f.reason}`);
   switch (r.outcome) {
     case 'invalid-payload':
-      lines.push(`Not a RunPod webhook payload: ${r.detail}. Pass the JSON body RunPod sent ({ "id", "status", "output", … }); nothing changed.`);
+      lines.push(
+        `Not a RunPod webhook payload: ${r.detail}. Pass the JSON body RunPod sent ({ "id", "status", "output", … }); nothing changed.`,
+      );
       break;
     case 'no-match': {
       const n = r.files.length;
-      lines.push(`No version matches job ${r.payload!.id} (neither its id nor its base id ${r.payload!.baseId}) in ${n} training_versions.json file${n === 1 ? '' : 's'}; nothing changed. Pass the files or folders of the style the job belongs to.`);
+      lines.push(
+        `No version matches job ${r.payload!.id} (neither its id nor its base id ${r.payload!.baseId}) in ${n} training_versions.json file${n === 1 ? '' : 's'}; nothing changed. Pass the files or folders of the style the job belongs to.`,
+      );
       break;
     }
     case 'invalid-file':
@@ -99,7 +106,8 @@ function formatText(r: WebhookFlowResult, backup: boolean): string {
     default: {
       const m = r.match!;
       lines.push(`${m.path}: ${m.message}`);
-      if (r.outcome === 'planned') lines.push(`Nothing was written: run again with --apply to write the update${backup ? ' (a .backup of the file is kept)' : ''}.`);
+      if (r.outcome === 'planned')
+        lines.push(`Nothing was written: run again with --apply to write the update${backup ? ' (a .backup of the file is kept)' : ''}.`);
       if (r.outcome === 'written') lines.push(`  written${r.backup ? `; backup at ${r.backup}` : ''}`);
       if (r.outcome === 'failed') lines.push(`  NOT written: ${r.detail}`);
     }

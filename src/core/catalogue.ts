@@ -25,7 +25,8 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
   'invalid-json': {
     severity: 'error',
     title: 'The file is not valid JSON',
-    explanation: 'The text does not parse as JSON (comments and trailing commas are not allowed). Nothing else can be checked until it parses.',
+    explanation:
+      'The text does not parse as JSON (comments and trailing commas are not allowed). Nothing else can be checked until it parses.',
     fix: 'Fix the syntax at the reported position. The tools never rewrite a file that does not parse.',
     docs: 'invalid-json',
     fixable: false,
@@ -33,7 +34,8 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
   'invalid-schema': {
     severity: 'error',
     title: 'The file does not have the expected shape',
-    explanation: '"versions" is missing or not an array, an entry is not an object, an id is missing or not a string, a known field has the wrong type, a status is not one of pending, starting, training, completed, failed, or a key is written twice in one object.',
+    explanation:
+      '"versions" is missing or not an array, an entry is not an object, an id is missing or not a string, a known field has the wrong type, a status is not one of pending, starting, training, completed, failed, or a key is written twice in one object.',
     fix: 'Correct the value at the reported position.',
     docs: 'invalid-schema',
     fixable: false,
@@ -41,7 +43,8 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
   'duplicate-version': {
     severity: 'warning',
     title: 'The same model appears twice',
-    explanation: 'Two entries name the same model: the same S3 object, an id equal to the other\'s file stem, a version name equal to the other\'s file label, or the same RunPod job. Typically the webhook wrote a detailed entry and the S3 sync a minimal one.',
+    explanation:
+      "Two entries name the same model: the same S3 object, an id equal to the other's file stem, a version name equal to the other's file label, or the same RunPod job. Typically the webhook wrote a detailed entry and the S3 sync a minimal one.",
     fix: 'Merge the group: the best entry is kept and takes every field it lacks from the others.',
     docs: 'duplicate-version',
     fixable: true,
@@ -50,7 +53,8 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
   'minimal-entry': {
     severity: 'information',
     title: 'A minimal entry with nothing to merge with',
-    explanation: 'The entry has no parameters, imageCount or selectionSetId (as the S3 sync writes them) and no detailed entry of the same model exists.',
+    explanation:
+      'The entry has no parameters, imageCount or selectionSetId (as the S3 sync writes them) and no detailed entry of the same model exists.',
     fix: 'Nothing is wrong; add the training details if you have them.',
     docs: 'minimal-entry',
     fixable: false,
@@ -67,7 +71,8 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
   'stale-job': {
     severity: 'warning',
     title: 'A job still pending or training long after it started',
-    explanation: 'The entry is pending, starting or training and older than staleAfterHours. RunPod keeps job data only for a limited time, so its status can no longer be asked.',
+    explanation:
+      'The entry is pending, starting or training and older than staleAfterHours. RunPod keeps job data only for a limited time, so its status can no longer be asked.',
     fix: 'Run an S3 sync: a finished model file in S3 completes the entry. When the entry has duplicates, merge them first: a sync matches the file to one entry only.',
     docs: 'stale-job',
     fixable: false,

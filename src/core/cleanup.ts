@@ -45,7 +45,13 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
       kept: { id: g.winner.id ?? null, label: describeVersion(g.winner), index: g.winner.index },
       removed: g.members.slice(1).map((m) => {
         const link = explainMember(g, m.index);
-        return { id: m.id ?? null, label: describeVersion(m), index: m.index, rule: link ? RULE_TITLES[link.rule] : 'linked', reason: link?.detail ?? 'linked through other duplicates' };
+        return {
+          id: m.id ?? null,
+          label: describeVersion(m),
+          index: m.index,
+          rule: link ? RULE_TITLES[link.rule] : 'linked',
+          reason: link?.detail ?? 'linked through other duplicates',
+        };
       }),
       fields: changes.filter((c) => !c.remove).map((c) => c.key),
       dropped: changes.filter((c) => c.remove).map((c) => c.key),

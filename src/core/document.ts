@@ -67,7 +67,14 @@ export interface RepeatedKey {
   keyLength: number;
 }
 
-const QUOTE = 34, COLON = 58, BACKSLASH = 92, LBRACE = 123, RBRACE = 125, LBRACK = 91, RBRACK = 93, COMMA = 44;
+const QUOTE = 34,
+  COLON = 58,
+  BACKSLASH = 92,
+  LBRACE = 123,
+  RBRACE = 125,
+  LBRACK = 91,
+  RBRACK = 93,
+  COMMA = 44;
 
 /** Parses the text; never throws. */
 export function parseDocument(text: string): ParsedDocument {
@@ -151,7 +158,13 @@ class Element implements ElementNode {
   readonly isObject: boolean;
   private props: PropertyNode[] | undefined;
   private keys: Map<string, PropertyNode> | undefined;
-  constructor(private readonly text: string, readonly index: number, readonly offset: number, readonly length: number, readonly value: unknown) {
+  constructor(
+    private readonly text: string,
+    readonly index: number,
+    readonly offset: number,
+    readonly length: number,
+    readonly value: unknown,
+  ) {
     this.isObject = isPlainObject(value);
   }
   get properties(): PropertyNode[] {
@@ -192,7 +205,12 @@ function locateSyntaxError(text: string, start: number, e: unknown): JsonSyntaxE
     if (text.charCodeAt(offset) === QUOTE) {
       for (let q = offset + 1; q <= offset + length && q < text.length; q++) {
         const c = text.charCodeAt(q);
-        if (c < 0x20) return { message: `Raw control character ${controlName(c)} inside a string (write it as an escape, such as \\t or \\n)`, offset: q, length: 1 };
+        if (c < 0x20)
+          return {
+            message: `Raw control character ${controlName(c)} inside a string (write it as an escape, such as \\t or \\n)`,
+            offset: q,
+            length: 1,
+          };
       }
     }
     return { message: describeParseError(printParseErrorCode(first.error)), offset, length };
@@ -206,7 +224,9 @@ function locateSyntaxError(text: string, start: number, e: unknown): JsonSyntaxE
 
 function controlName(c: number): string {
   const names: Record<number, string> = { 9: 'tab', 10: 'line feed', 13: 'carriage return' };
-  return names[c] ? `(${names[c]}, U+${c.toString(16).toUpperCase().padStart(4, '0')})` : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  return names[c]
+    ? `(${names[c]}, U+${c.toString(16).toUpperCase().padStart(4, '0')})`
+    : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function describeParseError(code: string): string {
@@ -267,7 +287,11 @@ class Scanner {
   /**
    * @param keys when given, counts the keys inside the composite values skipped
    */
-  constructor(private readonly text: string, public pos: number, readonly keys?: Int32Array) {}
+  constructor(
+    private readonly text: string,
+    public pos: number,
+    readonly keys?: Int32Array,
+  ) {}
 
   /** At any value: appends to `out` each key that repeats one of the same object (the slow, rare path). */
   repeatedKeys(out: RepeatedKey[]): void {
@@ -400,7 +424,9 @@ class Scanner {
       this.skipString();
       const keyLength = this.pos - keyOffset;
       const plain = keyLength === key.length + 2 && t.startsWith(key, keyOffset + 1);
-      const hit = plain || (keyLength > key.length + 2 && hasBackslash(t, keyOffset + 1, this.pos - 1) && JSON.parse(t.slice(keyOffset, this.pos)) === key);
+      const hit =
+        plain ||
+        (keyLength > key.length + 2 && hasBackslash(t, keyOffset + 1, this.pos - 1) && JSON.parse(t.slice(keyOffset, this.pos)) === key);
       this.ws();
       this.pos++; // :
       this.ws();
@@ -456,7 +482,8 @@ export class LineIndex {
     }
   }
   position(offset: number): { line: number; character: number } {
-    let lo = 0, hi = this.starts.length - 1;
+    let lo = 0,
+      hi = this.starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid] <= offset) lo = mid;
@@ -477,7 +504,9 @@ export function positionsAt(text: string, offsets: readonly number[]): { line: n
   order.sort();
   const lines = new Map<number, number>(); // offset → line start, then line
   const hasCr = text.indexOf('\r') >= 0;
-  let line = 0, lineStart = 0, pos = 0;
+  let line = 0,
+    lineStart = 0,
+    pos = 0;
   const starts = new Map<number, number>();
   for (let k = 0; k < order.length; k++) {
     const target = order[k];

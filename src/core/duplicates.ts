@@ -46,7 +46,8 @@ class UnionFind {
     return x;
   }
   union(a: number, b: number): boolean {
-    const ra = this.find(a), rb = this.find(b);
+    const ra = this.find(a),
+      rb = this.find(b);
     if (ra === rb) return false;
     if (ra < rb) this.parent[rb] = ra;
     else this.parent[ra] = rb;
@@ -62,11 +63,14 @@ function timeOf(v: Version): number {
 
 /** §2 winner order: non-empty parameters; has completedAt; newest timestamp; earliest in file. */
 export function compareWinner(a: Version, b: Version): number {
-  const pa = hasParameters(a.value) ? 1 : 0, pb = hasParameters(b.value) ? 1 : 0;
+  const pa = hasParameters(a.value) ? 1 : 0,
+    pb = hasParameters(b.value) ? 1 : 0;
   if (pa !== pb) return pb - pa;
-  const ca = str(a.value, 'completedAt') ? 1 : 0, cb = str(b.value, 'completedAt') ? 1 : 0;
+  const ca = str(a.value, 'completedAt') ? 1 : 0,
+    cb = str(b.value, 'completedAt') ? 1 : 0;
   if (ca !== cb) return cb - ca;
-  const ta = timeOf(a), tb = timeOf(b);
+  const ta = timeOf(a),
+    tb = timeOf(b);
   if (ta !== tb) return tb > ta ? 1 : -1;
   return a.index - b.index;
 }
@@ -89,13 +93,16 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   const objectOfRoot = (r: number) => (groupObject.has(r) ? groupObject.get(r) : versions[r].objectKey);
   const linkable = (a: number, b: number) => {
     if (a === b) return false;
-    const ra = uf.find(a), rb = uf.find(b);
+    const ra = uf.find(a),
+      rb = uf.find(b);
     if (ra === rb) return false;
-    const oa = objectOfRoot(ra), ob = objectOfRoot(rb);
+    const oa = objectOfRoot(ra),
+      ob = objectOfRoot(rb);
     return oa === undefined || ob === undefined || oa === ob;
   };
   const link = (a: number, b: number, rule: LinkRule, detail: string) => {
-    const ra = uf.find(a), rb = uf.find(b);
+    const ra = uf.find(a),
+      rb = uf.find(b);
     const object = objectOfRoot(ra) ?? objectOfRoot(rb);
     uf.union(a, b);
     groupObject.set(uf.find(a), object);
@@ -108,14 +115,28 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   const sameJob = (j: number, i: number) => {
     if (!linkable(j, i)) return;
     const v = versions[i];
-    link(j, i, 'same-job', v.id === versions[j].id ? `both have the id "${v.id}"` : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`);
+    link(
+      j,
+      i,
+      'same-job',
+      v.id === versions[j].id
+        ? `both have the id "${v.id}"`
+        : `"${versions[j].id}" and "${v.id}" are attempts of the RunPod job ${v.baseId}`,
+    );
   };
   const idIsFile = (i: number, j: number) => {
     // (a label's slot also holds files of other spellings, and files from ids / names)
-    if (versions[j].urlStem === versions[i].id && linkable(i, j)) link(i, j, 'id-is-file', `id "${versions[i].id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
+    if (versions[j].urlStem === versions[i].id && linkable(i, j))
+      link(i, j, 'id-is-file', `id "${versions[i].id}" is the file stem of the loraUrl of ${describe(versions[j])}`);
   };
   const nameIsFile = (i: number, j: number) => {
-    if (linkable(i, j)) link(i, j, 'version-name-is-file', `version name ${versions[i].versionName} is the label of the file ${versions[j].file!.stem}.safetensors of style ${styleId}`);
+    if (linkable(i, j))
+      link(
+        i,
+        j,
+        'version-name-is-file',
+        `version name ${versions[i].versionName} is the label of the file ${versions[j].file!.stem}.safetensors of style ${styleId}`,
+      );
   };
 
   // 1. Same object. Two spellings of one object share its file name, so entries
@@ -148,7 +169,12 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
       const slot = ofThisStyle(v.file) && v.file.stem === v.urlStem ? labelSlot : addSlot(byOtherStem, v.urlStem, i);
       if (slot !== undefined && v.objectKey !== undefined) {
         const key = v.objectKey;
-        const j = typeof slot === 'number' ? (versions[slot].objectKey === key ? slot : undefined) : slot.find((k) => k !== i && versions[k].objectKey === key);
+        const j =
+          typeof slot === 'number'
+            ? versions[slot].objectKey === key
+              ? slot
+              : undefined
+            : slot.find((k) => k !== i && versions[k].objectKey === key);
         if (j !== undefined) sameObject(j, i);
       }
     } else if (v.objectKey !== undefined) {
@@ -213,7 +239,11 @@ export function findDuplicateGroups(versions: Version[], styleId: string | undef
   for (const [root, members] of groups) {
     if (members.length < 2) continue;
     sortSmall(members, compareWinner);
-    out.push({ winner: members[0], members, links: (linksByRoot.get(root) ?? []).map((l) => ({ ...l, a: versions[l.a].index, b: versions[l.b].index })) });
+    out.push({
+      winner: members[0],
+      members,
+      links: (linksByRoot.get(root) ?? []).map((l) => ({ ...l, a: versions[l.a].index, b: versions[l.b].index })),
+    });
   }
   sortSmall(out, (a, b) => a.winner.index - b.winner.index);
   return out;
@@ -242,7 +272,10 @@ function hashOf(s: string): number {
 class FirstIndex {
   private readonly table: Int32Array;
   private readonly mask: number;
-  constructor(n: number, private readonly keyOf: (i: number) => string) {
+  constructor(
+    n: number,
+    private readonly keyOf: (i: number) => string,
+  ) {
     let cap = 16;
     while (cap < 2 * n) cap *= 2;
     this.table = new Int32Array(cap);
@@ -251,7 +284,8 @@ class FirstIndex {
 
   /** The first index under `key`, or -1. */
   get(key: string): number {
-    const t = this.table, mask = this.mask;
+    const t = this.table,
+      mask = this.mask;
     for (let h = hashOf(key) & mask; ; h = (h + 1) & mask) {
       const e = t[h];
       if (e === 0) return -1;
@@ -261,7 +295,8 @@ class FirstIndex {
 
   /** Puts `i` under `key` unless an index is there; returns that index, or -1 when `i` is the first. */
   add(key: string, i: number): number {
-    const t = this.table, mask = this.mask;
+    const t = this.table,
+      mask = this.mask;
     for (let h = hashOf(key) & mask; ; h = (h + 1) & mask) {
       const e = t[h];
       if (e === 0) {

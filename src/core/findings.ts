@@ -55,9 +55,18 @@ export interface Analysis {
 }
 
 const KNOWN_TYPES: Record<string, 'string' | 'number' | 'object'> = {
-  name: 'string', timestamp: 'string', parameters: 'object', status: 'string', selectionSetId: 'number',
-  imageCount: 'number', loraUrl: 'string', completedAt: 'string', failedAt: 'string', error: 'string',
-  lastSynced: 'string', description: 'string',
+  name: 'string',
+  timestamp: 'string',
+  parameters: 'object',
+  status: 'string',
+  selectionSetId: 'number',
+  imageCount: 'number',
+  loraUrl: 'string',
+  completedAt: 'string',
+  failedAt: 'string',
+  error: 'string',
+  lastSynced: 'string',
+  description: 'string',
 };
 
 const KNOWN_KEYS = Object.keys(KNOWN_TYPES);
@@ -86,7 +95,13 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 
   if (doc.syntaxError) {
     const e = doc.syntaxError;
-    add({ code: 'invalid-json', message: `Not valid JSON: ${e.message}. Fix the syntax; the file is left untouched until it parses.`, offset: e.offset, length: e.length, versionId: null });
+    add({
+      code: 'invalid-json',
+      message: `Not valid JSON: ${e.message}. Fix the syntax; the file is left untouched until it parses.`,
+      offset: e.offset,
+      length: e.length,
+      versionId: null,
+    });
     return result;
   }
   const done = () => {
@@ -99,20 +114,41 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     add({
       code: 'invalid-schema',
       message: `The key ${JSON.stringify(r.key)} appears a second time in the same object: JSON readers disagree about which value wins. Keep one of them.`,
-      offset: r.keyOffset, length: r.keyLength, versionId: id, ...(el ? { entryIndex: el.index } : {}),
+      offset: r.keyOffset,
+      length: r.keyLength,
+      versionId: id,
+      ...(el ? { entryIndex: el.index } : {}),
     });
   }
   if (!isPlainObject(doc.root)) {
-    add({ code: 'invalid-schema', message: `The file must be an object with a "versions" array, not ${typeName(doc.root)}.`, offset: doc.rootOffset, length: doc.rootLength, versionId: null });
+    add({
+      code: 'invalid-schema',
+      message: `The file must be an object with a "versions" array, not ${typeName(doc.root)}.`,
+      offset: doc.rootOffset,
+      length: doc.rootLength,
+      versionId: null,
+    });
     return done();
   }
   const vp = doc.versionsProperty;
   if (!vp) {
-    add({ code: 'invalid-schema', message: 'Missing "versions": the file must be an object with a "versions" array.', offset: doc.rootOffset, length: 1, versionId: null });
+    add({
+      code: 'invalid-schema',
+      message: 'Missing "versions": the file must be an object with a "versions" array.',
+      offset: doc.rootOffset,
+      length: 1,
+      versionId: null,
+    });
     return done();
   }
   if (!doc.elements) {
-    add({ code: 'invalid-schema', message: `"versions" must be an array, not ${typeName(doc.root.versions)}.`, offset: vp.valueOffset, length: vp.valueLength, versionId: null });
+    add({
+      code: 'invalid-schema',
+      message: `"versions" must be an array, not ${typeName(doc.root.versions)}.`,
+      offset: vp.valueOffset,
+      length: vp.valueLength,
+      versionId: null,
+    });
     return done();
   }
   result.writable = true;
@@ -125,16 +161,37 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   for (let e = 0; e < elements.length; e++) {
     const el = elements[e];
     if (!el.isObject) {
-      add({ code: 'invalid-schema', message: `Version #${el.index + 1} must be an object, not ${typeName(el.value)}.`, offset: el.offset, length: el.length, versionId: null, entryIndex: el.index });
+      add({
+        code: 'invalid-schema',
+        message: `Version #${el.index + 1} must be an object, not ${typeName(el.value)}.`,
+        offset: el.offset,
+        length: el.length,
+        versionId: null,
+        entryIndex: el.index,
+      });
       continue;
     }
     const value = el.value as Record<string, unknown>;
     const versionId = typeof value.id === 'string' ? value.id : null;
     if (!hasOwn(value, 'id')) {
-      add({ code: 'invalid-schema', message: `Version #${el.index + 1} has no "id": every version needs a string id (the RunPod job id or the file stem).`, offset: el.offset, length: el.length, versionId, entryIndex: el.index });
+      add({
+        code: 'invalid-schema',
+        message: `Version #${el.index + 1} has no "id": every version needs a string id (the RunPod job id or the file stem).`,
+        offset: el.offset,
+        length: el.length,
+        versionId,
+        entryIndex: el.index,
+      });
     } else if (typeof value.id !== 'string') {
       const idProp = el.property('id')!;
-      add({ code: 'invalid-schema', message: `"id" must be a string, not ${typeName(value.id)}.`, offset: idProp.valueOffset, length: idProp.valueLength, versionId, entryIndex: el.index });
+      add({
+        code: 'invalid-schema',
+        message: `"id" must be a string, not ${typeName(value.id)}.`,
+        offset: idProp.valueOffset,
+        length: idProp.valueLength,
+        versionId,
+        entryIndex: el.index,
+      });
     }
     for (let k = 0; k < KNOWN_KEYS.length; k++) {
       const key = KNOWN_KEYS[k];
@@ -145,10 +202,24 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       const ok = expected === 'object' ? isPlainObject(v) : typeof v === expected && (expected !== 'number' || Number.isFinite(v));
       if (!ok) {
         const p = el.property(key)!;
-        add({ code: 'invalid-schema', message: `"${key}" must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${typeName(v)}.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: el.index });
+        add({
+          code: 'invalid-schema',
+          message: `"${key}" must be ${expected === 'object' ? 'an object' : `a ${expected}`}, not ${typeName(v)}.`,
+          offset: p.valueOffset,
+          length: p.valueLength,
+          versionId,
+          entryIndex: el.index,
+        });
       } else if (key === 'status' && !(STATUSES as readonly string[]).includes(v as string)) {
         const p = el.property(key)!;
-        add({ code: 'invalid-schema', message: `Unknown status "${String(v)}": use one of ${STATUSES.join(', ')}.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: el.index });
+        add({
+          code: 'invalid-schema',
+          message: `Unknown status "${String(v)}": use one of ${STATUSES.join(', ')}.`,
+          offset: p.valueOffset,
+          length: p.valueLength,
+          versionId,
+          entryIndex: el.index,
+        });
       }
     }
   }
@@ -187,7 +258,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
     const v = versions[k];
     const versionId = v.id ?? null;
     if (v.minimal && inGroup[v.index] === 0) {
-      add({ code: 'minimal-entry', message: `${describeVersion(v)} is a minimal entry (no parameters, imageCount or selectionSetId), typically written by an S3 sync, and no detailed entry exists to merge it with. Add its training details if you have them.`, offset: v.node.offset, length: v.node.length, versionId, entryIndex: v.index });
+      add({
+        code: 'minimal-entry',
+        message: `${describeVersion(v)} is a minimal entry (no parameters, imageCount or selectionSetId), typically written by an S3 sync, and no detailed entry exists to merge it with. Add its training details if you have them.`,
+        offset: v.node.offset,
+        length: v.node.length,
+        versionId,
+        entryIndex: v.index,
+      });
     }
     // v.location is parseS3Url(loraUrl), parsed on first use: not for the (usual) accelerated hosts.
     const loc = opts.preferAcceleratedUrls && !hasAcceleratedHost(v.value.loraUrl) ? v.location : undefined;
@@ -195,7 +273,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
       const up = acceleratedUrl(loc);
       if (up !== undefined) {
         const p = v.node.property('loraUrl')!;
-        add({ code: 'non-accelerated-url', message: `Regular S3 URL: the accelerated form ${up} downloads faster. Upgrade it.`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
+        add({
+          code: 'non-accelerated-url',
+          message: `Regular S3 URL: the accelerated form ${up} downloads faster. Upgrade it.`,
+          offset: p.valueOffset,
+          length: p.valueLength,
+          versionId,
+          entryIndex: v.index,
+        });
       }
     }
     const status = str(v.value, 'status');
@@ -206,7 +291,14 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
         const p = v.node.property('status')!;
         const hours = Math.floor((opts.now - t) / 3600_000);
         const age = hours >= 72 ? `${Math.floor(hours / 24)} days` : `${hours} h`;
-        add({ code: 'stale-job', message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. ${inGroup[v.index] === 1 ? 'It has duplicates: merge them first (a sync would match the model file to a duplicate and leave this entry stale).' : 'Run an S3 sync to find its model file.'}`, offset: p.valueOffset, length: p.valueLength, versionId, entryIndex: v.index });
+        add({
+          code: 'stale-job',
+          message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. ${inGroup[v.index] === 1 ? 'It has duplicates: merge them first (a sync would match the model file to a duplicate and leave this entry stale).' : 'Run an S3 sync to find its model file.'}`,
+          offset: p.valueOffset,
+          length: p.valueLength,
+          versionId,
+          entryIndex: v.index,
+        });
       }
     }
   }
@@ -217,7 +309,8 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 function elementAt(doc: ParsedDocument, offset: number): ElementNode | undefined {
   const els = doc.elements;
   if (!els) return undefined;
-  let lo = 0, hi = els.length - 1;
+  let lo = 0,
+    hi = els.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const e = els[mid];
@@ -237,7 +330,12 @@ export function refusedAsNonUtf8(analysis: Analysis): Analysis {
   const text = analysis.doc.text;
   const at = Math.max(0, text.indexOf('\ufffd'));
   const refusal: Finding = {
-    code: 'invalid-json', severity: FINDING_DOCS['invalid-json'].severity, versionId: null, related: [], offset: at, length: Math.min(1, text.length - at),
+    code: 'invalid-json',
+    severity: FINDING_DOCS['invalid-json'].severity,
+    versionId: null,
+    related: [],
+    offset: at,
+    length: Math.min(1, text.length - at),
     message: 'The file is not valid UTF-8. Save it as UTF-8: the tools never rewrite it, so that no byte is lost.',
   };
   return { ...analysis, writable: false, findings: [refusal, ...analysis.findings] };
@@ -246,7 +344,8 @@ export function refusedAsNonUtf8(analysis: Analysis): Analysis {
 /** The edits of one finding's fix, or undefined when it has none. */
 export function fixFor(analysis: Analysis, finding: Finding): TextEdit[] | undefined {
   if (!analysis.writable) return undefined;
-  if (finding.code === 'duplicate-version' && finding.group !== undefined) return mergeGroupEdits(analysis.doc, analysis.groups[finding.group]);
+  if (finding.code === 'duplicate-version' && finding.group !== undefined)
+    return mergeGroupEdits(analysis.doc, analysis.groups[finding.group]);
   if (finding.code === 'non-accelerated-url' && finding.entryIndex !== undefined) {
     const v = analysis.versions.find((x) => x.index === finding.entryIndex);
     return v ? upgradeUrlEdits(analysis.doc, v) : undefined;

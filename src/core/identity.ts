@@ -5,7 +5,14 @@
 
 // The S3 URL rules live in s3Url.ts; re-exported for callers that still import them from here.
 export {
-  acceleratedUrl, canAccelerate, hasAcceleratedHost, isPresigned, objectIdentity, parseS3Url, urlFileName, type S3Location,
+  acceleratedUrl,
+  canAccelerate,
+  hasAcceleratedHost,
+  isPresigned,
+  objectIdentity,
+  parseS3Url,
+  urlFileName,
+  type S3Location,
 } from './s3Url';
 
 const SAFETENSORS = '.safetensors';
@@ -13,7 +20,8 @@ const SAFETENSORS = '.safetensors';
 /** The file stem of a `.safetensors` file name, else undefined. */
 export function fileStem(fileName: string): string | undefined {
   // /[^]\.safetensors$/i by hand (it runs for every entry): ASCII case-insensitive, as /i without /u is.
-  const n = fileName.length, m = SAFETENSORS.length;
+  const n = fileName.length,
+    m = SAFETENSORS.length;
   if (n <= m || fileName.charCodeAt(n - m) !== 46) return undefined;
   for (let k = 1; k < m; k++) if ((fileName.charCodeAt(n - m + k) | 0x20) !== SAFETENSORS.charCodeAt(k)) return undefined;
   return fileName.slice(0, -m);

@@ -142,7 +142,9 @@ function indentUnit(doc: ParsedDocument): string {
 function formatEntry(doc: ParsedDocument, entry: Record<string, unknown>, elementIndent: string): string {
   const unit = indentUnit(doc);
   const eol = doc.eol;
-  const body = JSON.stringify(entry, null, unit).split('\n').join(eol + elementIndent);
+  const body = JSON.stringify(entry, null, unit)
+    .split('\n')
+    .join(eol + elementIndent);
   return body;
 }
 

@@ -96,7 +96,8 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
         // A failed attempt's error never lands on an entry that ends up completed;
         // a failed winner the merge completes loses its own (§2).
         if (!endsCompleted) fill(key);
-        else if (w.value.status !== 'completed' && Object.prototype.hasOwnProperty.call(w.value, key)) changes.push({ key, raw: '', remove: true });
+        else if (w.value.status !== 'completed' && Object.prototype.hasOwnProperty.call(w.value, key))
+          changes.push({ key, raw: '', remove: true });
         break;
       case 'description':
         fill(key, (m) => !(anyDetailed && m.value.description === SYNCED_FROM_S3));

@@ -62,7 +62,8 @@ export function stringifyError(error: unknown): string | undefined {
     }
     return error;
   }
-  if (isPlainObject(error) && (typeof error.error_type === 'string' || typeof error.error_message === 'string')) return shortPythonError(error);
+  if (isPlainObject(error) && (typeof error.error_type === 'string' || typeof error.error_message === 'string'))
+    return shortPythonError(error);
   if (typeof error === 'object') {
     const s = JSON.stringify(error);
     return s === '{}' || s === '[]' ? undefined : s;
@@ -111,7 +112,8 @@ export function responseTimestamp(result: RunpodJobResult, key: 'completedAt' | 
 function toIso(v: unknown): string | undefined {
   let ms: number;
   if (typeof v === 'string' && v.trim() !== '') ms = Date.parse(v);
-  else if (typeof v === 'number' && Number.isFinite(v) && v > 0) ms = v < 1e11 ? v * 1000 : v; // seconds or milliseconds
+  else if (typeof v === 'number' && Number.isFinite(v) && v > 0)
+    ms = v < 1e11 ? v * 1000 : v; // seconds or milliseconds
   else return undefined;
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

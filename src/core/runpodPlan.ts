@@ -137,18 +137,48 @@ export function planStatusFile(
   const text = analysis.doc.text;
   if (!analysis.writable) {
     const first = analysis.findings.find((f) => f.severity === 'error');
-    return { path, text, jobs: [], edits: [], newText: text, changed: false, unusable: first ? { code: first.code, message: first.message } : { code: 'not-training-versions', message: 'not a training_versions.json' } };
+    return {
+      path,
+      text,
+      jobs: [],
+      edits: [],
+      newText: text,
+      changed: false,
+      unusable: first
+        ? { code: first.code, message: first.message }
+        : { code: 'not-training-versions', message: 'not a training_versions.json' },
+    };
   }
   const retention = options.retentionMs ?? RESULT_RETENTION_MS;
   const jobs: JobReport[] = [];
   const edits: TextEdit[] = [];
   for (const s of selection.skipped) {
     const id = s.version.id ?? '';
-    jobs.push({ index: s.version.index, id, baseId: baseJobId(id), label: describeVersion(s.version), outcome: 'skipped', running: false, changes: [], notes: [], skipReason: s.reason });
+    jobs.push({
+      index: s.version.index,
+      id,
+      baseId: baseJobId(id),
+      label: describeVersion(s.version),
+      outcome: 'skipped',
+      running: false,
+      changes: [],
+      notes: [],
+      skipReason: s.reason,
+    });
   }
   for (const t of selection.targets) {
     const from = str(t.version.value, 'status');
-    const base = { index: t.version.index, id: t.id, baseId: t.baseId, label: describeVersion(t.version), from, to: from, running: false, changes: [], notes: [] };
+    const base = {
+      index: t.version.index,
+      id: t.id,
+      baseId: t.baseId,
+      label: describeVersion(t.version),
+      from,
+      to: from,
+      running: false,
+      changes: [],
+      notes: [],
+    };
     const lookup: JobLookup = lookups.get(t.id) ?? { kind: 'not-checked', reason: 'cancelled' };
     if (lookup.kind === 'unknown-id') {
       const ageMs = ageOf(t.version, options.now);
@@ -168,13 +198,37 @@ export function planStatusFile(
     const r = lookup.result;
     const answeredId = r.id !== undefined && r.id !== t.id ? r.id : undefined;
     if (r.id !== undefined && baseJobId(r.id) !== t.baseId) {
-      jobs.push({ ...base, outcome: 'error', runpodStatus: r.status, askedAs: lookup.askedAs, answeredId, failure: { kind: 'malformed', host: '', endpointId: '', jobId: t.id, attempts: 1, detail: `RunPod answered for another job (${r.id})` } });
+      jobs.push({
+        ...base,
+        outcome: 'error',
+        runpodStatus: r.status,
+        askedAs: lookup.askedAs,
+        answeredId,
+        failure: {
+          kind: 'malformed',
+          host: '',
+          endpointId: '',
+          jobId: t.id,
+          attempts: 1,
+          detail: `RunPod answered for another job (${r.id})`,
+        },
+      });
       continue;
     }
     const u = statusUpdate(t.version, r, options);
     edits.push(...setPropertiesEdits(analysis.doc, t.version.node, u.changes));
     const outcome = u.unknown ? 'unknown-status' : u.changes.length ? 'updated' : 'unchanged';
-    jobs.push({ ...base, outcome, running: u.running, to: u.status, runpodStatus: r.status, askedAs: lookup.askedAs, answeredId, changes: u.changes, notes: u.notes });
+    jobs.push({
+      ...base,
+      outcome,
+      running: u.running,
+      to: u.status,
+      runpodStatus: r.status,
+      askedAs: lookup.askedAs,
+      answeredId,
+      changes: u.changes,
+      notes: u.notes,
+    });
   }
   jobs.sort((a, b) => a.index - b.index);
   const newText = edits.length ? applyEdits(text, edits) : text;
@@ -203,7 +257,20 @@ export interface StatusSummary {
 }
 
 export function emptySummary(): StatusSummary {
-  return { checked: 0, updated: 0, unchanged: 0, running: 0, expired: 0, notFound: 0, unknown: 0, errors: 0, skipped: 0, notChecked: 0, byBaseId: 0, filesChanged: 0 };
+  return {
+    checked: 0,
+    updated: 0,
+    unchanged: 0,
+    running: 0,
+    expired: 0,
+    notFound: 0,
+    unknown: 0,
+    errors: 0,
+    skipped: 0,
+    notChecked: 0,
+    byBaseId: 0,
+    filesChanged: 0,
+  };
 }
 
 export function summarizeStatus(files: readonly FileStatusPlan[]): StatusSummary {
@@ -215,14 +282,30 @@ export function summarizeStatus(files: readonly FileStatusPlan[]): StatusSummary
       if (j.running) s.running++;
       if (j.askedAs === 'base-id') s.byBaseId++;
       switch (j.outcome) {
-        case 'updated': s.updated++; break;
-        case 'unchanged': s.unchanged++; break;
-        case 'unknown-status': s.unknown++; break;
-        case 'expired': s.expired++; break;
-        case 'not-found': s.notFound++; break;
-        case 'error': s.errors++; break;
-        case 'skipped': s.skipped++; break;
-        case 'not-checked': s.notChecked++; break;
+        case 'updated':
+          s.updated++;
+          break;
+        case 'unchanged':
+          s.unchanged++;
+          break;
+        case 'unknown-status':
+          s.unknown++;
+          break;
+        case 'expired':
+          s.expired++;
+          break;
+        case 'not-found':
+          s.notFound++;
+          break;
+        case 'error':
+          s.errors++;
+          break;
+        case 'skipped':
+          s.skipped++;
+          break;
+        case 'not-checked':
+          s.notChecked++;
+          break;
       }
     }
   }

@@ -17,7 +17,8 @@ export function pollDecision(summary: StatusSummary, pollSeconds: number, stoppe
   const delayMs = Math.max(0, pollSeconds) * 1000;
   if (!(pollSeconds > 0)) return { again: false, delayMs, reason: 'polling is off (runpod.pollSeconds is 0)' };
   if (stopped) return { again: false, delayMs, reason: `stopped: ${STOP_WORDS[stopped.reason]}` };
-  if (summary.errors > 0) return { again: false, delayMs, reason: `stopped after ${summary.errors} error${summary.errors === 1 ? '' : 's'}` };
+  if (summary.errors > 0)
+    return { again: false, delayMs, reason: `stopped after ${summary.errors} error${summary.errors === 1 ? '' : 's'}` };
   if (summary.running === 0) return { again: false, delayMs, reason: 'no job is running any more' };
   return { again: true, delayMs, reason: `${summary.running} job${summary.running === 1 ? '' : 's'} still running` };
 }

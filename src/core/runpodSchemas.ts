@@ -110,5 +110,7 @@ export function parseCancelBody(text: string): Parsed<{ id?: string; status: str
   const json = parseJson(text);
   if (!json.ok) return json;
   const r = cancelBodySchema.safeParse(json.value);
-  return r.success ? { ok: true, value: { id: r.data.id, status: r.data.status } } : { ok: false, problem: describeIssue(r.error, json.value) };
+  return r.success
+    ? { ok: true, value: { id: r.data.id, status: r.data.status } }
+    : { ok: false, problem: describeIssue(r.error, json.value) };
 }

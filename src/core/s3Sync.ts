@@ -186,9 +186,19 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 function indexFile(target: SyncTarget, styleId: string, endpoint: string | undefined): FileState {
   const versions = target.analysis.versions;
   const st: FileState = {
-    target, styleId, versions, byIndex: new Map(versions.map((v) => [v.index, v])),
-    byJob: new Map(), byObject: new Map(), byId: new Map(), byName: new Map(), objectOf: new Map(),
-    claimed: new Map(), updates: [], pending: [], notAdded: [],
+    target,
+    styleId,
+    versions,
+    byIndex: new Map(versions.map((v) => [v.index, v])),
+    byJob: new Map(),
+    byObject: new Map(),
+    byId: new Map(),
+    byName: new Map(),
+    objectOf: new Map(),
+    claimed: new Map(),
+    updates: [],
+    pending: [],
+    notAdded: [],
   };
   for (const v of versions) {
     if (v.baseId !== undefined) push(st.byJob, v.baseId, v);
@@ -284,7 +294,11 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
     }
     const styleId = a.options.styleId;
     if (styleId === undefined) {
-      skipped.push({ path: t.path, kind: 'no-style-id', reason: 'its folder name does not start with a style id, so no model file belongs to it' });
+      skipped.push({
+        path: t.path,
+        kind: 'no-style-id',
+        reason: 'its folder name does not start with a style id, so no model file belongs to it',
+      });
       continue;
     }
     const st = indexFile(t, styleId, options.endpoint);
@@ -308,7 +322,10 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
     }
     const jobId = options.readMetadata ? metadataJobId(info.metadata) : undefined;
     models.push({
-      info, key: info.key, fileName, model,
+      info,
+      key: info.key,
+      fileName,
+      model,
       identity: objectIdentity({ bucket: bucketId, key: info.key }),
       jobBaseId: jobId === undefined ? undefined : baseJobId(jobId),
     });
@@ -318,7 +335,12 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
   const urlOf = (o: ModelObject) => objectUrl(bucket, o.key, options);
   const claim = (st: FileState, v: Version, o: ModelObject, rule: SyncMatchRule, reason: string) => {
     const u: EntryUpdate = {
-      index: v.index, id: v.id ?? null, label: describeVersion(v), key: o.key, rule, reason,
+      index: v.index,
+      id: v.id ?? null,
+      label: describeVersion(v),
+      key: o.key,
+      rule,
+      reason,
       changes: updateChanges(v, urlOf(o), options.preferAcceleratedUrls, now, options.endpoint),
     };
     st.claimed.set(v.index, u);
@@ -350,18 +372,33 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
     const folders = byStyle.get(o.model.styleId) ?? [];
     const broken = invalidByStyle.get(o.model.styleId);
     if (folders.length === 0 && broken) {
-      unplaced.push({ key: o.key, styleId: o.model.styleId, reason: `the file of style ${o.model.styleId} (${broken.join(', ')}) does not parse; fix it and sync again` });
+      unplaced.push({
+        key: o.key,
+        styleId: o.model.styleId,
+        reason: `the file of style ${o.model.styleId} (${broken.join(', ')}) does not parse; fix it and sync again`,
+      });
     } else if (folders.length === 0) {
-      unplaced.push({ key: o.key, styleId: o.model.styleId, reason: `no style folder with style id ${o.model.styleId} among the files synced` });
+      unplaced.push({
+        key: o.key,
+        styleId: o.model.styleId,
+        reason: `no style folder with style id ${o.model.styleId} among the files synced`,
+      });
     } else if (folders.length > 1) {
-      unplaced.push({ key: o.key, styleId: o.model.styleId, reason: `${folders.length} style folders have style id ${o.model.styleId} (${folders.map((f) => f.target.path).join(', ')}); add the entry by hand to the right one` });
+      unplaced.push({
+        key: o.key,
+        styleId: o.model.styleId,
+        reason: `${folders.length} style folders have style id ${o.model.styleId} (${folders.map((f) => f.target.path).join(', ')}); add the entry by hand to the right one`,
+      });
     } else {
       folders[0].pending.push(o);
     }
   }
 
   const files: FileSyncPlan[] = [];
-  let added = 0, matched = 0, notAddedCount = 0, changedFiles = 0;
+  let added = 0,
+    matched = 0,
+    notAddedCount = 0,
+    changedFiles = 0;
   for (const st of states) {
     const { additions, edits, newText } = finishFile(st, urlOf, now, claim);
     const changed = newText !== st.target.analysis.doc.text;
@@ -369,12 +406,32 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
     added += additions.length;
     matched += st.updates.length;
     notAddedCount += st.notAdded.length;
-    files.push({ path: st.target.path, styleId: st.styleId, updates: st.updates, additions, notAdded: st.notAdded, edits, newText, changed });
+    files.push({
+      path: st.target.path,
+      styleId: st.styleId,
+      updates: st.updates,
+      additions,
+      notAdded: st.notAdded,
+      edits,
+      newText,
+      changed,
+    });
   }
 
   return {
-    files, skipped, unplaced,
-    counts: { objects: seenKeys.size, models: models.length, ignored, matched, added, unplaced: unplaced.length, notAdded: notAddedCount, changedFiles },
+    files,
+    skipped,
+    unplaced,
+    counts: {
+      objects: seenKeys.size,
+      models: models.length,
+      ignored,
+      matched,
+      added,
+      unplaced: unplaced.length,
+      notAdded: notAddedCount,
+      changedFiles,
+    },
   };
 }
 
@@ -410,7 +467,8 @@ function finishFile(
   let fresh: ModelObject[] = [];
   for (const o of st.pending) {
     const first = byStem.get(o.model.stem);
-    if (first) st.notAdded.push({ key: o.key, reason: `another object with the same file name, ${first.key}, becomes the entry "${o.model.stem}"` });
+    if (first)
+      st.notAdded.push({ key: o.key, reason: `another object with the same file name, ${first.key}, becomes the entry "${o.model.stem}"` });
     else {
       byStem.set(o.model.stem, o);
       fresh.push(o);
@@ -437,12 +495,17 @@ function finishFile(
         const free = existing.find((e) => !st.claimed.has(e.index));
         if (free) {
           const link = g.links.find((l) => (l.a === s.index && l.b === free.index) || (l.b === s.index && l.a === free.index));
-          const why = link ? `as a new entry it would duplicate it (${RULE_TITLES[link.rule]}: ${link.detail})` : `as a new entry it would join the duplicates of ${describeVersion(free)}`;
+          const why = link
+            ? `as a new entry it would duplicate it (${RULE_TITLES[link.rule]}: ${link.detail})`
+            : `as a new entry it would join the duplicates of ${describeVersion(free)}`;
           claim(st, st.byIndex.get(free.index)!, o, 'linked', why);
           dropped.add(k);
         } else if (existing.length > 0) {
           const taken = st.claimed.get(existing[0].index);
-          st.notAdded.push({ key: o.key, reason: `it would duplicate ${describeVersion(existing[0])}, which ${taken ? taken.key : 'another object'} already matched` });
+          st.notAdded.push({
+            key: o.key,
+            reason: `it would duplicate ${describeVersion(existing[0])}, which ${taken ? taken.key : 'another object'} already matched`,
+          });
           dropped.add(k);
         } else if (n > 0) {
           st.notAdded.push({ key: o.key, reason: `it would duplicate the new entry for ${fresh[news[0].index - base].key}` });
@@ -457,7 +520,11 @@ function finishFile(
 }
 
 /** The minimal entry the sync writes for a new object (SPEC.md §5). */
-export function newEntry(o: { key: string; info: S3ObjectInfo; fileName: string; model: ModelFile }, url: string, now: string): Record<string, unknown> {
+export function newEntry(
+  o: { key: string; info: S3ObjectInfo; fileName: string; model: ModelFile },
+  url: string,
+  now: string,
+): Record<string, unknown> {
   return {
     id: o.model.stem,
     name: o.fileName,
@@ -469,4 +536,3 @@ export function newEntry(o: { key: string; info: S3ObjectInfo; fileName: string;
     description: SYNCED_FROM_S3,
   };
 }
-

@@ -220,7 +220,9 @@ export function endpointObject(url: string, endpoint: string | undefined): Endpo
   const u = splitUrl(url);
   if (!ep || !u || !u.path.startsWith(ep.path + '/')) return undefined;
   const rest = u.path.slice(ep.path.length + 1);
-  let bucket: string, rawKey: string, unreachable = false;
+  let bucket: string,
+    rawKey: string,
+    unreachable = false;
   if (u.host === ep.host) {
     const slash = rest.indexOf('/');
     if (slash <= 0) return undefined;

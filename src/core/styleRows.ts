@@ -86,7 +86,9 @@ export interface VersionRow {
 export function summarizeStyle(file: StyleFile, lastGood?: StyleFile): StyleSummary {
   const a = file.analysis;
   const shown = lastGood?.analysis ?? a;
-  let problemCount = 0, minimalCount = 0, inFlight = 0;
+  let problemCount = 0,
+    minimalCount = 0,
+    inFlight = 0;
   const staleEntries = new Set<number>();
   const codeCounts: Partial<Record<FindingCode, number>> = {};
   for (const f of a.findings) {
@@ -134,7 +136,10 @@ export function summarizeStyle(file: StyleFile, lastGood?: StyleFile): StyleSumm
 }
 
 /** Orders styles: by style id as a number, then folder name; folders without a style id last, by name. */
-export function compareStyles(a: { styleId?: string; label: string; key: string }, b: { styleId?: string; label: string; key: string }): number {
+export function compareStyles(
+  a: { styleId?: string; label: string; key: string },
+  b: { styleId?: string; label: string; key: string },
+): number {
   if (a.styleId !== undefined && b.styleId !== undefined) {
     // Style ids are digit strings without leading zeros: longer is larger, then by text.
     if (a.styleId.length !== b.styleId.length) return a.styleId.length - b.styleId.length;

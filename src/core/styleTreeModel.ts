@@ -52,7 +52,13 @@ export class StyleTreeModel {
   /** Adds or replaces one file. `group` is its workspace folder's key ('' for none). */
   upsert(file: StyleFile, group = ''): UpsertResult {
     const old = this.entries.get(file.key);
-    if (old && old.file.analysis === file.analysis && old.file.expiredJobs === file.expiredJobs && old.group === group && old.file.styleFolder === file.styleFolder) {
+    if (
+      old &&
+      old.file.analysis === file.analysis &&
+      old.file.expiredJobs === file.expiredJobs &&
+      old.group === group &&
+      old.file.styleFolder === file.styleFolder
+    ) {
       return { added: false, changed: false, problemsFlipped: false, summary: old.summary };
     }
     // A syntax error (typing) keeps the last versions that parsed in sight; any other change replaces them.
@@ -64,7 +70,7 @@ export class StyleTreeModel {
     if (old && moved) this.order.delete(old.group);
     if (moved) this.order.delete(group);
     this.entries.set(file.key, { file, group, summary, lastGood });
-    const problemsFlipped = old !== undefined && (old.summary.problemCount > 0) !== (summary.problemCount > 0);
+    const problemsFlipped = old !== undefined && old.summary.problemCount > 0 !== summary.problemCount > 0;
     return { added: moved, changed: true, problemsFlipped, summary };
   }
 

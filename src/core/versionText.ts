@@ -42,7 +42,12 @@ export function fieldRows(value: Record<string, unknown>): [string, string][] {
   for (const [k, v] of Object.entries(value)) {
     if (k === 'parameters' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const entries = Object.entries(v as Record<string, unknown>);
-      out.push([k, entries.length ? entries.map(([pk, pv]) => `${pk}=${typeof pv === 'number' ? formatNumber(pv) : JSON.stringify(pv)}`).join(', ') : '{}']);
+      out.push([
+        k,
+        entries.length
+          ? entries.map(([pk, pv]) => `${pk}=${typeof pv === 'number' ? formatNumber(pv) : JSON.stringify(pv)}`).join(', ')
+          : '{}',
+      ]);
     } else {
       out.push([k, typeof v === 'string' ? v : JSON.stringify(v)]);
     }

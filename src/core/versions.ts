@@ -5,8 +5,15 @@
 import type { ElementNode, ParsedDocument } from './document';
 import { isPlainObject } from './document';
 import {
-  baseJobId, fileStem, objectIdentity, parseModelStem, parseS3Url, urlFileName, versionNameOf,
-  type ModelFile, type S3Location,
+  baseJobId,
+  fileStem,
+  objectIdentity,
+  parseModelStem,
+  parseS3Url,
+  urlFileName,
+  versionNameOf,
+  type ModelFile,
+  type S3Location,
 } from './identity';
 
 export const STATUSES = ['pending', 'starting', 'training', 'completed', 'failed'] as const;
@@ -60,7 +67,9 @@ export function hasParameters(v: Record<string, unknown>): boolean {
 export function isMinimal(v: Record<string, unknown>): boolean {
   const p = v.parameters;
   const emptyParams = p === undefined || p === null || (isPlainObject(p) && isEmptyObject(p));
-  return emptyParams && (v.imageCount === undefined || v.imageCount === null) && (v.selectionSetId === undefined || v.selectionSetId === null);
+  return (
+    emptyParams && (v.imageCount === undefined || v.imageCount === null) && (v.selectionSetId === undefined || v.selectionSetId === null)
+  );
 }
 
 /** Builds the versions of a parsed document (object elements only). */

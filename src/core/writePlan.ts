@@ -49,7 +49,8 @@ export interface WriteTotals {
 
 /** Why `group.winner` is kept over the next member (the first §2 rule that tells them apart). */
 export function keptReason(group: DuplicateGroup): KeptReason {
-  const w = group.winner, next = group.members[1];
+  const w = group.winner,
+    next = group.members[1];
   if (!next) return 'first';
   if (hasParameters(w.value) !== hasParameters(next.value)) return 'parameters';
   if (!!str(w.value, 'completedAt') !== !!str(next.value, 'completedAt')) return 'completedAt';
@@ -64,12 +65,22 @@ function timeOf(v: DuplicateGroup['winner']): number {
 }
 
 /** A clean-up of one analysed file (`oldText`: the text it was planned on) as a planned write; undefined when it changes nothing. */
-export function cleanupWrite(path: string, oldText: string, plan: CleanupPlan, groups: readonly DuplicateGroup[]): PlannedWrite | undefined {
+export function cleanupWrite(
+  path: string,
+  oldText: string,
+  plan: CleanupPlan,
+  groups: readonly DuplicateGroup[],
+): PlannedWrite | undefined {
   if (!plan.changed) return undefined;
   const changes: FileChange[] = [];
   plan.merges.forEach((m, i) => {
     const g = groups[i];
-    changes.push({ kind: 'merge', kept: m.kept.label, because: g ? keptReason(g) : 'first', removed: m.removed.map((r) => ({ label: r.label, rule: r.rule })) });
+    changes.push({
+      kind: 'merge',
+      kept: m.kept.label,
+      because: g ? keptReason(g) : 'first',
+      removed: m.removed.map((r) => ({ label: r.label, rule: r.rule })),
+    });
   });
   for (const u of plan.urlUpgrades) changes.push({ kind: 'upgrade-url', label: u.label });
   return { path, oldText, newText: plan.newText, edits: plan.edits, changes };
@@ -86,7 +97,13 @@ export function syncWrite(path: string, oldText: string, plan: FileSyncPlan): Pl
       continue;
     }
     const url = u.changes.find((c) => c.field === 'loraUrl');
-    changes.push({ kind: 'update', label: u.label, rule: u.rule, fields: fields.filter((f) => f !== 'lastSynced'), urlUpgraded: url !== undefined && typeof url.from === 'string' && url.from !== '' });
+    changes.push({
+      kind: 'update',
+      label: u.label,
+      rule: u.rule,
+      fields: fields.filter((f) => f !== 'lastSynced'),
+      urlUpgraded: url !== undefined && typeof url.from === 'string' && url.from !== '',
+    });
   }
   for (const a of plan.additions) changes.push({ kind: 'add', label: JSON.stringify(String(a.entry.id)) });
   return { path, oldText, newText: plan.newText, edits: plan.edits, changes };
@@ -94,7 +111,15 @@ export function syncWrite(path: string, oldText: string, plan: FileSyncPlan): Pl
 
 /** The summary's numbers: counted from the planned files (only those with edits). */
 export function totalsOf(files: readonly PlannedWrite[]): WriteTotals {
-  const t: WriteTotals = { files: 0, groupsMerged: 0, entriesRemoved: 0, urlsUpgraded: 0, entriesAdded: 0, entriesUpdated: 0, entriesResynced: 0 };
+  const t: WriteTotals = {
+    files: 0,
+    groupsMerged: 0,
+    entriesRemoved: 0,
+    urlsUpgraded: 0,
+    entriesAdded: 0,
+    entriesUpdated: 0,
+    entriesResynced: 0,
+  };
   for (const f of files) {
     if (f.edits.length === 0) continue;
     t.files++;

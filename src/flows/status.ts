@@ -10,7 +10,14 @@
 import { analyze, type Analysis } from '../core/findings';
 import { baseJobId, styleIdOfFolder } from '../core/identity';
 import type { RunpodFailure, StopReason } from '../core/runpodFailure';
-import { type FileStatusPlan, type JobLookup, type StatusSummary, planStatusFile, selectStatusTargets, summarizeStatus } from '../core/runpodPlan';
+import {
+  type FileStatusPlan,
+  type JobLookup,
+  type StatusSummary,
+  planStatusFile,
+  selectStatusTargets,
+  summarizeStatus,
+} from '../core/runpodPlan';
 import type { RunpodHealth, RunpodJobResult } from '../core/runpodSchemas';
 import { isFinished } from '../core/runpodStatus';
 import { styleFolderOf } from '../services/files';
@@ -98,7 +105,10 @@ interface Prepared {
 }
 
 /** Runs a status check over every group; see the module comment. */
-export async function runStatusCheck<W = unknown>(groups: readonly StatusGroup[], options: StatusCheckOptions<W>): Promise<StatusCheckResult<W>> {
+export async function runStatusCheck<W = unknown>(
+  groups: readonly StatusGroup[],
+  options: StatusCheckOptions<W>,
+): Promise<StatusCheckResult<W>> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -112,8 +122,19 @@ export async function runStatusCheck<W = unknown>(groups: readonly StatusGroup[]
 
   for (const g of groups) {
     for (const file of g.files) {
-      const analysis = file.analysis ?? analyze(file.text, { styleId: styleIdOfFolder(styleFolderOf(file.path)), preferAcceleratedUrls: g.preferAcceleratedUrls, now: analysisNow });
-      prepared.push({ file, analysis, selection: selectStatusTargets(analysis, options.only), preferAcceleratedUrls: g.preferAcceleratedUrls ?? true });
+      const analysis =
+        file.analysis ??
+        analyze(file.text, {
+          styleId: styleIdOfFolder(styleFolderOf(file.path)),
+          preferAcceleratedUrls: g.preferAcceleratedUrls,
+          now: analysisNow,
+        });
+      prepared.push({
+        file,
+        analysis,
+        selection: selectStatusTargets(analysis, options.only),
+        preferAcceleratedUrls: g.preferAcceleratedUrls ?? true,
+      });
     }
   }
   const total = new Set(prepared.flatMap((p) => p.selection.targets.map((t) => t.id))).size;
@@ -150,11 +171,14 @@ export async function runStatusCheck<W = unknown>(groups: readonly StatusGroup[]
   }
   if (!stopped && options.signal?.aborted) stopped = { reason: 'cancelled' };
   if (stopped) {
-    for (const p of prepared) for (const t of p.selection.targets) if (!lookups.has(t.id)) lookups.set(t.id, { kind: 'not-checked', reason: stopped.reason });
+    for (const p of prepared)
+      for (const t of p.selection.targets) if (!lookups.has(t.id)) lookups.set(t.id, { kind: 'not-checked', reason: stopped.reason });
   }
 
   const at = options.now();
-  const files = prepared.map((p) => planStatusFile(p.file.path, p.analysis, p.selection, lookups, { now: at, preferAcceleratedUrls: p.preferAcceleratedUrls }));
+  const files = prepared.map((p) =>
+    planStatusFile(p.file.path, p.analysis, p.selection, lookups, { now: at, preferAcceleratedUrls: p.preferAcceleratedUrls }),
+  );
   const summary = summarizeStatus(files);
   const notes: StatusNote[] = [];
   if (options.only !== undefined && prepared.every((p) => p.selection.targets.length === 0 && p.selection.skipped.length === 0)) {

@@ -121,17 +121,20 @@ export function describeJob(j: JobReport, words: SurfaceWords): string {
       return `${EXPIRED_HINT} ${kept}`;
     case 'not-found': {
       const asked = (j.asked ?? [j.id]).join(' and ');
-      return `RunPod does not know this job (404 for ${asked}), yet the entry is only ${minutes(j.ageMs ?? 0)} old: ` +
-        `likely ${words.endpointSetting} is not the endpoint it was submitted to (a wrong endpoint id, or a job sent to another endpoint). This is not a failure. ${kept}`;
+      return (
+        `RunPod does not know this job (404 for ${asked}), yet the entry is only ${minutes(j.ageMs ?? 0)} old: ` +
+        `likely ${words.endpointSetting} is not the endpoint it was submitted to (a wrong endpoint id, or a job sent to another endpoint). This is not a failure. ${kept}`
+      );
     }
     case 'unknown-status':
       return [`RunPod: ${j.runpodStatus}${answeredBy(j)}`, ...j.notes.map(describeUpdateNote)].join('; ');
     case 'updated':
     case 'unchanged': {
       const sets = j.changes.map((c) => `${c.key} ${excerpt(c.raw, 100)}`).join(', ');
-      const what = j.changes.length === 0
-        ? `no change (RunPod: ${j.runpodStatus}${answeredBy(j)})`
-        : `${j.from ?? '(no status)'} → ${j.to} (RunPod: ${j.runpodStatus}${answeredBy(j)}); sets ${sets}`;
+      const what =
+        j.changes.length === 0
+          ? `no change (RunPod: ${j.runpodStatus}${answeredBy(j)})`
+          : `${j.from ?? '(no status)'} → ${j.to} (RunPod: ${j.runpodStatus}${answeredBy(j)}); sets ${sets}`;
       return [what, ...j.notes.map(describeUpdateNote)].join('; ');
     }
   }
@@ -157,9 +160,13 @@ export function describeHealth(h: EndpointHealth, words: SurfaceWords): string {
   const a = h.answer;
   if (a.kind === 'ok') {
     const { jobs, workers } = a.value;
-    const extra = (['initializing', 'ready', 'throttled', 'unhealthy'] as const).filter((k) => (workers[k] ?? 0) > 0).map((k) => `${workers[k]} ${k}`);
-    return `endpoint ${h.endpointId}: ${jobs.inQueue} in queue, ${jobs.inProgress} in progress; workers: ${[`${workers.idle} idle`, `${workers.running} running`, ...extra].join(', ')}` +
-      (jobs.inQueue > 0 && workers.running + workers.idle === 0 ? ' (no worker is up: queued jobs wait, entries stay pending)' : '');
+    const extra = (['initializing', 'ready', 'throttled', 'unhealthy'] as const)
+      .filter((k) => (workers[k] ?? 0) > 0)
+      .map((k) => `${workers[k]} ${k}`);
+    return (
+      `endpoint ${h.endpointId}: ${jobs.inQueue} in queue, ${jobs.inProgress} in progress; workers: ${[`${workers.idle} idle`, `${workers.running} running`, ...extra].join(', ')}` +
+      (jobs.inQueue > 0 && workers.running + workers.idle === 0 ? ' (no worker is up: queued jobs wait, entries stay pending)' : '')
+    );
   }
   if (a.kind === 'not-found') return `endpoint ${h.endpointId}: /health answered 404 — is ${words.endpointSetting} right?`;
   if (a.kind === 'cancelled') return `endpoint ${h.endpointId}: /health not asked (cancelled)`;
@@ -167,7 +174,8 @@ export function describeHealth(h: EndpointHealth, words: SurfaceWords): string {
 }
 
 export function describeStatusNote(n: StatusNote): string {
-  if (n.kind === 'no-such-version') return `No version with the id "${n.only}" (or that base id) in ${n.files} file${n.files === 1 ? '' : 's'}.`;
+  if (n.kind === 'no-such-version')
+    return `No version with the id "${n.only}" (or that base id) in ${n.files} file${n.files === 1 ? '' : 's'}.`;
   return 'RunPod knew none of these jobs. If some are recent, check that the endpoint id is the one they ran on.';
 }
 

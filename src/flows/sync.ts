@@ -11,7 +11,15 @@ import { type FieldChange, planSync, SYNC_RULE_TITLES, type SyncMatchRule, type 
 import { isHttpUrl, usesPathStyle } from '../core/s3Url';
 import type { ResolvedS3Config } from '../services/s3Config';
 import {
-  cancelledError, classifyS3Error, type RetryNotice, type S3Failure, type S3Knob, type S3Lister, type S3Object, type S3Settings, S3SyncError,
+  cancelledError,
+  classifyS3Error,
+  type RetryNotice,
+  type S3Failure,
+  type S3Knob,
+  type S3Lister,
+  type S3Object,
+  type S3Settings,
+  S3SyncError,
 } from '../services/s3';
 
 /** A file to sync into: its text and its analysis (`analyze` with the folder's style id). */
@@ -71,37 +79,58 @@ export async function syncWorkspace(
   const region = lister.config?.region?.value ?? options.region ?? (await lister.region());
   checkAborted(signal, options, lister);
   let pages = 0;
-  const objects = await lister.list(options.prefix ?? '', (p) => {
-    pages = p.page;
-    progress?.({ phase: 'list', pages: p.page, objects: p.total });
-  }, signal);
+  const objects = await lister.list(
+    options.prefix ?? '',
+    (p) => {
+      pages = p.page;
+      progress?.({ phase: 'list', pages: p.page, objects: p.total });
+    },
+    signal,
+  );
   checkAborted(signal, options, lister);
 
   if (options.readMetadata) {
     // Only model files of a style we have a folder for can match anything.
-    const styles = new Set(files.filter((f) => f.analysis.writable).map((f) => f.analysis.options.styleId).filter((s): s is string => s !== undefined));
+    const styles = new Set(
+      files
+        .filter((f) => f.analysis.writable)
+        .map((f) => f.analysis.options.styleId)
+        .filter((s): s is string => s !== undefined),
+    );
     const wanted = objects.filter((o) => {
       const id = styleOfKey(o.key);
       return id !== undefined && styles.has(id);
     });
-    await headAll(wanted, lister, options.headConcurrency ?? 8, (done) => progress?.({ phase: 'metadata', done, total: wanted.length }), signal);
+    await headAll(
+      wanted,
+      lister,
+      options.headConcurrency ?? 8,
+      (done) => progress?.({ phase: 'metadata', done, total: wanted.length }),
+      signal,
+    );
     checkAborted(signal, options, lister);
   }
 
   const endpoint = lister.config ? lister.config.endpoint.url : options.endpoint;
-  const plan = planSync(objects, files.map((f) => ({ path: f.path, analysis: f.analysis })), {
-    bucket: options.bucket,
-    region,
-    endpoint,
-    forcePathStyle: lister.forcePathStyle ?? usesPathStyle(endpoint, options.forcePathStyle),
-    preferAcceleratedUrls: options.preferAcceleratedUrls,
-    now: options.now,
-    readMetadata: options.readMetadata,
-  });
+  const plan = planSync(
+    objects,
+    files.map((f) => ({ path: f.path, analysis: f.analysis })),
+    {
+      bucket: options.bucket,
+      region,
+      endpoint,
+      forcePathStyle: lister.forcePathStyle ?? usesPathStyle(endpoint, options.forcePathStyle),
+      preferAcceleratedUrls: options.preferAcceleratedUrls,
+      now: options.now,
+      readMetadata: options.readMetadata,
+    },
+  );
   progress?.({ phase: 'plan', matched: plan.counts.matched, added: plan.counts.added, files: plan.counts.changedFiles });
   checkAborted(signal, options, lister);
   const texts = new Map(files.map((f) => [f.path, f.text]));
-  const changes = plan.files.filter((f) => f.changed).map((f) => ({ path: f.path, oldText: texts.get(f.path) ?? f.newText, newText: f.newText }));
+  const changes = plan.files
+    .filter((f) => f.changed)
+    .map((f) => ({ path: f.path, oldText: texts.get(f.path) ?? f.newText, newText: f.newText }));
   return { plan, changes, region, pages, objects: objects.length };
 }
 
@@ -112,8 +141,15 @@ export function styleOfKey(key: string): string | undefined {
 }
 
 /** HeadObject on each object, at most `limit` in flight; sets `metadata`. Objects deleted meanwhile get none. */
-async function headAll(objects: S3Object[], lister: S3Lister, limit: number, onDone: (done: number) => void, signal?: AbortSignal): Promise<void> {
-  let next = 0, done = 0;
+async function headAll(
+  objects: S3Object[],
+  lister: S3Lister,
+  limit: number,
+  onDone: (done: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  let next = 0,
+    done = 0;
   let failure: unknown;
   const worker = async () => {
     while (failure === undefined && next < objects.length) {
@@ -176,9 +212,7 @@ export interface SyncFlowDeps {
   signal?: AbortSignal;
 }
 
-export type SyncRun =
-  | { ok: true; result: SyncWorkspaceResult; config?: ResolvedS3Config; now: Date }
-  | { ok: false; failure: S3Failure };
+export type SyncRun = { ok: true; result: SyncWorkspaceResult; config?: ResolvedS3Config; now: Date } | { ok: false; failure: S3Failure };
 
 /** A lister that keeps only the model files of one style (a one-style sync lists the same prefix, then looks at its own objects). */
 function onlyStyleLister(lister: S3Lister, styleId: string): S3Lister {
@@ -272,12 +306,20 @@ export function planView(plan: SyncPlan, prefix: string, examples = 3): PlanView
       path: f.path,
       styleId: f.styleId,
       updates: f.updates.map((u) => ({
-        label: u.label, key: rel(u.key), rule: u.rule, ruleTitle: SYNC_RULE_TITLES[u.rule],
+        label: u.label,
+        key: rel(u.key),
+        rule: u.rule,
+        ruleTitle: SYNC_RULE_TITLES[u.rule],
         because: EXPLAIN.has(u.rule) ? u.reason : undefined,
         changes: u.changes,
         refreshOnly: u.changes.every((c) => c.field === 'lastSynced'),
       })),
-      additions: f.additions.map((a) => ({ id: String(a.entry.id), key: rel(a.key), loraUrl: a.entry.loraUrl, timestamp: a.entry.timestamp })),
+      additions: f.additions.map((a) => ({
+        id: String(a.entry.id),
+        key: rel(a.key),
+        loraUrl: a.entry.loraUrl,
+        timestamp: a.entry.timestamp,
+      })),
       notAdded: f.notAdded.map((n) => ({ key: rel(n.key), reason: n.reason })),
     });
   }

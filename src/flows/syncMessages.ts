@@ -68,11 +68,12 @@ export function describeS3Failure(f: S3Failure, w: SyncWording): string {
       if (!f.code) {
         return `The AWS profile "${p}" gave no usable credentials (${f.detail}). Check the profile in ~/.aws/config, or sign in again with "aws sso login --profile ${p}".`;
       }
-      const why = f.code === 'ExpiredToken' || f.code === 'TokenRefreshRequired'
-        ? 'the session has expired: sign in again (for example "aws sso login") and retry'
-        : f.code === 'SignatureDoesNotMatch'
-          ? `the secret access key does not match the access key id (or the key is not known there): check ${keySource(f)}`
-          : `the access key id is not known: check ${keySource(f)}, and that the keys belong to this account (or endpoint)`;
+      const why =
+        f.code === 'ExpiredToken' || f.code === 'TokenRefreshRequired'
+          ? 'the session has expired: sign in again (for example "aws sso login") and retry'
+          : f.code === 'SignatureDoesNotMatch'
+            ? `the secret access key does not match the access key id (or the key is not known there): check ${keySource(f)}`
+            : `the access key id is not known: check ${keySource(f)}, and that the keys belong to this account (or endpoint)`;
       return `${server} rejected ${whose(f)} (${f.code}): ${why}.`;
     }
     case 'region': {
@@ -85,9 +86,10 @@ export function describeS3Failure(f: S3Failure, w: SyncWording): string {
         : `The bucket ${bucket} is not in ${given}. ${w.set('region')} to the bucket's region.`;
     }
     case 'access-denied': {
-      const need = f.op === 'head'
-        ? `s3:GetObject on arn:aws:s3:::${f.bucket}/* (for ${w.name('readMetadata')}; or sync without it)`
-        : `s3:ListBucket on arn:aws:s3:::${f.bucket}`;
+      const need =
+        f.op === 'head'
+          ? `s3:GetObject on arn:aws:s3:::${f.bucket}/* (for ${w.name('readMetadata')}; or sync without it)`
+          : `s3:ListBucket on arn:aws:s3:::${f.bucket}`;
       const who = whose(f);
       return `Access denied by ${f.host} while ${action(f)}. ${who[0].toUpperCase()}${who.slice(1)} needs ${need}. Ask for that permission, or use another profile.`;
     }
@@ -132,7 +134,8 @@ const ENDPOINT_SOURCES: Record<ResolvedS3Config['endpoint']['source'], (c: Resol
   AWS_ENDPOINT_URL: () => 'AWS_ENDPOINT_URL',
   'profile-services': (c) => `the services section "${c.endpoint.services}" of the profile "${c.endpoint.profile}"`,
   profile: (c) => `endpoint_url of the profile "${c.endpoint.profile}"`,
-  aws: (c) => (c.endpoint.ignoredConfigured ? 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: configured endpoints ignored' : 'no endpoint configured'),
+  aws: (c) =>
+    c.endpoint.ignoredConfigured ? 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: configured endpoints ignored' : 'no endpoint configured',
 };
 
 /** "on http://127.0.0.1:9000 (from AWS_ENDPOINT_URL_S3, path-style)" / "on AWS S3 in us-west-1 (no endpoint configured)". */
@@ -150,7 +153,19 @@ export function describeNotice(n: CredentialNotice, w: SyncWording): string {
 }
 
 /** A retry, announced. */
-export function describeRetry(r: { op: string; attempt: number; maxAttempts: number; delayMs: number; reason: string; host: string }): string {
-  const what = r.reason === 'timed out' ? 'did not answer in time' : /^[A-Z]{2,}[A-Z_]*$/.test(r.reason) && !/^[A-Z][a-z]/.test(r.reason) ? `failed (${r.reason})` : `answered ${r.reason}`;
+export function describeRetry(r: {
+  op: string;
+  attempt: number;
+  maxAttempts: number;
+  delayMs: number;
+  reason: string;
+  host: string;
+}): string {
+  const what =
+    r.reason === 'timed out'
+      ? 'did not answer in time'
+      : /^[A-Z]{2,}[A-Z_]*$/.test(r.reason) && !/^[A-Z][a-z]/.test(r.reason)
+        ? `failed (${r.reason})`
+        : `answered ${r.reason}`;
   return `${r.host} ${what} (${r.op === 'head' ? 'metadata' : 'listing'}, attempt ${r.attempt} of ${r.maxAttempts}); retrying in ${(r.delayMs / 1000).toFixed(1)} s.`;
 }

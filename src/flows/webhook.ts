@@ -85,7 +85,8 @@ export async function runWebhookFlow(options: WebhookFlowOptions, deps: WebhookF
   const parsed = parseStatusBody(body);
   if (!parsed.ok) return { apply, outcome: 'invalid-payload', detail: parsed.problem, files: [] };
   const jobId = parsed.value.id;
-  if (jobId === undefined) return { apply, outcome: 'invalid-payload', detail: 'it has no "id", so it cannot be matched to a version', files: [] };
+  if (jobId === undefined)
+    return { apply, outcome: 'invalid-payload', detail: 'it has no "id", so it cannot be matched to a version', files: [] };
   const payload = { id: jobId, baseId: baseJobId(jobId), status: parsed.value.status };
 
   const paths = await (deps.findFiles ?? findVersionFiles)(options.paths.length ? options.paths : ['.']);
@@ -104,13 +105,34 @@ export async function runWebhookFlow(options: WebhookFlowOptions, deps: WebhookF
     loaded.push({ path: p, text, styleId, analysis });
   }
 
-  const hit = findWebhookFile(loaded.map((f) => ({ key: f, analysis: f.analysis })), jobId);
+  const hit = findWebhookFile(
+    loaded.map((f) => ({ key: f, analysis: f.analysis })),
+    jobId,
+  );
   if (!hit) return { apply, outcome: 'no-match', payload, files };
   const file = hit.key;
   files[loaded.indexOf(file)].status = 'matched';
-  const applied = applyWebhook(file.text, parsed.value.raw, { now: options.now ?? Date.now(), preferAcceleratedUrls: options.preferAcceleratedUrls, styleId: file.styleId });
-  if (!applied.ok) return { apply, outcome: applied.reason === 'no-match' ? 'no-match' : 'invalid-file', payload, detail: describeWebhookRefusal(applied), files };
-  const match: WebhookMatchReport = { path: file.path, versionId: applied.versionId, by: applied.by, status: applied.status ?? applied.runpodStatus, fields: applied.fields, message: `${describeWebhookApplied(applied)}.` };
+  const applied = applyWebhook(file.text, parsed.value.raw, {
+    now: options.now ?? Date.now(),
+    preferAcceleratedUrls: options.preferAcceleratedUrls,
+    styleId: file.styleId,
+  });
+  if (!applied.ok)
+    return {
+      apply,
+      outcome: applied.reason === 'no-match' ? 'no-match' : 'invalid-file',
+      payload,
+      detail: describeWebhookRefusal(applied),
+      files,
+    };
+  const match: WebhookMatchReport = {
+    path: file.path,
+    versionId: applied.versionId,
+    by: applied.by,
+    status: applied.status ?? applied.runpodStatus,
+    fields: applied.fields,
+    message: `${describeWebhookApplied(applied)}.`,
+  };
   if (!applied.changed) return { apply, outcome: 'unchanged', payload, match, files };
   if (!apply) return { apply, outcome: 'planned', payload, match, newText: applied.text, files };
   try {

@@ -169,11 +169,31 @@ function describeType(v: unknown): string {
 export function analyze(text: string, options?: AnalyzeOptions): AnalyzeResult {
   const opts = coreOptions(options, 'analyze');
   if (typeof text !== 'string') {
-    return { findings: [{ code: 'invalid-json', severity: 'error', message: `Expected the text of a training_versions.json (a string), not ${describeType(text)}.`, line: 1, column: 1, endLine: 1, endColumn: 1, versionId: null }] };
+    return {
+      findings: [
+        {
+          code: 'invalid-json',
+          severity: 'error',
+          message: `Expected the text of a training_versions.json (a string), not ${describeType(text)}.`,
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 1,
+          versionId: null,
+        },
+      ],
+    };
   }
   const analysis = analyzeText(text, opts);
   const findings: Finding[] = positionFindings({ path: '', text, bom: analysis.doc.bom, findings: analysis.findings }).map((f) => ({
-    code: f.code, severity: f.severity, message: f.message, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, versionId: f.versionId,
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    versionId: f.versionId,
   }));
   return { findings };
 }
@@ -221,18 +241,46 @@ function payloadText(payload: unknown): string | undefined {
  */
 export function applyWebhook(text: string, payload: unknown, options?: WebhookOptions): WebhookResult {
   const now = toMs(options?.now, 'applyWebhook') ?? Date.now();
-  if (typeof text !== 'string') return { text, changed: false, versionId: null, problem: 'invalid-file', message: `Expected the text of a training_versions.json (a string), not ${describeType(text)}.` };
+  if (typeof text !== 'string')
+    return {
+      text,
+      changed: false,
+      versionId: null,
+      problem: 'invalid-file',
+      message: `Expected the text of a training_versions.json (a string), not ${describeType(text)}.`,
+    };
   const invalid = invalidFile(analyzeText(text));
-  if (invalid) return { text, changed: false, versionId: null, problem: 'invalid-file', message: `The file cannot be updated: ${invalid.message}` };
+  if (invalid)
+    return { text, changed: false, versionId: null, problem: 'invalid-file', message: `The file cannot be updated: ${invalid.message}` };
   const body = payloadText(payload);
-  if (body === undefined) return { text, changed: false, versionId: null, problem: 'invalid-payload', message: 'Not a RunPod webhook payload: it cannot be written as JSON.' };
+  if (body === undefined)
+    return {
+      text,
+      changed: false,
+      versionId: null,
+      problem: 'invalid-payload',
+      message: 'Not a RunPod webhook payload: it cannot be written as JSON.',
+    };
   const r = coreApplyWebhook(text, body.replace(/^\uFEFF/, ''), { now, preferAcceleratedUrls: options?.preferAcceleratedUrls });
-  if (!r.ok) return { text, changed: false, versionId: null, problem: r.reason === 'no-id' ? 'invalid-payload' : r.reason, message: `${describeWebhookRefusal(r)}.` };
+  if (!r.ok)
+    return {
+      text,
+      changed: false,
+      versionId: null,
+      problem: r.reason === 'no-id' ? 'invalid-payload' : r.reason,
+      message: `${describeWebhookRefusal(r)}.`,
+    };
   return { text: r.text, changed: r.changed, versionId: r.versionId, problem: null, message: `${describeWebhookApplied(r)}.` };
 }
 
 function isObjectInfo(o: unknown): o is S3ObjectInfo {
-  return typeof o === 'object' && o !== null && typeof (o as S3ObjectInfo).bucket === 'string' && (o as S3ObjectInfo).bucket !== '' && typeof (o as S3ObjectInfo).key === 'string';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof (o as S3ObjectInfo).bucket === 'string' &&
+    (o as S3ObjectInfo).bucket !== '' &&
+    typeof (o as S3ObjectInfo).key === 'string'
+  );
 }
 
 /**
@@ -246,7 +294,8 @@ function isObjectInfo(o: unknown): o is S3ObjectInfo {
  * be passed to every style's file.
  */
 export function syncObjects(text: string, objects: readonly S3ObjectInfo[], options: SyncOptions): TextResult {
-  if (typeof options?.styleId !== 'string' || options.styleId === '') throw new TypeError('syncObjects: options.styleId is required (the leading digits of the style folder, see styleIdOfFolder).');
+  if (typeof options?.styleId !== 'string' || options.styleId === '')
+    throw new TypeError('syncObjects: options.styleId is required (the leading digits of the style folder, see styleIdOfFolder).');
   const now = toMs(options.now, 'syncObjects') ?? Date.now();
   if (typeof text !== 'string') return { text, changed: false };
   const byBucket = new Map<string, CoreObjectInfo[]>();

@@ -25,7 +25,9 @@ export async function findVersionFiles(paths: string[]): Promise<string[]> {
     try {
       st = await fs.stat(p);
     } catch (e) {
-      throw new PathError(`Cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}. Pass a training_versions.json file or a folder that contains some.`);
+      throw new PathError(
+        `Cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}. Pass a training_versions.json file or a folder that contains some.`,
+      );
     }
     if (st.isFile()) found.add(p);
     else if (st.isDirectory()) await walk(p, found);
@@ -126,7 +128,8 @@ export async function writeAtomic(file: string, text: string, options: WriteOpti
   JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // never write a file that does not parse
   if (options.expected !== undefined) {
     const now = await fs.readFile(file, 'utf8');
-    if (now !== options.expected) throw new ConcurrentChangeError(`${file} changed on disk while the change was planned; nothing was written. Run the command again.`);
+    if (now !== options.expected)
+      throw new ConcurrentChangeError(`${file} changed on disk while the change was planned; nothing was written. Run the command again.`);
   }
   let backup: string | undefined;
   if (options.backup) {

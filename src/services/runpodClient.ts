@@ -9,7 +9,14 @@
  */
 import { excerpt, redactSecret } from '../core/redact';
 import type { RunpodFailure } from '../core/runpodFailure';
-import { type Parsed, type RunpodHealth, type RunpodJobResult, parseCancelBody, parseHealthBody, parseStatusBody } from '../core/runpodSchemas';
+import {
+  type Parsed,
+  type RunpodHealth,
+  type RunpodJobResult,
+  parseCancelBody,
+  parseHealthBody,
+  parseStatusBody,
+} from '../core/runpodSchemas';
 import { DEFAULT_RUNPOD_API_URL } from '../core/runpodStatus';
 import { RateWindow, Semaphore, type Sleep, backoffDelay, defaultSleep, parseRetryAfter } from './runpodRateWindow';
 
@@ -18,7 +25,10 @@ export type RunpodConfigProblem = 'api-url' | 'endpoint-id' | 'api-key' | 'api-k
 
 /** A client that cannot work as configured. The message never holds the key. */
 export class RunpodConfigError extends Error {
-  constructor(readonly problem: RunpodConfigProblem, message: string) {
+  constructor(
+    readonly problem: RunpodConfigProblem,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -104,12 +114,17 @@ export class RunpodClient implements RunpodApi {
 
   constructor(options: RunpodClientOptions) {
     const apiUrl = (options.apiUrl ?? DEFAULT_RUNPOD_API_URL).trim().replace(/\/+$/, '');
-    if (!/^https?:\/\/[^/\s]+/i.test(apiUrl)) throw new RunpodConfigError('api-url', `The RunPod API URL must be an http(s) URL, not "${redactSecret(apiUrl, options.apiKey)}".`);
+    if (!/^https?:\/\/[^/\s]+/i.test(apiUrl))
+      throw new RunpodConfigError('api-url', `The RunPod API URL must be an http(s) URL, not "${redactSecret(apiUrl, options.apiKey)}".`);
     const endpointId = (options.endpointId ?? '').trim();
     if (!endpointId) throw new RunpodConfigError('endpoint-id', 'No RunPod endpoint id.');
     if (!options.apiKey) throw new RunpodConfigError('api-key', 'No RunPod API key.');
     // Checked here so that fetch never builds (and echoes) an invalid header from the key.
-    if (!/^[\x21-\x7e]+$/.test(options.apiKey)) throw new RunpodConfigError('api-key-characters', 'The RunPod API key contains spaces, line breaks or other characters an HTTP header cannot carry.');
+    if (!/^[\x21-\x7e]+$/.test(options.apiKey))
+      throw new RunpodConfigError(
+        'api-key-characters',
+        'The RunPod API key contains spaces, line breaks or other characters an HTTP header cannot carry.',
+      );
     this.apiUrl = apiUrl;
     this.host = new URL(apiUrl).host;
     this.endpointId = endpointId;
@@ -126,7 +141,13 @@ export class RunpodClient implements RunpodApi {
     this.random = options.random ?? Math.random;
     this.logFn = options.log;
     this.slots = new Semaphore(Math.max(1, options.concurrency ?? 8));
-    this.window = new RateWindow({ maxPerWindow: Math.max(1, options.maxRequestsPerWindow ?? 1000), windowMs: this.windowMs, sleep: this.sleep, now: this.now, log: (l) => this.log(l) });
+    this.window = new RateWindow({
+      maxPerWindow: Math.max(1, options.maxRequestsPerWindow ?? 1000),
+      windowMs: this.windowMs,
+      sleep: this.sleep,
+      now: this.now,
+      log: (l) => this.log(l),
+    });
   }
 
   /** The URL of `path` under this endpoint (`status/<id>`, `health`, `cancel/<id>`). */
@@ -149,9 +170,18 @@ export class RunpodClient implements RunpodApi {
     return this.request('POST', `cancel/${encodeURIComponent(jobId)}`, jobId, parseCancelBody, signal);
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, jobId: string | undefined, parse: (text: string) => Parsed<T>, signal?: AbortSignal): Promise<RunpodAnswer<T>> {
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    jobId: string | undefined,
+    parse: (text: string) => Parsed<T>,
+    signal?: AbortSignal,
+  ): Promise<RunpodAnswer<T>> {
     const url = this.url(path);
-    const fail = (f: Omit<RunpodFailure, 'host' | 'endpointId' | 'jobId'>): RunpodAnswer<T> => ({ kind: 'failure', failure: { host: this.host, endpointId: this.endpointId, jobId, ...f } });
+    const fail = (f: Omit<RunpodFailure, 'host' | 'endpointId' | 'jobId'>): RunpodAnswer<T> => ({
+      kind: 'failure',
+      failure: { host: this.host, endpointId: this.endpointId, jobId, ...f },
+    });
     for (let attempt = 1; ; attempt++) {
       const a = await this.attempt(method, url, signal);
       if (a.kind === 'cancelled') return { kind: 'cancelled' };
@@ -171,11 +201,19 @@ export class RunpodClient implements RunpodApi {
         const asked = parseRetryAfter(a.retryAfter, this.now());
         const wait = asked ?? backoffDelay(attempt, this.backoffMs, this.windowMs, this.random);
         if (attempt > this.maxRetries || wait > this.maxRetryWaitMs) {
-          return fail({ kind: limited ? 'rate-limited' : 'http-error', status, attempts: attempt, detail: limited ? undefined : excerpt(body), retryAfterMs: wait > this.maxRetryWaitMs ? wait : undefined });
+          return fail({
+            kind: limited ? 'rate-limited' : 'http-error',
+            status,
+            attempts: attempt,
+            detail: limited ? undefined : excerpt(body),
+            retryAfterMs: wait > this.maxRetryWaitMs ? wait : undefined,
+          });
         }
         this.stats.retries++;
         this.stats.waitedMs += wait;
-        this.log(`${jobId ? `job ${jobId}` : path}: ${limited ? 'rate-limited (429)' : `server error ${status}`}, retry ${attempt} of ${this.maxRetries} in ${wait} ms${asked !== undefined ? ' (Retry-After)' : ''}`);
+        this.log(
+          `${jobId ? `job ${jobId}` : path}: ${limited ? 'rate-limited (429)' : `server error ${status}`}, retry ${attempt} of ${this.maxRetries} in ${wait} ms${asked !== undefined ? ' (Retry-After)' : ''}`,
+        );
         if (limited) {
           // The limit is the endpoint's: every request of this client waits, at the window.
           this.window.pause(wait);
@@ -205,7 +243,11 @@ export class RunpodClient implements RunpodApi {
       const onAbort = () => timeout.abort();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const res = await this.fetchFn(url, { method, headers: { authorization: this.authorization, accept: 'application/json' }, signal: timeout.signal });
+        const res = await this.fetchFn(url, {
+          method,
+          headers: { authorization: this.authorization, accept: 'application/json' },
+          signal: timeout.signal,
+        });
         // Redacted before anything quotes or cuts it: an excerpt must not carry part of the key either.
         const body = this.redact(await res.text());
         return { kind: 'response', status: res.status, body, retryAfter: res.headers.get('retry-after') };

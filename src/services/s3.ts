@@ -58,8 +58,19 @@ export interface S3Lister {
 }
 
 export type S3ErrorKind =
-  | 'credentials' | 'no-credentials' | 'unknown-profile' | 'region' | 'access-denied' | 'no-such-bucket' | 'not-found'
-  | 'dns' | 'network' | 'throttled' | 'cancelled' | 'client-missing' | 'other';
+  | 'credentials'
+  | 'no-credentials'
+  | 'unknown-profile'
+  | 'region'
+  | 'access-denied'
+  | 'no-such-bucket'
+  | 'not-found'
+  | 'dns'
+  | 'network'
+  | 'throttled'
+  | 'cancelled'
+  | 'client-missing'
+  | 'other';
 
 /** A setting (editor) / flag (CLI) a message may name. */
 export type S3Knob = 'bucket' | 'prefix' | 'region' | 'endpoint' | 'profile' | 'pathStyle' | 'readMetadata' | 'timeout';
@@ -75,8 +86,14 @@ export const S3_SETTINGS: Record<S3Knob, string> = {
   timeout: 'trainingVersions.s3.timeoutMs',
 };
 export const S3_FLAGS: Record<S3Knob, string> = {
-  bucket: '--bucket', prefix: '--prefix', region: '--region', endpoint: '--endpoint', profile: '--profile',
-  pathStyle: '--path-style', readMetadata: '--read-metadata', timeout: '--timeout-ms',
+  bucket: '--bucket',
+  prefix: '--prefix',
+  region: '--region',
+  endpoint: '--endpoint',
+  profile: '--profile',
+  pathStyle: '--path-style',
+  readMetadata: '--read-metadata',
+  timeout: '--timeout-ms',
 };
 
 /** An S3 failure as data: what happened, where, and which setting / flag fixes it. Never holds credentials. */
@@ -150,8 +167,16 @@ function failureBase(settings: S3Settings, config: ResolvedS3Config | undefined,
   const region = config?.region?.value ?? settings.region;
   const pathStyle = usesPathStyle(endpoint, settings.forcePathStyle);
   return {
-    kind: 'other', host: expectedHost(settings.bucket, endpoint, pathStyle, region), endpoint, op, bucket: settings.bucket, prefix: settings.prefix ?? '',
-    region, credentials: config?.credentials, profile: config?.credentials.kind === 'profile' ? config.credentials.profile : undefined, detail: '',
+    kind: 'other',
+    host: expectedHost(settings.bucket, endpoint, pathStyle, region),
+    endpoint,
+    op,
+    bucket: settings.bucket,
+    prefix: settings.prefix ?? '',
+    region,
+    credentials: config?.credentials,
+    profile: config?.credentials.kind === 'profile' ? config.credentials.profile : undefined,
+    detail: '',
   };
 }
 
@@ -174,7 +199,9 @@ export async function createS3Lister(settings: S3Settings): Promise<S3Lister> {
 
   const named = config.credentials.kind === 'profile' || config.profile.from !== 'default';
   if (named && !config.profile.exists) {
-    throw fail('unknown-profile', 'profile', `no profile "${config.profile.name}" in ${files.configPath} or ${files.credentialsPath}`, { profile: config.profile.name });
+    throw fail('unknown-profile', 'profile', `no profile "${config.profile.name}" in ${files.configPath} or ${files.credentialsPath}`, {
+      profile: config.profile.name,
+    });
   }
   if (!config.region) throw fail('region', 'region', 'no region is set');
 
@@ -191,9 +218,14 @@ export async function createS3Lister(settings: S3Settings): Promise<S3Lister> {
     endpoint: config.endpoint.url,
     forcePathStyle,
     credentials: config.credentials,
-    envKeys: config.credentials.kind === 'env'
-      ? { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '', sessionToken: env.AWS_SESSION_TOKEN || undefined }
-      : undefined,
+    envKeys:
+      config.credentials.kind === 'env'
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+            sessionToken: env.AWS_SESSION_TOKEN || undefined,
+          }
+        : undefined,
     configPath: files.configPath,
     credentialsPath: files.credentialsPath,
     maxAttempts: settings.maxAttempts ?? 3,
@@ -225,18 +257,34 @@ export function wrapLister(raw: RawS3Lister, settings: S3Settings, config?: Reso
       } catch (e) {
         const f = classifyS3Error(e, settings, config, 'list', signal);
         if (deadline.aborted && !signal?.aborted) {
-          throw new S3SyncError(withKnob({ ...f.failure, kind: 'network', network: 'timed out', totalTimeout: true }, 'network', 'timeout'));
+          throw new S3SyncError(
+            withKnob({ ...f.failure, kind: 'network', network: 'timed out', totalTimeout: true }, 'network', 'timeout'),
+          );
         }
         throw f;
       }
     },
-    head: (key, signal) => raw.head(key, signal).catch((e: unknown) => Promise.reject(classifyS3Error(e, settings, config, 'head', signal, key))),
+    head: (key, signal) =>
+      raw.head(key, signal).catch((e: unknown) => Promise.reject(classifyS3Error(e, settings, config, 'head', signal, key))),
     destroy: () => raw.destroy(),
   };
 }
 
-const CREDENTIAL_CODES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'InvalidClientTokenId', 'UnrecognizedClientException']);
-const REGION_CODES = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'MovedPermanently']);
+const CREDENTIAL_CODES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+]);
+const REGION_CODES = new Set([
+  'PermanentRedirect',
+  'AuthorizationHeaderMalformed',
+  'IllegalLocationConstraintException',
+  'MovedPermanently',
+]);
 
 /** Every credential value the environment holds: never to appear in a message. */
 function secretsOf(settings: S3Settings): string[] {
@@ -264,24 +312,35 @@ function bucketRegionOf(e: ErrorLike): string | undefined {
   const fromHeader = h?.['x-amz-bucket-region'] ?? h?.['X-Amz-Bucket-Region'];
   if (fromHeader) return fromHeader;
   if (e.Region) return e.Region;
-  const m = /expecting '([a-z0-9-]+)'/.exec(e.message ?? '') ?? /s3[.-]([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com/.exec(e.Endpoint ?? '');
+  const m =
+    /expecting '([a-z0-9-]+)'/.exec(e.message ?? '') ?? /s3[.-]([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com/.exec(e.Endpoint ?? '');
   return m ? m[1] : undefined;
 }
 
 /** Classifies an S3 failure into data. Knows no credentials; every text passes `redact`. */
 export function classifyS3Error(
-  err: unknown, settings: S3Settings, config: ResolvedS3Config | undefined, op: S3Failure['op'], signal?: AbortSignal, key?: string,
+  err: unknown,
+  settings: S3Settings,
+  config: ResolvedS3Config | undefined,
+  op: S3Failure['op'],
+  signal?: AbortSignal,
+  key?: string,
 ): S3SyncError {
   if (err instanceof S3SyncError) return err;
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ErrorLike & Partial<RawFailure>;
   const code = errorCode(e);
   const status = httpStatus(e);
   const base: S3Failure = {
-    ...failureBase(settings, config, op), key, code, status,
-    host: e.$tv?.host ?? failureBase(settings, config, op).host, attempts: e.$tv?.attempts,
+    ...failureBase(settings, config, op),
+    key,
+    code,
+    status,
+    host: e.$tv?.host ?? failureBase(settings, config, op).host,
+    attempts: e.$tv?.attempts,
     detail: redact(e.message ?? String(err), settings),
   };
-  const make = (kind: S3ErrorKind, knob?: S3Knob, extra: Partial<S3Failure> = {}) => new S3SyncError(withKnob({ ...base, ...extra }, kind, knob));
+  const make = (kind: S3ErrorKind, knob?: S3Knob, extra: Partial<S3Failure> = {}) =>
+    new S3SyncError(withKnob({ ...base, ...extra }, kind, knob));
 
   if (signal?.aborted) return make('cancelled');
   if (e.name === 'CredentialsProviderError' || /Could not load credentials|Unable to load credentials/i.test(e.message ?? '')) {
@@ -290,7 +349,8 @@ export function classifyS3Error(
   if (/Region is missing/i.test(e.message ?? '')) return make('region', 'region');
   if (code && CREDENTIAL_CODES.has(code)) return make('credentials', 'profile');
   if ((code && REGION_CODES.has(code)) || status === 301) return make('region', 'region', { bucketRegion: bucketRegionOf(e) });
-  if (code === 'AccessDenied' || code === 'AllAccessDisabled' || code === 'AccountProblem' || status === 403) return make('access-denied', 'profile');
+  if (code === 'AccessDenied' || code === 'AllAccessDisabled' || code === 'AccountProblem' || status === 403)
+    return make('access-denied', 'profile');
   if (code === 'NoSuchBucket') return make('no-such-bucket', 'bucket');
   if (code === 'NotFound' || code === 'NoSuchKey' || status === 404) return make('not-found');
   if ((code && THROTTLE_CODES.has(code)) || status === 503 || status === 429 || e.$retryable?.throttling) return make('throttled');

@@ -147,10 +147,15 @@ export function createSdkLister(o: ClientOptions): RawS3Lister {
       let token: string | undefined;
       let page = 0;
       for (;;) {
-        const r = await withRetry('list', (s) => client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: PAGE_SIZE }),
-          { abortSignal: s },
-        ), signal);
+        const r = await withRetry(
+          'list',
+          (s) =>
+            client.send(
+              new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: PAGE_SIZE }),
+              { abortSignal: s },
+            ),
+          signal,
+        );
         const contents = r.Contents ?? [];
         for (const c of contents) {
           if (c.Key !== undefined) out.push({ key: c.Key, lastModified: c.LastModified, size: c.Size });
@@ -163,7 +168,11 @@ export function createSdkLister(o: ClientOptions): RawS3Lister {
       return out;
     },
     async head(key, signal) {
-      const r = await withRetry('head', (s) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: s }), signal);
+      const r = await withRetry(
+        'head',
+        (s) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: s }),
+        signal,
+      );
       return r.Metadata ?? {};
     },
     destroy() {

@@ -28,15 +28,10 @@ export interface ResolvedEndpoint {
 export type ProfileSource = 'setting' | 'AWS_PROFILE' | 'default';
 
 /** Where credentials come from, in the AWS CLI's order. */
-export type CredentialSource =
-  | { kind: 'profile'; profile: string; from: 'setting' | 'AWS_PROFILE' }
-  | { kind: 'env' }
-  | { kind: 'chain' };
+export type CredentialSource = { kind: 'profile'; profile: string; from: 'setting' | 'AWS_PROFILE' } | { kind: 'env' } | { kind: 'chain' };
 
 /** A conflict between credential sources, said in one line by each surface. */
-export type CredentialNotice =
-  | { kind: 'env-keys-ignored'; profile: string }
-  | { kind: 'aws-profile-ignored'; profile: string };
+export type CredentialNotice = { kind: 'env-keys-ignored'; profile: string } | { kind: 'aws-profile-ignored'; profile: string };
 
 export interface ResolvedS3Config {
   /** The selected profile: its endpoint and region settings apply. */
@@ -101,7 +96,10 @@ export function awsFilePaths(env: NodeJS.ProcessEnv): { configPath: string; cred
 /** Reads the shared AWS files (a missing file is no error). */
 export async function readAwsFiles(env: NodeJS.ProcessEnv): Promise<AwsFiles> {
   const paths = awsFilePaths(env);
-  const read = (p: string) => fs.readFile(p, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'EISDIR' ? undefined : Promise.reject(e)));
+  const read = (p: string) =>
+    fs
+      .readFile(p, 'utf8')
+      .catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'EISDIR' ? undefined : Promise.reject(e)));
   const [config, credentials] = await Promise.all([read(paths.configPath), read(paths.credentialsPath)]);
   return { config, credentials, ...paths };
 }
@@ -119,14 +117,19 @@ export interface S3ConfigInput {
 }
 
 /** Resolves endpoint, profile, region and credential source (SPEC.md §5). Pure. */
-export function resolveS3Config(input: S3ConfigInput, env: NodeJS.ProcessEnv, files: Pick<AwsFiles, 'config' | 'credentials'>): ResolvedS3Config {
+export function resolveS3Config(
+  input: S3ConfigInput,
+  env: NodeJS.ProcessEnv,
+  files: Pick<AwsFiles, 'config' | 'credentials'>,
+): ResolvedS3Config {
   const config = parseAwsIni(files.config ?? '');
   const credentialsFile = parseAwsIni(files.credentials ?? '');
   const fromSetting = input.profile?.trim() || undefined;
   const fromEnv = env.AWS_PROFILE?.trim() || undefined;
   const name = fromSetting ?? fromEnv ?? 'default';
   const from: ProfileSource = fromSetting ? 'setting' : fromEnv ? 'AWS_PROFILE' : 'default';
-  const section = config.sections.get(name === 'default' ? 'default' : `profile ${name}`) ?? (name === 'default' ? undefined : config.sections.get(name));
+  const section =
+    config.sections.get(name === 'default' ? 'default' : `profile ${name}`) ?? (name === 'default' ? undefined : config.sections.get(name));
   const exists = section !== undefined || credentialsFile.sections.has(name);
 
   // Endpoint: setting; AWS_ENDPOINT_URL_S3; AWS_ENDPOINT_URL; the profile's services section; its endpoint_url; AWS.
@@ -135,8 +138,10 @@ export function resolveS3Config(input: S3ConfigInput, env: NodeJS.ProcessEnv, fi
   const setting = input.endpoint?.trim();
   if (setting) endpoint = { url: setting, source: 'setting', ignoredConfigured: false };
   else if (ignore) endpoint = { source: 'aws', ignoredConfigured: true };
-  else if (env.AWS_ENDPOINT_URL_S3?.trim()) endpoint = { url: env.AWS_ENDPOINT_URL_S3.trim(), source: 'AWS_ENDPOINT_URL_S3', ignoredConfigured: false };
-  else if (env.AWS_ENDPOINT_URL?.trim()) endpoint = { url: env.AWS_ENDPOINT_URL.trim(), source: 'AWS_ENDPOINT_URL', ignoredConfigured: false };
+  else if (env.AWS_ENDPOINT_URL_S3?.trim())
+    endpoint = { url: env.AWS_ENDPOINT_URL_S3.trim(), source: 'AWS_ENDPOINT_URL_S3', ignoredConfigured: false };
+  else if (env.AWS_ENDPOINT_URL?.trim())
+    endpoint = { url: env.AWS_ENDPOINT_URL.trim(), source: 'AWS_ENDPOINT_URL', ignoredConfigured: false };
   else {
     const services = section?.get('services');
     const fromServices = services ? config.sections.get(`services ${services}`)?.get('s3.endpoint_url') : undefined;

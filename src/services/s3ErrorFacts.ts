@@ -16,14 +16,36 @@ export interface ErrorLike {
   $retryable?: { throttling?: boolean };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_SOCKET']);
-export const THROTTLE_CODES: ReadonlySet<string> = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequests', 'TooManyRequestsException', 'RequestLimitExceeded', 'ServiceUnavailable']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_SOCKET',
+]);
+export const THROTTLE_CODES: ReadonlySet<string> = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequests',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+]);
 
 /** The S3 error code (`NoSuchBucket`, `SlowDown`…), not the SDK's placeholders. */
 export function errorCode(e: ErrorLike): string | undefined {
   const code = e.Code ?? e.name;
   // A body-less response (HEAD) leaves the SDK only "Unknown" / "UnknownError".
-  return code && !['Error', 'S3ServiceException', 'Unknown', 'UnknownError', 'AbortError', 'TimeoutError'].includes(code) ? code : undefined;
+  return code && !['Error', 'S3ServiceException', 'Unknown', 'UnknownError', 'AbortError', 'TimeoutError'].includes(code)
+    ? code
+    : undefined;
 }
 
 export function httpStatus(e: ErrorLike): number | undefined {

@@ -77,7 +77,10 @@ export async function applyPlannedEdits(files: readonly PlannedFileEdit[], optio
     if (options.backups !== false && readSettings(f.uri).backups) {
       const uri = backupUriOf(f.uri);
       // The backup it replaces, so that an undo of this apply puts it back.
-      const previous = await vscode.workspace.fs.readFile(uri).then((b) => b, () => undefined);
+      const previous = await vscode.workspace.fs.readFile(uri).then(
+        (b) => b,
+        () => undefined,
+      );
       edit.createFile(uri, { overwrite: true, contents: bytes });
       backup = { uri, previous };
     }
@@ -87,7 +90,10 @@ export async function applyPlannedEdits(files: readonly PlannedFileEdit[], optio
   }
   if (touched.length === 0) return { applied: false, written: [], conflicts, backups: [] };
   // The extension host sends the open documents' versions with the edit: one typed into meanwhile makes it fail, not corrupt.
-  const applied = await applyAndSave(edit, touched.map((t) => t.uri));
+  const applied = await applyAndSave(
+    edit,
+    touched.map((t) => t.uri),
+  );
   if (!applied) return { applied: false, written: [], conflicts: [...conflicts, ...touched.map((t) => t.uri)], backups: [] };
   return {
     applied: true,
@@ -109,12 +115,17 @@ async function applyAndSave(edit: vscode.WorkspaceEdit, uris: readonly vscode.Ur
   return true;
 }
 
-async function undoApply(touched: readonly { uri: vscode.Uri; before: string; after: string; backup?: { uri: vscode.Uri; previous: Uint8Array | undefined } }[]): Promise<UndoOutcome> {
+async function undoApply(
+  touched: readonly { uri: vscode.Uri; before: string; after: string; backup?: { uri: vscode.Uri; previous: Uint8Array | undefined } }[],
+): Promise<UndoOutcome> {
   const edit = new vscode.WorkspaceEdit();
   const undone: vscode.Uri[] = [];
   const changedSince: vscode.Uri[] = [];
   for (const t of touched) {
-    const doc = await vscode.workspace.openTextDocument(t.uri).then((d) => d, () => undefined);
+    const doc = await vscode.workspace.openTextDocument(t.uri).then(
+      (d) => d,
+      () => undefined,
+    );
     if (!doc || doc.getText() !== t.after) {
       changedSince.push(t.uri);
       continue;

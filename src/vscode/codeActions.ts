@@ -16,7 +16,10 @@ export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('trainingV
 export function workspaceEditFor(uri: vscode.Uri, analysis: Analysis, text: string, edits: TextEdit[]): vscode.WorkspaceEdit {
   const conv = converterFor(analysis, text);
   const we = new vscode.WorkspaceEdit();
-  we.set(uri, edits.map((e) => conv.edit(e)));
+  we.set(
+    uri,
+    edits.map((e) => conv.edit(e)),
+  );
   return we;
 }
 
@@ -60,7 +63,11 @@ export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly index: WorkspaceIndex) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    doc: vscode.TextDocument,
+    _range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     // A review or diff document is read-only and not ours to fix (SPEC.md §9).
     if (!isRealFile(doc.uri)) return [];
     const file = this.index.forDocument(doc);
@@ -95,7 +102,11 @@ export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
         const style = vscode.Uri.joinPath(doc.uri, '..');
         if (f.code === 'stale-job') {
           const check = new vscode.CodeAction('Check RunPod status of this job', vscode.CodeActionKind.QuickFix);
-          check.command = { title: check.title, command: 'trainingVersions.checkStatus', arguments: [{ uri: doc.uri, versionId: f.versionId }] };
+          check.command = {
+            title: check.title,
+            command: 'trainingVersions.checkStatus',
+            arguments: [{ uri: doc.uri, versionId: f.versionId }],
+          };
           check.diagnostics = [d];
           actions.push(check);
         }
@@ -107,9 +118,15 @@ export class TrainingVersionsCodeActions implements vscode.CodeActionProvider {
     }
     const fixable = analysis.findings.filter((f) => isFixable(f.code));
     if (fixable.length > 1 && actions.length > 0) {
-      const all = new vscode.CodeAction(`Fix all ${fixable.length} Training Versions problems in this file`, vscode.CodeActionKind.QuickFix);
+      const all = new vscode.CodeAction(
+        `Fix all ${fixable.length} Training Versions problems in this file`,
+        vscode.CodeActionKind.QuickFix,
+      );
       all.edit = workspaceEditFor(doc.uri, analysis, text, fixAllEditsFor(analysis));
-      all.diagnostics = ours.filter((d) => { const c = codeOf(d); return c !== undefined && c in FINDING_DOCS && isFixable(c as FindingCode); });
+      all.diagnostics = ours.filter((d) => {
+        const c = codeOf(d);
+        return c !== undefined && c in FINDING_DOCS && isFixable(c as FindingCode);
+      });
       actions.push(all);
     }
     return actions;

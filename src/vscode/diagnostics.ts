@@ -20,7 +20,10 @@ export function toDiagnostics(file: IndexedFile): vscode.Diagnostic[] {
     const d = new vscode.Diagnostic(conv.range(f.offset, f.length), f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.code, target: findingDocsTarget(FINDING_DOCS[f.code].docs) };
-    if (f.related.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(file.uri, conv.range(r.offset, r.length)), r.message));
+    if (f.related.length)
+      d.relatedInformation = f.related.map(
+        (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(file.uri, conv.range(r.offset, r.length)), r.message),
+      );
     return d;
   });
 }

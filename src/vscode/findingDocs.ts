@@ -63,13 +63,18 @@ export function registerFindingDocs(context: vscode.ExtensionContext, log: vscod
     try {
       sections = splitCatalogue(new TextDecoder().decode(await vscode.workspace.fs.readFile(catalogueUri)));
     } catch (err) {
-      log.error(`The findings documentation ${catalogueUri.fsPath} could not be read: ${err instanceof Error ? err.message : String(err)}. Reinstall the extension.`);
+      log.error(
+        `The findings documentation ${catalogueUri.fsPath} could not be read: ${err instanceof Error ? err.message : String(err)}. Reinstall the extension.`,
+      );
       sections = new Map();
     }
     const found = sections.has(wanted);
     const title = found ? `Training Versions: ${wanted}` : 'Training Versions: findings';
     if (!panel) {
-      panel = vscode.window.createWebviewPanel('trainingVersions.findingDocs', title, vscode.ViewColumn.Beside, { enableScripts: true, enableFindWidget: true });
+      panel = vscode.window.createWebviewPanel('trainingVersions.findingDocs', title, vscode.ViewColumn.Beside, {
+        enableScripts: true,
+        enableFindWidget: true,
+      });
       panel.onDidDispose(() => (panel = undefined));
     }
     panel.title = title;
@@ -89,8 +94,5 @@ code{font-family:var(--vscode-editor-font-family)}</style></head>
     return { code: wanted, found, title };
   }
 
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand(SHOW_FINDING_DOCS, show),
-    new vscode.Disposable(() => panel?.dispose()),
-  );
+  return vscode.Disposable.from(vscode.commands.registerCommand(SHOW_FINDING_DOCS, show), new vscode.Disposable(() => panel?.dispose()));
 }

@@ -10,7 +10,8 @@ import type { WorkspaceIndex } from './workspaceIndex';
 /** The version whose entry contains `offset` (binary search over the elements). */
 export function versionAt(analysis: Analysis, offset: number): Version | undefined {
   const vs = analysis.versions;
-  let lo = 0, hi = vs.length - 1;
+  let lo = 0,
+    hi = vs.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const n = vs[mid].node;
@@ -29,12 +30,18 @@ export function versionMarkdownString(file: HoverFile, v: Version, options: Vers
 }
 
 export class VersionHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly index: WorkspaceIndex, private readonly expired?: ExpiredJobs) {}
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly expired?: ExpiredJobs,
+  ) {}
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const file = this.index.forDocument(doc);
     const at = doc.offsetAt(pos);
     const v = versionAt(file.analysis, at);
     if (!v) return undefined;
-    return new vscode.Hover(versionMarkdownString({ ...file, expiredJobs: this.expired?.of(file.uri) }, v, { at }), converterFor(file.analysis, file.text).range(v.node.offset, v.node.length));
+    return new vscode.Hover(
+      versionMarkdownString({ ...file, expiredJobs: this.expired?.of(file.uri) }, v, { at }),
+      converterFor(file.analysis, file.text).range(v.node.offset, v.node.length),
+    );
   }
 }

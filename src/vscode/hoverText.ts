@@ -59,12 +59,19 @@ export function versionMarkdown(file: HoverFile, v: Version, options: VersionMar
   if (status) rows.push(['Status', escapeMarkdown(status)]);
   const expiredAt = v.id !== undefined && status !== undefined && IN_FLIGHT.includes(status) ? file.expiredJobs?.get(v.id) : undefined;
   if (expiredAt !== undefined) {
-    rows.push(['RunPod', `expired (checked ${new Date(expiredAt).toISOString().slice(0, 16).replace('T', ' ')} UTC): RunPod no longer holds this job, so its status can no longer be asked; an S3 sync finds its model file`]);
+    rows.push([
+      'RunPod',
+      `expired (checked ${new Date(expiredAt).toISOString().slice(0, 16).replace('T', ' ')} UTC): RunPod no longer holds this job, so its status can no longer be asked; an S3 sync finds its model file`,
+    ]);
   }
   if (v.id !== undefined && isJobId(v.id) && v.baseId !== undefined) {
     rows.push(['RunPod job', `${codeSpan(v.baseId)}${v.baseId !== v.id ? ` (attempt ${codeSpan(v.id.slice(v.baseId.length + 1))})` : ''}`]);
   }
-  if (v.location) rows.push(['S3 object', `${codeSpan(`s3://${v.location.bucket}/${v.location.key}`)}${v.location.accelerated ? ' — accelerated URL' : ''}`]);
+  if (v.location)
+    rows.push([
+      'S3 object',
+      `${codeSpan(`s3://${v.location.bucket}/${v.location.key}`)}${v.location.accelerated ? ' — accelerated URL' : ''}`,
+    ]);
   else if (v.file) rows.push(['Model file', codeSpan(`${v.file.stem}.safetensors`)]);
   for (const [k, val] of rows) out.push(`${k}: ${val}  \n`);
 
@@ -107,7 +114,10 @@ const CODE_COUNTS: Record<FindingCode, (n: number) => string> = {
 
 /** Markdown of a style row's tooltip: its path and every kind of finding it has, problems first. */
 export function styleMarkdown(s: StyleSummary, relativePath: string): string {
-  const out = [`**${escapeMarkdown(s.label)}**${s.styleId !== undefined ? ` — style id ${s.styleId}` : ' — no style id'}\n\n`, `${codeSpan(relativePath)}\n\n`];
+  const out = [
+    `**${escapeMarkdown(s.label)}**${s.styleId !== undefined ? ` — style id ${s.styleId}` : ' — no style id'}\n\n`,
+    `${codeSpan(relativePath)}\n\n`,
+  ];
   const lines: string[] = [];
   for (const code of FINDING_CODES) {
     const n = s.codeCounts[code];

@@ -19,7 +19,12 @@ import { readRunpodApiKey } from './runpodKey';
 import { readSettings } from './settings';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
-export { type RunpodClientConfig, type RunpodClientFactory, type RunpodStatusClient, defaultRunpodClientFactory } from './runpodClientFactory';
+export {
+  type RunpodClientConfig,
+  type RunpodClientFactory,
+  type RunpodStatusClient,
+  defaultRunpodClientFactory,
+} from './runpodClientFactory';
 
 /**
  * What a check asks about: the whole workspace, one style folder, one file,
@@ -106,7 +111,8 @@ export async function prepareStatusCheck(deps: CommandDeps, scope: CheckScope = 
     if (scope.styleFolder) {
       const folder = scope.styleFolder;
       files = files.filter((f) => isUnder(f.uri, folder));
-      if (files.length === 0) return { ok: false, problem: 'not-found', message: `No training_versions.json in ${vscode.workspace.asRelativePath(folder)}.` };
+      if (files.length === 0)
+        return { ok: false, problem: 'not-found', message: `No training_versions.json in ${vscode.workspace.asRelativePath(folder)}.` };
     }
     files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
   }
@@ -119,12 +125,29 @@ export async function prepareStatusCheck(deps: CommandDeps, scope: CheckScope = 
     if (sel.targets.length) withJobs.push(file);
   }
   if (withJobs.length === 0) {
-    const where = scope.uri ? ` in ${shortName(scope.uri)}` : scope.styleFolder ? ` in ${vscode.workspace.asRelativePath(scope.styleFolder)}` : '';
+    const where = scope.uri
+      ? ` in ${shortName(scope.uri)}`
+      : scope.styleFolder
+        ? ` in ${vscode.workspace.asRelativePath(scope.styleFolder)}`
+        : '';
     if (scope.versionId !== undefined) {
-      if (skippedStem !== undefined) return { ok: false, problem: 'nothing-to-check', message: `"${skippedStem}" is an S3 file stem, not a RunPod job id; an S3 sync keeps this entry current.` };
-      return { ok: false, problem: 'not-found', message: `No version "${scope.versionId}"${where} (by id or base id): nothing to ask RunPod.` };
+      if (skippedStem !== undefined)
+        return {
+          ok: false,
+          problem: 'nothing-to-check',
+          message: `"${skippedStem}" is an S3 file stem, not a RunPod job id; an S3 sync keeps this entry current.`,
+        };
+      return {
+        ok: false,
+        problem: 'not-found',
+        message: `No version "${scope.versionId}"${where} (by id or base id): nothing to ask RunPod.`,
+      };
     }
-    return { ok: false, problem: 'nothing-to-check', message: `No version is pending, starting or training${where}: nothing to ask RunPod.` };
+    return {
+      ok: false,
+      problem: 'nothing-to-check',
+      message: `No version is pending, starting or training${where}: nothing to ask RunPod.`,
+    };
   }
 
   const groups = new Map<string, Omit<CheckGroup, 'client'>>();
@@ -132,7 +155,11 @@ export async function prepareStatusCheck(deps: CommandDeps, scope: CheckScope = 
     const s = readSettings(file.uri);
     const key = JSON.stringify([s.runpod.endpointId, s.runpod.apiUrl, s.preferAcceleratedUrls]);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { endpointId: s.runpod.endpointId, apiUrl: s.runpod.apiUrl, preferAcceleratedUrls: s.preferAcceleratedUrls, files: [] }));
+    if (!g)
+      groups.set(
+        key,
+        (g = { endpointId: s.runpod.endpointId, apiUrl: s.runpod.apiUrl, preferAcceleratedUrls: s.preferAcceleratedUrls, files: [] }),
+      );
     g.files.push(file);
   }
   if ([...groups.values()].some((g) => !g.endpointId)) {
@@ -141,11 +168,17 @@ export async function prepareStatusCheck(deps: CommandDeps, scope: CheckScope = 
       ok: false,
       problem: 'no-endpoint',
       setting: 'trainingVersions.runpod.endpointId',
-      message: 'Set trainingVersions.runpod.endpointId to the id of the RunPod serverless endpoint the jobs ran on: it is not set, so RunPod cannot be asked.',
+      message:
+        'Set trainingVersions.runpod.endpointId to the id of the RunPod serverless endpoint the jobs ran on: it is not set, so RunPod cannot be asked.',
     };
   }
   const apiKey = await readRunpodApiKey(deps.secrets);
-  if (!apiKey) return { ok: false, problem: 'no-key', message: 'No RunPod API key is set: run "Training Versions: Set RunPod API Key" (it is kept in VS Code\'s secret storage).' };
+  if (!apiKey)
+    return {
+      ok: false,
+      problem: 'no-key',
+      message: 'No RunPod API key is set: run "Training Versions: Set RunPod API Key" (it is kept in VS Code\'s secret storage).',
+    };
 
   const log = (line: string) => deps.log.debug(redactSecret(line, apiKey));
   const built: CheckGroup[] = [];
@@ -154,9 +187,20 @@ export async function prepareStatusCheck(deps: CommandDeps, scope: CheckScope = 
       built.push({ ...g, client: deps.runpodClientFactory({ apiUrl: g.apiUrl, endpointId: g.endpointId, apiKey, log }) });
     } catch (e) {
       if (!(e instanceof RunpodConfigError)) throw e;
-      const setting = e.problem === 'api-url' ? 'trainingVersions.runpod.apiUrl' : e.problem === 'endpoint-id' ? 'trainingVersions.runpod.endpointId' : undefined;
+      const setting =
+        e.problem === 'api-url'
+          ? 'trainingVersions.runpod.apiUrl'
+          : e.problem === 'endpoint-id'
+            ? 'trainingVersions.runpod.endpointId'
+            : undefined;
       const hint = setting ? ` Fix ${setting}.` : ' Run "Training Versions: Set RunPod API Key" and paste the key alone.';
-      return { ok: false, problem: e.problem.startsWith('api-key') ? 'no-key' : 'invalid-config', setting, configProblem: e.problem, message: redactSecret(e.message, apiKey) + hint };
+      return {
+        ok: false,
+        problem: e.problem.startsWith('api-key') ? 'no-key' : 'invalid-config',
+        setting,
+        configProblem: e.problem,
+        message: redactSecret(e.message, apiKey) + hint,
+      };
     }
   }
   return { ok: true, scope, apiKey, groups: built };
@@ -171,30 +215,43 @@ export interface EditorCheckOptions {
  * Runs the status flow over the prepared groups and writes what it learned as
  * one WorkspaceEdit: nothing when the key is refused or the check is cancelled.
  */
-export async function runEditorStatusCheck(deps: CommandDeps, prepared: Extract<PreparedCheck, { ok: true }>, options: EditorCheckOptions = {}): Promise<RunpodCheckOutcome> {
+export async function runEditorStatusCheck(
+  deps: CommandDeps,
+  prepared: Extract<PreparedCheck, { ok: true }>,
+  options: EditorCheckOptions = {},
+): Promise<RunpodCheckOutcome> {
   const { apiKey, scope } = prepared;
   const say = (level: 'info' | 'warn', line: string) => deps.log[level](redactSecret(line, apiKey));
   const byPath = new Map<string, IndexedFile>();
   for (const g of prepared.groups) {
-    say('info', `RunPod status: asking endpoint ${g.endpointId} at ${g.apiUrl} about the jobs of ${g.files.length} file(s)${scope.versionId !== undefined ? ` (version ${scope.versionId} only)` : ''}.`);
+    say(
+      'info',
+      `RunPod status: asking endpoint ${g.endpointId} at ${g.apiUrl} about the jobs of ${g.files.length} file(s)${scope.versionId !== undefined ? ` (version ${scope.versionId} only)` : ''}.`,
+    );
     for (const f of g.files) byPath.set(f.uri.toString(), f);
   }
   const result = await runStatusCheck<AppliedEdits>(
-    prepared.groups.map((g) => ({ client: g.client, preferAcceleratedUrls: g.preferAcceleratedUrls, files: g.files.map((f) => ({ path: f.uri.toString(), text: f.text, analysis: f.analysis })) })),
+    prepared.groups.map((g) => ({
+      client: g.client,
+      preferAcceleratedUrls: g.preferAcceleratedUrls,
+      files: g.files.map((f) => ({ path: f.uri.toString(), text: f.text, analysis: f.analysis })),
+    })),
     {
       only: scope.versionId,
       now: Date.now,
       cache: deps.runpodCache,
       signal: options.signal,
       progress: (p) => options.progress?.(p.done, p.total, p.jobId),
-      write: (changed) => applyPlannedEdits(changed.map((plan) => ({ uri: byPath.get(plan.path)!.uri, text: plan.text, edits: plan.edits }))),
+      write: (changed) =>
+        applyPlannedEdits(changed.map((plan) => ({ uri: byPath.get(plan.path)!.uri, text: plan.text, edits: plan.edits }))),
     },
   );
   const files = result.files.map((plan) => ({ uri: byPath.get(plan.path)!.uri, plan }));
 
   for (const h of result.health) say(h.answer.kind === 'ok' ? 'info' : 'warn', `RunPod ${describeHealth(h, EDITOR_WORDS)}.`);
   for (const { uri, plan } of files) {
-    for (const j of plan.jobs) say(j.outcome === 'error' ? 'warn' : 'info', `${shortName(uri)}: ${j.label}: ${outcomeLabel(j)} — ${describeJob(j, EDITOR_WORDS)}`);
+    for (const j of plan.jobs)
+      say(j.outcome === 'error' ? 'warn' : 'info', `${shortName(uri)}: ${j.label}: ${outcomeLabel(j)} — ${describeJob(j, EDITOR_WORDS)}`);
   }
   for (const n of result.notes) say('info', describeStatusNote(n));
   const pushback = describeRequests(result.requests);
@@ -208,8 +265,12 @@ export async function runEditorStatusCheck(deps: CommandDeps, prepared: Extract<
     say('warn', `RunPod status: ${stopped === 'unauthorized' ? 'RunPod refused the API key' : 'cancelled'}; nothing was written.`);
   }
   if (written.length) say('info', `RunPod status: updated ${written.map(shortName).join(', ')}.`);
-  if (conflicts.length) say('warn', `RunPod status: ${conflicts.map(shortName).join(', ')} changed while RunPod was asked; left alone (check again).`);
-  await deps.styles?.expired.record(files.flatMap(({ uri, plan }) => plan.jobs.filter((j) => j.outcome === 'expired').map((j) => ({ uri, versionId: j.id }))), Date.now());
+  if (conflicts.length)
+    say('warn', `RunPod status: ${conflicts.map(shortName).join(', ')} changed while RunPod was asked; left alone (check again).`);
+  await deps.styles?.expired.record(
+    files.flatMap(({ uri, plan }) => plan.jobs.filter((j) => j.outcome === 'expired').map((j) => ({ uri, versionId: j.id }))),
+    Date.now(),
+  );
   const expired = new Map<string, vscode.Uri>();
   for (const { uri, plan } of files) {
     if (plan.jobs.some((j) => j.outcome === 'expired')) {

@@ -41,11 +41,21 @@ export type KeyCheck =
   | { kind: 'unchecked'; reason: 'unknown-endpoint'; endpointId: string };
 
 /** Asks RunPod whether `key` is accepted for `endpointId`; never throws, never quotes the key. */
-export async function checkRunpodKey(factory: RunpodClientFactory, config: { apiUrl: string; endpointId: string }, key: string, log: (line: string) => void): Promise<KeyCheck> {
+export async function checkRunpodKey(
+  factory: RunpodClientFactory,
+  config: { apiUrl: string; endpointId: string },
+  key: string,
+  log: (line: string) => void,
+): Promise<KeyCheck> {
   if (!config.endpointId) return { kind: 'unchecked', reason: 'no-endpoint' };
   let client;
   try {
-    client = factory({ apiUrl: config.apiUrl, endpointId: config.endpointId, apiKey: key.trim(), log: (l) => log(redactSecret(l, key.trim())) });
+    client = factory({
+      apiUrl: config.apiUrl,
+      endpointId: config.endpointId,
+      apiKey: key.trim(),
+      log: (l) => log(redactSecret(l, key.trim())),
+    });
   } catch (e) {
     if (e instanceof RunpodConfigError) return { kind: 'unchecked', reason: 'unusable-config' };
     throw e;
@@ -53,7 +63,8 @@ export async function checkRunpodKey(factory: RunpodClientFactory, config: { api
   const a = await client.health();
   if (a.kind === 'ok') return { kind: 'accepted', endpointId: config.endpointId };
   if (a.kind === 'not-found') return { kind: 'unchecked', reason: 'unknown-endpoint', endpointId: config.endpointId };
-  if (a.kind === 'failure' && a.failure.kind === 'unauthorized') return { kind: 'rejected', endpointId: config.endpointId, status: a.failure.status ?? 401 };
+  if (a.kind === 'failure' && a.failure.kind === 'unauthorized')
+    return { kind: 'rejected', endpointId: config.endpointId, status: a.failure.status ?? 401 };
   if (a.kind === 'failure') return { kind: 'unchecked', reason: 'failure', failure: a.failure };
   return { kind: 'unchecked', reason: 'unusable-config' };
 }

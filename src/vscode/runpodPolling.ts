@@ -36,12 +36,21 @@ export interface PollingState {
 
 /** A setting or the key is missing: polling stops and says so once. */
 class PollSetupError extends Error {
-  constructor(readonly problem: string, message: string) {
+  constructor(
+    readonly problem: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-const EMPTY_RESULT: StatusCheckResult = { files: [], summary: emptySummary(), notes: [], health: [], requests: { requests: 0, rateLimited: 0, retries: 0, waitedMs: 0 } };
+const EMPTY_RESULT: StatusCheckResult = {
+  files: [],
+  summary: emptySummary(),
+  notes: [],
+  health: [],
+  requests: { requests: 0, rateLimited: 0, retries: 0, waitedMs: 0 },
+};
 
 export class RunpodPolling implements vscode.Disposable {
   private poller: StatusPoller<StatusCheckResult> | undefined;
@@ -61,7 +70,10 @@ export class RunpodPolling implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly deps: CommandDeps, private readonly display: PollingDisplay) {
+  constructor(
+    private readonly deps: CommandDeps,
+    private readonly display: PollingDisplay,
+  ) {
     this.disposables.push(
       deps.index.onDidChange(() => this.refresh(false)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -90,7 +102,14 @@ export class RunpodPolling implements vscode.Disposable {
   }
 
   state(): PollingState {
-    return { polling: this.polling, jobs: this.jobs().length, pollSeconds: this.pollSeconds, reason: this.reason, checks: this.checks, health: this.health };
+    return {
+      polling: this.polling,
+      jobs: this.jobs().length,
+      pollSeconds: this.pollSeconds,
+      reason: this.reason,
+      checks: this.checks,
+      health: this.health,
+    };
   }
 
   /** Forgets an error stop and starts again if there is anything to poll: a check right away. */
@@ -102,7 +121,10 @@ export class RunpodPolling implements vscode.Disposable {
   }
 
   private jobs(): string[] {
-    return jobsToPoll(this.deps.index.all().map((f) => f.analysis), this.deps.runpodCache);
+    return jobsToPoll(
+      this.deps.index.all().map((f) => f.analysis),
+      this.deps.runpodCache,
+    );
   }
 
   /** Starts, keeps or stops polling to match the settings, the trust, and the jobs in flight. */
@@ -150,7 +172,11 @@ export class RunpodPolling implements vscode.Disposable {
     if (applied?.applied && outcome.written.length > 0) {
       // A poll writes RunPod's answers as one undoable edit; it is never silent (SPEC.md §9).
       const names = outcome.written.map((u) => vscode.workspace.asRelativePath(u)).join(', ');
-      this.deps.writes.notifyWritten('information', `RunPod polling updated ${names}: ${describeSummary(outcome.result.summary)}.`, applied);
+      this.deps.writes.notifyWritten(
+        'information',
+        `RunPod polling updated ${names}: ${describeSummary(outcome.result.summary)}.`,
+        applied,
+      );
     }
     const health = outcome.result.health.map((h) => `RunPod ${describeHealth(h, EDITOR_WORDS)}.`).join(' ');
     if (health) this.health = health;
@@ -164,7 +190,11 @@ export class RunpodPolling implements vscode.Disposable {
     }
     if (result.stopped || result.summary.errors > 0) {
       const n = result.summary.errors;
-      const why = result.stopped?.failure ? describeFailure(result.stopped.failure, EDITOR_WORDS) : result.stopped ? 'the check was cancelled' : `${n} job${n === 1 ? '' : 's'} could not be checked (see the log)`;
+      const why = result.stopped?.failure
+        ? describeFailure(result.stopped.failure, EDITOR_WORDS)
+        : result.stopped
+          ? 'the check was cancelled'
+          : `${n} job${n === 1 ? '' : 's'} could not be checked (see the log)`;
       this.halt(new Error(why), result.stopped?.reason === 'unauthorized');
       return;
     }

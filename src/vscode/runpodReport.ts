@@ -46,12 +46,15 @@ export function checkReport(input: CheckReportInput): CheckReport {
       actions: ['Set API Key'],
     };
   }
-  if (stopped?.reason === 'cancelled') return { severity: 'information', message: 'The status check was cancelled; nothing changed.', actions: [] };
+  if (stopped?.reason === 'cancelled')
+    return { severity: 'information', message: 'The status check was cancelled; nothing changed.', actions: [] };
   const parts = [`RunPod status: ${describeSummary(summary)}.`];
   for (const h of input.health ?? []) parts.push(`RunPod ${describeHealth(h, EDITOR_WORDS)}.`);
   if (input.filesWritten > 0) parts.push(`Updated ${input.filesWritten} file${input.filesWritten === 1 ? '' : 's'}.`);
   if (input.conflicts > 0) {
-    parts.push(`${input.conflicts} file${input.conflicts === 1 ? '' : 's'} changed while RunPod was asked and ${input.conflicts === 1 ? 'was' : 'were'} left alone: check again.`);
+    parts.push(
+      `${input.conflicts} file${input.conflicts === 1 ? '' : 's'} changed while RunPod was asked and ${input.conflicts === 1 ? 'was' : 'were'} left alone: check again.`,
+    );
   }
   parts.push(...notes.map(describeStatusNote));
   const pushback = input.requests && describeRequests(input.requests);

@@ -21,7 +21,10 @@ export const STYLES_VIEW = 'trainingVersions.styles';
 /** A workspace folder row (shown only when the workspace has several). */
 export class FolderNode {
   readonly kind = 'folder';
-  constructor(readonly group: string, readonly folder: vscode.WorkspaceFolder | undefined) {}
+  constructor(
+    readonly group: string,
+    readonly folder: vscode.WorkspaceFolder | undefined,
+  ) {}
   get label(): string {
     return this.folder?.name ?? 'Outside the workspace';
   }
@@ -30,7 +33,10 @@ export class FolderNode {
 /** A style row: one training_versions.json. Stable per file, so refreshing it keeps its expansion. */
 export class StyleNode {
   readonly kind = 'style';
-  constructor(readonly key: string, readonly uri: vscode.Uri) {}
+  constructor(
+    readonly key: string,
+    readonly uri: vscode.Uri,
+  ) {}
   /** The style folder. */
   get folderUri(): vscode.Uri {
     return vscode.Uri.joinPath(this.uri, '..');
@@ -40,7 +46,10 @@ export class StyleNode {
 /** A version row: one entry of `versions`. */
 export class VersionNode {
   readonly kind = 'version';
-  constructor(readonly style: StyleNode, readonly row: VersionRow) {}
+  constructor(
+    readonly style: StyleNode,
+    readonly row: VersionRow,
+  ) {}
   get uri(): vscode.Uri {
     return this.style.uri;
   }
@@ -63,7 +72,10 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   private readonly disposables: vscode.Disposable[] = [this.changed, this.totalsChanged];
   private showFolders: boolean;
 
-  constructor(private readonly index: WorkspaceIndex, private readonly expired?: ExpiredJobs) {
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly expired?: ExpiredJobs,
+  ) {
     this.showFolders = this.wantsFolders();
     for (const f of index.all()) this.model.upsert(this.styleFileOf(f), groupOf(f));
     this.disposables.push(
@@ -190,7 +202,10 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `folder:${node.group}`;
     const problems = styles.reduce((n, s) => n + s.problemCount, 0);
-    item.description = [`${styles.length} ${styles.length === 1 ? 'style' : 'styles'}`, ...(problems ? [`${problems} ${problems === 1 ? 'problem' : 'problems'}`] : [])].join(' · ');
+    item.description = [
+      `${styles.length} ${styles.length === 1 ? 'style' : 'styles'}`,
+      ...(problems ? [`${problems} ${problems === 1 ? 'problem' : 'problems'}`] : []),
+    ].join(' · ');
     item.iconPath = vscode.ThemeIcon.Folder;
     if (node.folder) item.resourceUri = node.folder.uri;
     item.contextValue = 'folder;';
@@ -200,7 +215,10 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   private styleItem(node: StyleNode): vscode.TreeItem {
     const s = this.model.summary(node.key);
     if (!s) return new vscode.TreeItem(node.uri.path, vscode.TreeItemCollapsibleState.None);
-    const item = new vscode.TreeItem(s.label, s.versionCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      s.label,
+      s.versionCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `style:${node.key}`;
     item.description = s.description;
     item.iconPath = themeIcon(styleIcon(s));
@@ -218,7 +236,9 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
     item.description = r.description;
     item.iconPath = themeIcon(versionIcon(r));
     item.contextValue = versionContextValue(r);
-    item.accessibilityInformation = { label: `${r.label}, ${r.status ?? 'no status'}${r.description ? `, ${r.description}` : ''}${r.outOfDate ? ', out of date' : ''}` };
+    item.accessibilityInformation = {
+      label: `${r.label}, ${r.status ?? 'no status'}${r.description ? `, ${r.description}` : ''}${r.outOfDate ? ', out of date' : ''}`,
+    };
     if (r.outOfDate) {
       // Its offsets are of the last text that parsed: open the file, where the syntax error is.
       item.tooltip = OUT_OF_DATE;
@@ -276,14 +296,19 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
   }
 
   private styleFileOf(f: IndexedFile): StyleFile {
-    return { key: f.uri.toString(), styleFolder: f.styleFolder, styleId: f.styleId, analysis: f.analysis, expiredJobs: this.expired?.of(f.uri) };
+    return {
+      key: f.uri.toString(),
+      styleFolder: f.styleFolder,
+      styleId: f.styleId,
+      analysis: f.analysis,
+      expiredJobs: this.expired?.of(f.uri),
+    };
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
 }
-
 
 function groupOf(f: IndexedFile): string {
   return f.folder?.uri.toString() ?? '';

@@ -83,14 +83,20 @@ export function versionIcon(r: VersionRow): IconModel {
 }
 
 /** The texts of the view badge and the status bar item: one count of problems for both (`isProblem`). */
-export function totalsTexts(t: StyleTotals, polling?: { jobs: number; pollSeconds: number; health?: string }): { problems: string; badgeTooltip: string; tooltip: string; accessibility: string } {
-  const problems = t.problems === 0
-    ? 'no problems'
-    : `${plural(t.problems, 'problem')} in ${plural(t.stylesWithProblems, 'style')}${t.stylesWithProblems < t.styles ? ` (of ${t.styles})` : ''}`;
+export function totalsTexts(
+  t: StyleTotals,
+  polling?: { jobs: number; pollSeconds: number; health?: string },
+): { problems: string; badgeTooltip: string; tooltip: string; accessibility: string } {
+  const problems =
+    t.problems === 0
+      ? 'no problems'
+      : `${plural(t.problems, 'problem')} in ${plural(t.stylesWithProblems, 'style')}${t.stylesWithProblems < t.styles ? ` (of ${t.styles})` : ''}`;
   const jobs = `${plural(t.inFlight, 'job')} in flight`;
   const stale = t.stale ? `, ${t.stale} stale (older than staleAfterHours)` : '';
   // The endpoint's queue and workers (RunPod /health) explain why jobs sit in pending.
-  const poll = polling ? ` Polling RunPod every ${polling.pollSeconds} s for ${plural(polling.jobs, 'job')} (trainingVersions.runpod.pollSeconds).${polling.health ? ` ${polling.health}` : ''}` : '';
+  const poll = polling
+    ? ` Polling RunPod every ${polling.pollSeconds} s for ${plural(polling.jobs, 'job')} (trainingVersions.runpod.pollSeconds).${polling.health ? ` ${polling.health}` : ''}`
+    : '';
   return {
     problems,
     badgeTooltip: `Training Versions: ${problems}`,

@@ -48,7 +48,13 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
     this.view = vscode.window.createTreeView(STYLES_VIEW, { treeDataProvider: this.tree, showCollapseAll: true });
     this.item.name = 'Training Versions: jobs and problems';
     this.item.command = { command: `${STYLES_VIEW}.focus`, title: 'Show Training Versions' };
-    this.disposables.push(this.tree, this.expired, this.view, this.item, this.tree.onDidChangeTotals((t) => this.show(t)));
+    this.disposables.push(
+      this.tree,
+      this.expired,
+      this.view,
+      this.item,
+      this.tree.onDidChangeTotals((t) => this.show(t)),
+    );
     void vscode.commands.executeCommand('setContext', CONTEXT.onlyProblems, false);
     void index.whenReady().then(() => {
       void vscode.commands.executeCommand('setContext', CONTEXT.indexed, true);

@@ -60,7 +60,10 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** Files scanned, for the log. */
   lastScanMs = 0;
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly debounceMs = 150) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly debounceMs = 150,
+  ) {
     const watcher = vscode.workspace.createFileSystemWatcher(VERSIONS_GLOB);
     // Deleting or renaming a style folder reports only the folder: watch deletes of anything.
     // Creates too: on Linux a file written right after its new folder may get no event of its own
@@ -75,7 +78,9 @@ export class WorkspaceIndex implements vscode.Disposable {
       deletes.onDidDelete((u) => this.removeUnder(u)),
       deletes.onDidCreate((u) => this.created(u)),
       vscode.workspace.onDidOpenTextDocument((d) => isVersionsFile(d.uri) && this.schedule(d.uri, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && isVersionsFile(e.document.uri) && this.schedule(e.document.uri, this.debounceMs)),
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => e.contentChanges.length && isVersionsFile(e.document.uri) && this.schedule(e.document.uri, this.debounceMs),
+      ),
       // Closing an unsaved document falls back to what is on disk.
       vscode.workspace.onDidCloseTextDocument((d) => isVersionsFile(d.uri) && this.schedule(d.uri, 0)),
       vscode.workspace.onDidRenameFiles((e) => {
@@ -86,7 +91,8 @@ export class WorkspaceIndex implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('trainingVersions.staleAfterHours') || e.affectsConfiguration('trainingVersions.preferAcceleratedUrls')) this.reanalyzeAll();
+        if (e.affectsConfiguration('trainingVersions.staleAfterHours') || e.affectsConfiguration('trainingVersions.preferAcceleratedUrls'))
+          this.reanalyzeAll();
       }),
     );
   }
@@ -243,7 +249,15 @@ export class WorkspaceIndex implements vscode.Disposable {
   private build(uri: vscode.Uri, text: string, documentVersion: number | undefined, notUtf8 = false): IndexedFile {
     const s = readSettings(uri);
     // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis.
-    const { styleFolder, styleId, analysis: analyzed } = analyzeStyleFile(uri.path, text, { preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours, now: Date.now() });
+    const {
+      styleFolder,
+      styleId,
+      analysis: analyzed,
+    } = analyzeStyleFile(uri.path, text, {
+      preferAcceleratedUrls: s.preferAcceleratedUrls,
+      staleAfterHours: s.staleAfterHours,
+      now: Date.now(),
+    });
     const analysis = notUtf8 ? refusedAsNonUtf8(analyzed) : analyzed;
     return { uri, folder: vscode.workspace.getWorkspaceFolder(uri), styleFolder, styleId, text, documentVersion, analysis, notUtf8 };
   }

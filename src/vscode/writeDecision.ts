@@ -17,7 +17,18 @@ import * as vscode from 'vscode';
 import { type PlannedWrite, totalsOf, type WriteTotals } from '../core/writePlan';
 import { type AppliedEdits, applyPlannedEdits, type PlannedFileEdit, shortName } from './applyPlannedEdits';
 import { readSettings } from './settings';
-import { appliedSummary, backupsSentence, conflictsSentence, decisionDetail, decisionSummary, FLOW_TITLES, plural, reviewLabel, reviewTitle, type WriteFlow } from './writeWords';
+import {
+  appliedSummary,
+  backupsSentence,
+  conflictsSentence,
+  decisionDetail,
+  decisionSummary,
+  FLOW_TITLES,
+  plural,
+  reviewLabel,
+  reviewTitle,
+  type WriteFlow,
+} from './writeWords';
 
 export const REVIEW_SCHEME = 'training-versions-review';
 const REVIEWING_CONTEXT = 'trainingVersions.reviewing';
@@ -158,20 +169,34 @@ export class WriteDecisions implements vscode.Disposable {
     if (choice !== 'apply') {
       this.log.info(`${request.title}: cancelled; nothing was written (${request.message.replace(/\.$/, '')} was proposed).`);
       vscode.window.setStatusBarMessage(`$(circle-slash) ${request.title} cancelled: nothing was written`, 5000);
-      return { choice: 'cancel', applied: false, written: [], conflicts: [], declined: true, backups: [], totals, writtenTotals: empty, message: '' };
+      return {
+        choice: 'cancel',
+        applied: false,
+        written: [],
+        conflicts: [],
+        declined: true,
+        backups: [],
+        totals,
+        writtenTotals: empty,
+        message: '',
+      };
     }
     const applied = await applyPlannedEdits(files.map((f): PlannedFileEdit => ({ uri: f.uri, text: f.oldText, edits: f.edits })));
     const written = new Set(applied.written.map((u) => u.toString()));
     const writtenTotals = totalsOf(files.filter((f) => written.has(f.uri.toString())));
     const outcome: DecisionOutcome = { ...applied, choice: 'apply', totals, writtenTotals, message: '' };
     for (const f of files) {
-      if (written.has(f.uri.toString())) this.log.info(`${request.title}: wrote ${shortName(f.uri)}: ${request.files.find((x) => x.uri === f.uri)?.label ?? ''}`);
+      if (written.has(f.uri.toString()))
+        this.log.info(`${request.title}: wrote ${shortName(f.uri)}: ${request.files.find((x) => x.uri === f.uri)?.label ?? ''}`);
     }
     const custom = options.appliedMessage?.(outcome);
     const conflicts = conflictsSentence(applied.conflicts.map(shortName), flow);
     const severity = custom?.severity ?? (applied.conflicts.length ? 'warning' : 'information');
-    const message = custom?.message
-      ?? (applied.applied ? `${FLOW_TITLES[flow]}: ${appliedSummary(flow, writtenTotals)}${conflicts ? ` ${conflicts}` : ''}` : `${FLOW_TITLES[flow]}: nothing was written. ${conflicts}`);
+    const message =
+      custom?.message ??
+      (applied.applied
+        ? `${FLOW_TITLES[flow]}: ${appliedSummary(flow, writtenTotals)}${conflicts ? ` ${conflicts}` : ''}`
+        : `${FLOW_TITLES[flow]}: nothing was written. ${conflicts}`);
     outcome.message = this.notifyWritten(severity, message, applied);
     return outcome;
   }
@@ -181,7 +206,10 @@ export class WriteDecisions implements vscode.Disposable {
    * asking, then shows one notification: `describe`'s sentence, the backups,
    * *Undo* and *Show Log*. For writes that record a source of truth (RunPod).
    */
-  async applyAndNotify(files: readonly PlannedFileEdit[], describe: (applied: AppliedEdits) => { severity: 'information' | 'warning' | 'error'; message: string; more?: MoreActions }): Promise<AppliedEdits & { message: string }> {
+  async applyAndNotify(
+    files: readonly PlannedFileEdit[],
+    describe: (applied: AppliedEdits) => { severity: 'information' | 'warning' | 'error'; message: string; more?: MoreActions },
+  ): Promise<AppliedEdits & { message: string }> {
     const applied = await applyPlannedEdits(files);
     const { severity, message, more } = describe(applied);
     return { ...applied, message: this.notifyWritten(severity, message, applied, more) };
@@ -203,8 +231,12 @@ export class WriteDecisions implements vscode.Disposable {
       if (choice !== 'Undo' || !applied.undo) return undefined;
       const r = await applied.undo();
       const parts = [
-        r.undone.length ? `Undone: ${r.undone.map(shortName).join(', ')} ${r.undone.length === 1 ? 'is' : 'are'} as before${applied.backups.length ? ', with the previous backups' : ''}.` : '',
-        r.changedSince.length ? `${plural(r.changedSince.length, 'file')} changed since and ${r.changedSince.length === 1 ? 'was' : 'were'} left as ${r.changedSince.length === 1 ? 'it is' : 'they are'} (${r.changedSince.map(shortName).join(', ')}).` : '',
+        r.undone.length
+          ? `Undone: ${r.undone.map(shortName).join(', ')} ${r.undone.length === 1 ? 'is' : 'are'} as before${applied.backups.length ? ', with the previous backups' : ''}.`
+          : '',
+        r.changedSince.length
+          ? `${plural(r.changedSince.length, 'file')} changed since and ${r.changedSince.length === 1 ? 'was' : 'were'} left as ${r.changedSince.length === 1 ? 'it is' : 'they are'} (${r.changedSince.map(shortName).join(', ')}).`
+          : '',
       ].filter(Boolean);
       this.log.info(parts.join(' '));
       this.show(r.changedSince.length ? 'warning' : 'information', parts.join(' '), ['Show Log'], () => this.log.show());
@@ -215,7 +247,12 @@ export class WriteDecisions implements vscode.Disposable {
 
   private show(severity: WriteNotice['severity'], message: string, actions: string[], handle: (choice: string) => unknown): void {
     this.remember(this.notices, { severity, message, actions, choose: async (c) => handle(c) });
-    const fn = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const fn =
+      severity === 'error'
+        ? vscode.window.showErrorMessage
+        : severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     // Not awaited: a notification left open must not hold the command (or a test).
     void fn(`Training Versions: ${message}`, ...actions).then((c) => (c ? handle(c) : undefined));
   }
@@ -243,15 +280,26 @@ export class WriteDecisions implements vscode.Disposable {
       };
       this.pendingReview = settle;
       void vscode.commands.executeCommand('setContext', REVIEWING_CONTEXT, true);
-      void vscode.window.showInformationMessage(`Training Versions: ${head} Apply writes it all, with backups per trainingVersions.backups.`, 'Apply', 'Review changes', 'Cancel').then((c) => {
-        // Closed without a choice (or answered from the title bar first): Cancel unless already settled.
-        settle(c === 'Apply' ? 'apply' : c === 'Review changes' ? 'review' : 'cancel');
-      });
+      void vscode.window
+        .showInformationMessage(
+          `Training Versions: ${head} Apply writes it all, with backups per trainingVersions.backups.`,
+          'Apply',
+          'Review changes',
+          'Cancel',
+        )
+        .then((c) => {
+          // Closed without a choice (or answered from the title bar first): Cancel unless already settled.
+          settle(c === 'Apply' ? 'apply' : c === 'Review changes' ? 'review' : 'cancel');
+        });
     });
   }
 
   /** Opens the multi-file diff editor on the planned texts: both sides are ours, so the review shows exactly what Apply writes. */
-  private async openReview(id: number, request: DecisionRequest, files: readonly DecisionFile[]): Promise<NonNullable<DecisionRequest['review']>> {
+  private async openReview(
+    id: number,
+    request: DecisionRequest,
+    files: readonly DecisionFile[],
+  ): Promise<NonNullable<DecisionRequest['review']>> {
     const title = reviewTitle(request.flow, request.totals);
     const sides = files.map((f, i) => {
       const label = request.files[i].label;
@@ -263,7 +311,11 @@ export class WriteDecisions implements vscode.Disposable {
       this.content.texts.set(proposed.toString(), f.newText);
       return { label, original, proposed, resource: f.uri };
     });
-    await vscode.commands.executeCommand('vscode.changes', title, sides.map((s) => [s.resource, s.original, s.proposed]));
+    await vscode.commands.executeCommand(
+      'vscode.changes',
+      title,
+      sides.map((s) => [s.resource, s.original, s.proposed]),
+    );
     this.log.info(`${request.title}: review opened (${plural(sides.length, 'file')}).`);
     return { title, sides: sides.map(({ label, original, proposed }) => ({ label, original, proposed })) };
   }
@@ -273,7 +325,8 @@ export class WriteDecisions implements vscode.Disposable {
     // The editor appends the file count to the title ("… (4 files)").
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === title || t.label.startsWith(`${title} (`));
     if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, () => undefined);
-    for (const key of [...this.content.texts.keys()]) if (key.includes(`d%3D${id}%26`) || key.includes(`d=${id}&`)) this.content.texts.delete(key);
+    for (const key of [...this.content.texts.keys()])
+      if (key.includes(`d%3D${id}%26`) || key.includes(`d=${id}&`)) this.content.texts.delete(key);
   }
 
   dispose(): void {

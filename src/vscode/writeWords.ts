@@ -26,11 +26,16 @@ function capital(s: string): string {
 /** What the flow will do, as verbs in the imperative ("merge 3 duplicate groups", "upgrade 1 URL"). */
 function plannedParts(flow: WriteFlow, t: WriteTotals): string[] {
   if (flow === 'cleanup') {
-    return [t.groupsMerged ? `merge ${plural(t.groupsMerged, 'duplicate group')}` : '', t.urlsUpgraded ? `upgrade ${plural(t.urlsUpgraded, 'URL')}` : ''].filter(Boolean);
+    return [
+      t.groupsMerged ? `merge ${plural(t.groupsMerged, 'duplicate group')}` : '',
+      t.urlsUpgraded ? `upgrade ${plural(t.urlsUpgraded, 'URL')}` : '',
+    ].filter(Boolean);
   }
   return [
     t.entriesAdded ? `add ${plural(t.entriesAdded, 'entry', 'entries')}` : '',
-    t.entriesUpdated ? `update ${plural(t.entriesUpdated, 'entry', 'entries')}${t.urlsUpgraded ? ` (${plural(t.urlsUpgraded, 'URL')} upgraded)` : ''}` : '',
+    t.entriesUpdated
+      ? `update ${plural(t.entriesUpdated, 'entry', 'entries')}${t.urlsUpgraded ? ` (${plural(t.urlsUpgraded, 'URL')} upgraded)` : ''}`
+      : '',
     t.entriesResynced ? `mark ${plural(t.entriesResynced, 'entry', 'entries')} as synced` : '',
   ].filter(Boolean);
 }
@@ -67,9 +72,11 @@ export function changeWords(c: FileChange): string {
 /** The decision's detail: one line per file, then what happens to backups. */
 export function decisionDetail(files: readonly { name: string; write: PlannedWrite }[], backups: number): string {
   const lines = files.map(({ name, write }) => `${name}: ${write.changes.map(changeWords).join('; ')}.`);
-  lines.push(backups > 0
-    ? `Apply writes every change above as one edit (Undo takes it back) and first copies ${backups === files.length ? (files.length === 1 ? 'the file' : 'each file') : plural(backups, 'file')} to training_versions.json.backup.`
-    : 'Apply writes every change above as one edit (Undo takes it back); no backup (trainingVersions.backups is off).');
+  lines.push(
+    backups > 0
+      ? `Apply writes every change above as one edit (Undo takes it back) and first copies ${backups === files.length ? (files.length === 1 ? 'the file' : 'each file') : plural(backups, 'file')} to training_versions.json.backup.`
+      : 'Apply writes every change above as one edit (Undo takes it back); no backup (trainingVersions.backups is off).',
+  );
   return lines.join('\n');
 }
 
@@ -86,19 +93,33 @@ export function reviewTitle(flow: WriteFlow, t: WriteTotals): string {
 
 /** What was written, in the past tense ("Merged 3 duplicate groups (4 entries removed) and upgraded 1 URL in 4 files."). */
 export function appliedSummary(flow: WriteFlow, t: WriteTotals): string {
-  const parts = flow === 'cleanup'
-    ? [t.groupsMerged ? `merged ${plural(t.groupsMerged, 'duplicate group')} (${plural(t.entriesRemoved, 'entry', 'entries')} removed)` : '', t.urlsUpgraded ? `upgraded ${plural(t.urlsUpgraded, 'URL')}` : '']
-    : [t.entriesAdded ? `added ${plural(t.entriesAdded, 'entry', 'entries')}` : '', t.entriesUpdated ? `updated ${plural(t.entriesUpdated, 'entry', 'entries')}` : '', t.entriesResynced ? `marked ${plural(t.entriesResynced, 'entry', 'entries')} as synced` : ''];
+  const parts =
+    flow === 'cleanup'
+      ? [
+          t.groupsMerged
+            ? `merged ${plural(t.groupsMerged, 'duplicate group')} (${plural(t.entriesRemoved, 'entry', 'entries')} removed)`
+            : '',
+          t.urlsUpgraded ? `upgraded ${plural(t.urlsUpgraded, 'URL')}` : '',
+        ]
+      : [
+          t.entriesAdded ? `added ${plural(t.entriesAdded, 'entry', 'entries')}` : '',
+          t.entriesUpdated ? `updated ${plural(t.entriesUpdated, 'entry', 'entries')}` : '',
+          t.entriesResynced ? `marked ${plural(t.entriesResynced, 'entry', 'entries')} as synced` : '',
+        ];
   const done = parts.filter(Boolean);
   return `${capital(joinAnd(done.length ? done : ['changed']))} in ${plural(t.files, 'file')}.`;
 }
 
 /** The sentence about backups an apply wrote. */
 export function backupsSentence(n: number): string {
-  return n === 0 ? '' : `Backups: ${n === 1 ? 'the previous text is' : `the previous texts of ${plural(n, 'file')} are`} in training_versions.json.backup.`;
+  return n === 0
+    ? ''
+    : `Backups: ${n === 1 ? 'the previous text is' : `the previous texts of ${plural(n, 'file')} are`} in training_versions.json.backup.`;
 }
 
 /** Files an apply left alone because they changed after the plan was made. */
 export function conflictsSentence(names: readonly string[], flow: WriteFlow): string {
-  return names.length === 0 ? '' : `${plural(names.length, 'file')} changed meanwhile and ${names.length === 1 ? 'was' : 'were'} left alone (${names.join(', ')}): run ${FLOW_TITLES[flow]} again.`;
+  return names.length === 0
+    ? ''
+    : `${plural(names.length, 'file')} changed meanwhile and ${names.length === 1 ? 'was' : 'were'} left alone (${names.join(', ')}): run ${FLOW_TITLES[flow]} again.`;
 }

@@ -77,7 +77,9 @@ describe('the installed .vsix', function () {
     assert.deepEqual(missing, [], 'files package.json names that the package lacks');
     // What the code loads beyond the manifest: the lazy S3 bundle and the findings docs.
     for (const f of ['dist/s3.js', 'dist/findings.md']) assert.ok(files.includes(f), `${f} is in the package`);
-    const unused = files.filter((f) => /^(src|test|scripts|examples|node_modules|media\/screenshots)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
+    const unused = files.filter(
+      (f) => /^(src|test|scripts|examples|node_modules|media\/screenshots)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'),
+    );
     assert.deepEqual(unused, [], 'files shipped that the installed extension never loads');
     const icon = files.includes('media/icon.png') ? readFileSync(path.join(ext.extensionPath, 'media/icon.png')) : Buffer.alloc(0);
     assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'the icon is a 128×128 PNG');
@@ -86,10 +88,14 @@ describe('the installed .vsix', function () {
   it('activates on the workspace and reports the findings of its files', async () => {
     await ext.activate();
     assert.ok(ext.isActive);
-    const ds = await waitFor('diagnostics of the examples', () => {
-      const d = diagnosticsOfOurs();
-      return d.some((x) => typeof x.code === 'object' && x.code.value === 'duplicate-version') ? d : undefined;
-    }, 30_000);
+    const ds = await waitFor(
+      'diagnostics of the examples',
+      () => {
+        const d = diagnosticsOfOurs();
+        return d.some((x) => typeof x.code === 'object' && x.code.value === 'duplicate-version') ? d : undefined;
+      },
+      30_000,
+    );
     assert.ok(ds.length >= 5, `${ds.length} diagnostics`);
   });
 
@@ -113,13 +119,17 @@ describe('the installed .vsix', function () {
       await config().update('s3.forcePathStyle', true, vscode.ConfigurationTarget.Workspace);
     });
     after(async () => {
-      for (const k of ['s3.bucket', 's3.endpoint', 's3.forcePathStyle']) await config().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      for (const k of ['s3.bucket', 's3.endpoint', 's3.forcePathStyle'])
+        await config().update(k, undefined, vscode.ConfigurationTarget.Workspace);
       await s3?.stop();
     });
 
     it('loads the lazy S3 bundle from the package and lists the bucket', async () => {
       // An empty bucket: the SDK bundle must load and list, and there is nothing to write.
-      const r = await vscode.commands.executeCommand<{ ran: boolean; error?: string; message: string; pages: number; objects: number }>('trainingVersions.syncS3', { preview: false });
+      const r = await vscode.commands.executeCommand<{ ran: boolean; error?: string; message: string; pages: number; objects: number }>(
+        'trainingVersions.syncS3',
+        { preview: false },
+      );
       assert.ok(r, 'the command returned its result');
       assert.equal(r.error, undefined, r.message);
       assert.deepEqual([r.ran, r.pages, r.objects], [true, 1, 0], r.message);

@@ -33,8 +33,14 @@ describe('diagnostics', () => {
     assert.ok(a.index.all().length >= 6, `indexed ${a.index.all().length} files`);
   });
 
-  it('reports every finding of closed files with the engine\'s codes and ranges', async () => {
-    for (const [style, id] of [['1_ink_intensity', '1'], ['3_watercolor_wash', '3'], ['12_charcoal_sketch', '12'], ['59_comic_halftone', '59'], ['7_pastel_soft', '7']]) {
+  it("reports every finding of closed files with the engine's codes and ranges", async () => {
+    for (const [style, id] of [
+      ['1_ink_intensity', '1'],
+      ['3_watercolor_wash', '3'],
+      ['12_charcoal_sketch', '12'],
+      ['59_comic_halftone', '59'],
+      ['7_pastel_soft', '7'],
+    ]) {
       const uri = fileIn(style);
       const want = expected(await readDisk(uri), id);
       assert.ok(want.length > 0, `${style} has findings`);
@@ -52,7 +58,11 @@ describe('diagnostics', () => {
     const dup = await waitFor('duplicate diagnostic', () => ours(uri).find((d) => codeOf(d) === 'duplicate-version'));
     assert.equal(dup.severity, vscode.DiagnosticSeverity.Warning);
     const link = await followCodeLink(dup);
-    assert.deepEqual([link.code, link.found, link.tabLabel], ['duplicate-version', true, 'Training Versions: duplicate-version'], 'the code opens its documentation');
+    assert.deepEqual(
+      [link.code, link.found, link.tabLabel],
+      ['duplicate-version', true, 'Training Versions: duplicate-version'],
+      'the code opens its documentation',
+    );
     assert.equal(dup.relatedInformation?.length, 1);
     const rel = dup.relatedInformation![0];
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -68,7 +78,11 @@ describe('diagnostics', () => {
     const at = doc.getText().lastIndexOf('}');
     const edit = new vscode.WorkspaceEdit();
     // Add the S3 sync's copy of V1: a duplicate by id-is-file.
-    edit.insert(uri, doc.positionAt(doc.getText().lastIndexOf('}', at - 1) + 1), ',\n    { "id": "style_10_vV1", "name": "style_10_vV1.safetensors", "parameters": {} }');
+    edit.insert(
+      uri,
+      doc.positionAt(doc.getText().lastIndexOf('}', at - 1) + 1),
+      ',\n    { "id": "style_10_vV1", "name": "style_10_vV1.safetensors", "parameters": {} }',
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     const d = await waitFor('diagnostic after typing', () => ours(uri).find((x) => codeOf(x) === 'duplicate-version'));
     assert.equal(doc.getText(d.range), '"style_10_vV1"');
@@ -96,7 +110,10 @@ describe('diagnostics', () => {
     const edit = new vscode.WorkspaceEdit();
     edit.renameFile(vscode.Uri.joinPath(folderUri(), '22_before'), vscode.Uri.joinPath(folderUri(), '23_after'));
     assert.ok(await vscode.workspace.applyEdit(edit));
-    await waitFor('diagnostics moved with the rename', () => ours(from).length === 0 && ours(to).some((d) => codeOf(d) === 'minimal-entry'));
+    await waitFor(
+      'diagnostics moved with the rename',
+      () => ours(from).length === 0 && ours(to).some((d) => codeOf(d) === 'minimal-entry'),
+    );
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), '23_after'), { recursive: true });
   });
 });

@@ -21,7 +21,7 @@ describe('code actions', () => {
   before(api);
   afterEach(closeAll);
 
-  it('offers a preferred merge whose title names the kept entry, and applying it gives exactly the engine\'s text', async () => {
+  it("offers a preferred merge whose title names the kept entry, and applying it gives exactly the engine's text", async () => {
     const uri = fileIn('1_ink_intensity');
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
@@ -53,7 +53,12 @@ describe('code actions', () => {
     const fix = (await actionsAt(uri, d.range)).find((a) => a.title === 'Upgrade to the accelerated S3 URL');
     assert.ok(fix?.edit);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
-    assert.equal(doc.getText(d.range.with({ end: d.range.end.translate(0, 8) })).startsWith('"https://storyboard-user-files.s3-accelerate.amazonaws.com/'), true);
+    assert.equal(
+      doc
+        .getText(d.range.with({ end: d.range.end.translate(0, 8) }))
+        .startsWith('"https://storyboard-user-files.s3-accelerate.amazonaws.com/'),
+      true,
+    );
     await waitFor('finding gone', () => !ours(uri).some((x) => codeOf(x) === 'non-accelerated-url'));
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
@@ -77,13 +82,17 @@ describe('code actions', () => {
     const a = analyze(text, { styleId: '31' });
     assert.equal(doc.getText(), applyEdits(text, fixAllEdits(a)));
     const after = analyze(doc.getText(), { styleId: '31' });
-    assert.deepEqual(after.findings.filter((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url'), []);
+    assert.deepEqual(
+      after.findings.filter((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url'),
+      [],
+    );
     await doc.save();
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), '31_fix_all'), { recursive: true });
   });
 
   it('answers source.fixAll.trainingVersions only when asked, and runs on save via editor.codeActionsOnSave', async () => {
-    const text = '{\n  "versions": [\n    { "id": "abc-e1", "name": "V1", "parameters": { "a": 1 }, "status": "failed", "error": "oom" },\n    { "id": "abc-e2", "name": "V1", "parameters": { "a": 1 }, "status": "completed", "completedAt": "2025-01-01T00:00:00Z" }\n  ]\n}\n';
+    const text =
+      '{\n  "versions": [\n    { "id": "abc-e1", "name": "V1", "parameters": { "a": 1 }, "status": "failed", "error": "oom" },\n    { "id": "abc-e2", "name": "V1", "parameters": { "a": 1 }, "status": "completed", "completedAt": "2025-01-01T00:00:00Z" }\n  ]\n}\n';
     const { uri, doc } = await openFresh('32_on_save', text);
     await waitFor('duplicate diagnostic', () => ours(uri).some((x) => codeOf(x) === 'duplicate-version'));
     const whole = new vscode.Range(0, 0, doc.lineCount, 0);
@@ -103,7 +112,7 @@ describe('code actions', () => {
       const saved = await readDisk(uri);
       assert.ok(!saved.includes('"abc-e1"'), `the failed attempt was merged on save:\n${saved}`);
       assert.ok(saved.includes('"abc-e2"'));
-      assert.ok(!saved.includes('"error"'), 'a failed attempt\'s error is not carried onto the completed entry');
+      assert.ok(!saved.includes('"error"'), "a failed attempt's error is not carried onto the completed entry");
     } finally {
       await config.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace);
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), '32_on_save'), { recursive: true });

@@ -22,7 +22,10 @@ describe('hover and schema', () => {
     // The duplicate is said once, by its diagnostic in the same hover, not again by ours.
     assert.doesNotMatch(text, /Duplicate of/);
     const here = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'training-versions' && d.range.contains(pos));
-    assert.deepEqual(here.map((d) => (typeof d.code === 'object' ? d.code.value : d.code)), ['duplicate-version']);
+    assert.deepEqual(
+      here.map((d) => (typeof d.code === 'object' ? d.code.value : d.code)),
+      ['duplicate-version'],
+    );
 
     const pos2 = doc.positionAt(doc.getText().indexOf('"3e248bb6') + 3);
     const h2 = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos2);
@@ -35,12 +38,20 @@ describe('hover and schema', () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     const at = doc.positionAt(doc.getText().indexOf('"pending"') + 1);
-    const list = await waitFor('schema completion', async () => {
-      const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at);
-      const labels = l.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-      return labels.some((x) => x.includes('completed')) ? labels : undefined;
-    }, 20_000);
-    for (const s of ['pending', 'starting', 'training', 'completed', 'failed']) assert.ok(list.some((x) => x.includes(s)), `${s} offered`);
+    const list = await waitFor(
+      'schema completion',
+      async () => {
+        const l = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, at);
+        const labels = l.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+        return labels.some((x) => x.includes('completed')) ? labels : undefined;
+      },
+      20_000,
+    );
+    for (const s of ['pending', 'starting', 'training', 'completed', 'failed'])
+      assert.ok(
+        list.some((x) => x.includes(s)),
+        `${s} offered`,
+      );
   });
 });
 
@@ -49,11 +60,19 @@ describe('clean up workspace', () => {
   afterEach(closeAll);
 
   it('applies every fix in every file as one edit, with backups, exactly as the engine plans', async () => {
-    const styles: [string, string][] = [['1_ink_intensity', '1'], ['3_watercolor_wash', '3'], ['12_charcoal_sketch', '12'], ['59_comic_halftone', '59']];
+    const styles: [string, string][] = [
+      ['1_ink_intensity', '1'],
+      ['3_watercolor_wash', '3'],
+      ['12_charcoal_sketch', '12'],
+      ['59_comic_halftone', '59'],
+    ];
     const before = new Map<string, string>();
     for (const [s] of styles) before.set(s, await readDisk(fileIn(s)));
     const clean = await readDisk(fileIn('10_clean_line'));
-    const result = await vscode.commands.executeCommand<{ files: number; applied: boolean; removed: number }>('trainingVersions.cleanupWorkspace', { preview: false });
+    const result = await vscode.commands.executeCommand<{ files: number; applied: boolean; removed: number }>(
+      'trainingVersions.cleanupWorkspace',
+      { preview: false },
+    );
     assert.equal(result.applied, true);
     assert.ok(result.files >= 4, `changed ${result.files} files`);
     for (const [s, id] of styles) {
@@ -61,8 +80,15 @@ describe('clean up workspace', () => {
       const want = planCleanup(analyze(old.replace(/^\uFEFF/, ''), { styleId: id })).newText;
       const got = await readDisk(fileIn(s));
       assert.equal(got.replace(/^\uFEFF/, ''), want, `${s} is what the engine planned`);
-      assert.equal(await readDisk(vscode.Uri.joinPath(folderUri(), s, 'training_versions.json.backup')), old, `${s} backup holds the old text`);
-      await waitFor(`no fixable diagnostics in ${s}`, () => !ours(fileIn(s)).some((d) => ['duplicate-version', 'non-accelerated-url'].includes(codeOf(d))));
+      assert.equal(
+        await readDisk(vscode.Uri.joinPath(folderUri(), s, 'training_versions.json.backup')),
+        old,
+        `${s} backup holds the old text`,
+      );
+      await waitFor(
+        `no fixable diagnostics in ${s}`,
+        () => !ours(fileIn(s)).some((d) => ['duplicate-version', 'non-accelerated-url'].includes(codeOf(d))),
+      );
     }
     assert.equal(await readDisk(fileIn('10_clean_line')), clean, 'a clean file is untouched');
     const again = await vscode.commands.executeCommand<{ files: number }>('trainingVersions.cleanupWorkspace', { preview: false });
@@ -85,7 +111,10 @@ describe('clean up workspace', () => {
     });
     assert.match(d.message, /not valid UTF-8/);
     const r = await vscode.commands.executeCommand<{ skipped: string[] }>('trainingVersions.cleanupWorkspace', { preview: false });
-    assert.ok(r.skipped.some((s) => s.includes('41_latin1')), `skipped: ${r.skipped.join(', ')}`);
+    assert.ok(
+      r.skipped.some((s) => s.includes('41_latin1')),
+      `skipped: ${r.skipped.join(', ')}`,
+    );
     assert.deepEqual([...(await vscode.workspace.fs.readFile(uri))], [...bytes], 'not one byte changed');
     await vscode.workspace.fs.delete(folder, { recursive: true });
   });

@@ -20,18 +20,61 @@ const regular = (stem: string) => `https://storyboard-user-files.s3.us-west-1.am
 
 /** A style made here: V3 training now, V2 completed, the S3 copy of V2, V1 failed. */
 function demoText(now: number, v3Status = 'training'): string {
-  return JSON.stringify({
-    versions: [
-      { id: '40aa0000-0000-4000-8000-000000000003-e1', name: 'V3', timestamp: iso(now - HOUR - 60_000), parameters: { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 }, status: v3Status, selectionSetId: 2, imageCount: 30 },
-      { id: '40aa0000-0000-4000-8000-000000000002-e1', name: 'V2', timestamp: iso(now - 50 * HOUR), parameters: { network_dim: 32, network_alpha: 16, learning_rate: 0.0002 }, status: 'completed', selectionSetId: 2, imageCount: 28, loraUrl: accelerated('style_40_vV2'), completedAt: iso(now - 49 * HOUR) },
-      { id: 'style_40_vV2', name: 'style_40_vV2.safetensors', status: 'completed', loraUrl: regular('style_40_vV2'), timestamp: iso(now - 47 * HOUR - 60_000), lastSynced: iso(now - 47 * HOUR), parameters: {}, description: 'Synced from S3' },
-      { id: '40aa0000-0000-4000-8000-000000000001-e1', name: 'V1', timestamp: iso(now - 130 * HOUR), parameters: { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 }, status: 'failed', selectionSetId: 1, imageCount: 20, failedAt: iso(now - 129 * HOUR), error: 'CUDA out of memory' },
-    ],
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        versions: [
+          {
+            id: '40aa0000-0000-4000-8000-000000000003-e1',
+            name: 'V3',
+            timestamp: iso(now - HOUR - 60_000),
+            parameters: { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 },
+            status: v3Status,
+            selectionSetId: 2,
+            imageCount: 30,
+          },
+          {
+            id: '40aa0000-0000-4000-8000-000000000002-e1',
+            name: 'V2',
+            timestamp: iso(now - 50 * HOUR),
+            parameters: { network_dim: 32, network_alpha: 16, learning_rate: 0.0002 },
+            status: 'completed',
+            selectionSetId: 2,
+            imageCount: 28,
+            loraUrl: accelerated('style_40_vV2'),
+            completedAt: iso(now - 49 * HOUR),
+          },
+          {
+            id: 'style_40_vV2',
+            name: 'style_40_vV2.safetensors',
+            status: 'completed',
+            loraUrl: regular('style_40_vV2'),
+            timestamp: iso(now - 47 * HOUR - 60_000),
+            lastSynced: iso(now - 47 * HOUR),
+            parameters: {},
+            description: 'Synced from S3',
+          },
+          {
+            id: '40aa0000-0000-4000-8000-000000000001-e1',
+            name: 'V1',
+            timestamp: iso(now - 130 * HOUR),
+            parameters: { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 },
+            status: 'failed',
+            selectionSetId: 1,
+            imageCount: 20,
+            failedAt: iso(now - 129 * HOUR),
+            error: 'CUDA out of memory',
+          },
+        ],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 function label(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
 function iconId(item: vscode.TreeItem): string | undefined {
@@ -76,10 +119,23 @@ describe('styles tree', () => {
   before(async () => {
     a = await api();
     await writeDisk(demo(), demoText(Date.now()));
-    await writeDisk(unnumbered(), JSON.stringify({ versions: [{ id: 'x-e1', name: 'V1', status: 'completed', parameters: { network_dim: 4 }, imageCount: 2 }] }, null, 2));
+    await writeDisk(
+      unnumbered(),
+      JSON.stringify(
+        { versions: [{ id: 'x-e1', name: 'V1', status: 'completed', parameters: { network_dim: 4 }, imageCount: 2 }] },
+        null,
+        2,
+      ),
+    );
     // Found through the file watcher, which can lag on a loaded machine: a generous wait.
-    await waitFor('the new styles in the tree', async () => (await styleRow(a, '40_tree_demo')) && (await styleRow(a, 'zz_unnumbered')), 20_000).catch((e: Error) => {
-      throw new Error(`${e.message} (in the index: 40_tree_demo ${Boolean(a.index.get(demo()))}, zz_unnumbered ${Boolean(a.index.get(unnumbered()))})`);
+    await waitFor(
+      'the new styles in the tree',
+      async () => (await styleRow(a, '40_tree_demo')) && (await styleRow(a, 'zz_unnumbered')),
+      20_000,
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message} (in the index: 40_tree_demo ${Boolean(a.index.get(demo()))}, zz_unnumbered ${Boolean(a.index.get(unnumbered()))})`,
+      );
     });
   });
   afterEach(async () => {
@@ -97,12 +153,24 @@ describe('styles tree', () => {
 
   it('lists styles by style id as a number, folders without a style id last', async () => {
     const labels = (await styles(a)).map((n) => row(a, n).label);
-    const known = ['1_ink_intensity', '3_watercolor_wash', '7_pastel_soft', '10_clean_line', '12_charcoal_sketch', '40_tree_demo', '59_comic_halftone', 'zz_unnumbered'];
-    assert.deepEqual(labels.filter((l) => known.includes(l)), known);
+    const known = [
+      '1_ink_intensity',
+      '3_watercolor_wash',
+      '7_pastel_soft',
+      '10_clean_line',
+      '12_charcoal_sketch',
+      '40_tree_demo',
+      '59_comic_halftone',
+      'zz_unnumbered',
+    ];
+    assert.deepEqual(
+      labels.filter((l) => known.includes(l)),
+      known,
+    );
     assert.equal(labels[labels.length - 1], 'zz_unnumbered');
   });
 
-  it('shows each style\'s problem count first, then its version count (examples/ rows no earlier test changes)', async () => {
+  it("shows each style's problem count first, then its version count (examples/ rows no earlier test changes)", async () => {
     const clean = await styleRow(a, '10_clean_line');
     assert.deepEqual([clean?.description, clean?.icon, clean?.contextValue], ['1 version', 'symbol-color', 'style;styleId;']);
     // 7_pastel_soft: V3 has been "pending" since 2025: a stale job, one problem, nothing in flight.
@@ -117,12 +185,25 @@ describe('styles tree', () => {
 
   it('shows versions newest first, with status icons, descriptions, markers and context values', async () => {
     const s = await styleRow(a, '40_tree_demo');
-    assert.deepEqual([s?.description, s?.icon, s?.contextValue], ['2 problems · 4 versions · 1 in flight', 'sync~spin', 'style;styleId;problems;duplicates;inFlight;fixable;']);
+    assert.deepEqual(
+      [s?.description, s?.icon, s?.contextValue],
+      ['2 problems · 4 versions · 1 in flight', 'sync~spin', 'style;styleId;problems;duplicates;inFlight;fixable;'],
+    );
     const rows = (await versionNodes(a, '40_tree_demo')).map((n) => row(a, n));
     assert.deepEqual(rows, [
       { label: 'V3', description: '1 h ago · dim 16 · lr 1e-4', icon: 'sync~spin', contextValue: 'version;inFlight;styleId;' },
-      { label: 'style_40_vV2.safetensors', description: 'duplicate of V2 · regular URL · 47 h ago', icon: 'warning', contextValue: 'version;duplicate;minimal;url;problems;styleId;regularUrl;' },
-      { label: 'V2', description: 'kept · 1 duplicate · 2 d ago · dim 32 · α 16 · lr 2e-4', icon: 'pass', contextValue: 'version;kept;url;styleId;' },
+      {
+        label: 'style_40_vV2.safetensors',
+        description: 'duplicate of V2 · regular URL · 47 h ago',
+        icon: 'warning',
+        contextValue: 'version;duplicate;minimal;url;problems;styleId;regularUrl;',
+      },
+      {
+        label: 'V2',
+        description: 'kept · 1 duplicate · 2 d ago · dim 32 · α 16 · lr 2e-4',
+        icon: 'pass',
+        contextValue: 'version;kept;url;styleId;',
+      },
       { label: 'V1', description: '5 d ago · dim 16 · lr 1e-4', icon: 'error', contextValue: 'version;failed;styleId;' },
     ]);
     const v3 = (await versionNodes(a, '40_tree_demo'))[0];
@@ -138,10 +219,16 @@ describe('styles tree', () => {
     assert.match(md.value, /Duplicate of "V2"/);
     assert.match(md.value, /`description`: Synced from S3/);
     assert.match(md.value, /`lastSynced`: /);
-    assert.ok(md.value.includes('- $(warning) Duplicate of "V2"') && md.value.includes('which is kept'), 'lists its duplicate-version finding');
+    assert.ok(
+      md.value.includes('- $(warning) Duplicate of "V2"') && md.value.includes('which is kept'),
+      'lists its duplicate-version finding',
+    );
     assert.equal(md.value.split('Duplicate of').length - 1, 1, 'the duplicate is said once');
     assert.ok(!md.value.includes('Regular S3 URL'), 'no URL advice for the entry the merge removes');
-    assert.ok(md.value.includes('`s3://storyboard-user-files/actor_maker_user/custom-styles-models/style_40_vV2.safetensors`'), 'the S3 key exactly, not escaped');
+    assert.ok(
+      md.value.includes('`s3://storyboard-user-files/actor_maker_user/custom-styles-models/style_40_vV2.safetensors`'),
+      'the S3 key exactly, not escaped',
+    );
   });
 
   it('counts jobs in flight and problems in the status bar item and the view badge', async () => {
@@ -160,10 +247,20 @@ describe('styles tree', () => {
     try {
       const style = (await styleRow(a, '40_tree_demo'))!.node;
       await writeDisk(demo(), demoText(Date.now(), 'completed'));
-      await waitFor('the style row shows the finished job', async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions', 20_000);
+      await waitFor(
+        'the style row shows the finished job',
+        async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions',
+        20_000,
+      );
       assert.ok(events.length > 0, 'the tree was told');
-      assert.ok(events.every((e) => Array.isArray(e)), `only rows refreshed, never the whole tree: ${events.map((e) => (Array.isArray(e) ? 'rows' : 'all')).join(',')}`);
-      assert.ok(events.some((e) => Array.isArray(e) && e.includes(style)), 'the changed style\'s row was refreshed');
+      assert.ok(
+        events.every((e) => Array.isArray(e)),
+        `only rows refreshed, never the whole tree: ${events.map((e) => (Array.isArray(e) ? 'rows' : 'all')).join(',')}`,
+      );
+      assert.ok(
+        events.some((e) => Array.isArray(e) && e.includes(style)),
+        "the changed style's row was refreshed",
+      );
       assert.equal(row(a, (await versionNodes(a, '40_tree_demo'))[0]).icon, 'pass');
     } finally {
       sub.dispose();
@@ -177,7 +274,10 @@ describe('styles tree', () => {
     await vscode.window.showTextDocument(doc);
     const edit = new vscode.WorkspaceEdit();
     const offset = doc.getText().indexOf('[') + 1;
-    const inserted = '\n    { "id": "40aa0000-0000-4000-8000-000000000004-e1", "name": "V4", "status": "pending", "timestamp": "' + iso(Date.now()) + '", "parameters": { "network_dim": 8 } },';
+    const inserted =
+      '\n    { "id": "40aa0000-0000-4000-8000-000000000004-e1", "name": "V4", "status": "pending", "timestamp": "' +
+      iso(Date.now()) +
+      '", "parameters": { "network_dim": 8 } },';
     edit.insert(demo(), doc.positionAt(offset), inserted);
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(doc.isDirty, 'the edit is not saved');
@@ -207,15 +307,24 @@ describe('styles tree', () => {
     });
     assert.equal(s.icon, 'error');
     const rows = (await versionNodes(a, '40_tree_demo')).map((n) => row(a, n));
-    assert.deepEqual(rows.map((r) => [r.label, r.contextValue]), [
-      ['V3', 'version;outOfDate;styleId;'], ['style_40_vV2.safetensors', 'version;outOfDate;styleId;'], ['V2', 'version;outOfDate;styleId;'], ['V1', 'version;outOfDate;styleId;'],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.label, r.contextValue]),
+      [
+        ['V3', 'version;outOfDate;styleId;'],
+        ['style_40_vV2.safetensors', 'version;outOfDate;styleId;'],
+        ['V2', 'version;outOfDate;styleId;'],
+        ['V1', 'version;outOfDate;styleId;'],
+      ],
+    );
     const tip = a.tree.getTreeItem(s.node).tooltip as vscode.MarkdownString;
     assert.match(tip.value, /Out of date: the file does not parse now/);
     const fixed = new vscode.WorkspaceEdit();
     fixed.delete(demo(), new vscode.Range(doc.positionAt(at), doc.positionAt(at + 2)));
     assert.ok(await vscode.workspace.applyEdit(fixed));
-    await waitFor('up to date again', async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions · 1 in flight');
+    await waitFor(
+      'up to date again',
+      async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions · 1 in flight',
+    );
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await waitFor('the document clean', () => !doc.isDirty);
@@ -224,7 +333,14 @@ describe('styles tree', () => {
   it('remembers a job a status check found expired: on its row and in its hover, not in flight', async () => {
     const uri = vscode.Uri.joinPath(folderUri(), '43_tree_expired', 'training_versions.json');
     const id = '43aa0000-0000-4000-8000-000000000001-e1';
-    await writeDisk(uri, JSON.stringify({ versions: [{ id, name: 'V1', status: 'training', timestamp: iso(Date.now() - HOUR), parameters: { network_dim: 8 } }] }, null, 2));
+    await writeDisk(
+      uri,
+      JSON.stringify(
+        { versions: [{ id, name: 'V1', status: 'training', timestamp: iso(Date.now() - HOUR), parameters: { network_dim: 8 } }] },
+        null,
+        2,
+      ),
+    );
     await waitFor('43 in the tree', async () => (await styleRow(a, '43_tree_expired'))?.description === '1 version · 1 in flight', 20_000);
     const inFlight = a.tree.totals().inFlight;
     // What runpodCheck records after a check whose answer was 404 (job no longer held).
@@ -234,7 +350,11 @@ describe('styles tree', () => {
     const v1 = await versionNode(a, '43_tree_expired', 'V1');
     assert.deepEqual([row(a, v1).icon, row(a, v1).description], ['history', 'expired on RunPod · 1 h ago · dim 8']);
     const doc = await vscode.workspace.openTextDocument(uri);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, doc.positionAt(doc.getText().indexOf('"training"')));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      doc.positionAt(doc.getText().indexOf('"training"')),
+    );
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
     assert.match(text, /RunPod: expired \(checked /);
     assert.ok(a.styles.expired.of(uri)?.has(id), 'kept in workspaceState');
@@ -243,17 +363,28 @@ describe('styles tree', () => {
   it('adds, renames and removes styles as their folders are created, renamed and deleted', async () => {
     const created = vscode.Uri.joinPath(folderUri(), '41_tree_new', 'training_versions.json');
     await writeDisk(created, '{ "versions": [] }\n');
-    await waitFor('41 appears between 40 and 59', async () => {
-      const labels = (await styles(a)).map((n) => row(a, n).label);
-      return labels.indexOf('41_tree_new') === labels.indexOf('40_tree_demo') + 1 && labels.indexOf('59_comic_halftone') > labels.indexOf('41_tree_new');
-    }, 20_000);
+    await waitFor(
+      '41 appears between 40 and 59',
+      async () => {
+        const labels = (await styles(a)).map((n) => row(a, n).label);
+        return (
+          labels.indexOf('41_tree_new') === labels.indexOf('40_tree_demo') + 1 &&
+          labels.indexOf('59_comic_halftone') > labels.indexOf('41_tree_new')
+        );
+      },
+      20_000,
+    );
     const rename = new vscode.WorkspaceEdit();
     rename.renameFile(vscode.Uri.joinPath(folderUri(), '41_tree_new'), vscode.Uri.joinPath(folderUri(), '42_tree_renamed'));
     assert.ok(await vscode.workspace.applyEdit(rename));
-    await waitFor('renamed in the tree', async () => {
-      const labels = (await styles(a)).map((n) => row(a, n).label);
-      return !labels.includes('41_tree_new') && labels.includes('42_tree_renamed');
-    }, 20_000);
+    await waitFor(
+      'renamed in the tree',
+      async () => {
+        const labels = (await styles(a)).map((n) => row(a, n).label);
+        return !labels.includes('41_tree_new') && labels.includes('42_tree_renamed');
+      },
+      20_000,
+    );
     assert.equal((await styleRow(a, '42_tree_renamed'))?.description, '0 versions');
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), '42_tree_renamed'), { recursive: true });
     await waitFor('deleted from the tree', async () => !(await styleRow(a, '42_tree_renamed')), 20_000);
@@ -264,49 +395,76 @@ describe('styles tree', () => {
     const cmd = a.tree.getTreeItem(dup).command as vscode.Command;
     assert.equal(cmd.command, 'trainingVersions.tree.openVersion');
     await vscode.commands.executeCommand(cmd.command, ...(cmd.arguments ?? []));
-    const editor = await waitFor('an editor on the file', () => vscode.window.activeTextEditor?.document.uri.toString() === demo().toString() && vscode.window.activeTextEditor);
+    const editor = await waitFor(
+      'an editor on the file',
+      () => vscode.window.activeTextEditor?.document.uri.toString() === demo().toString() && vscode.window.activeTextEditor,
+    );
     assert.equal(editor.document.getText(editor.selection), '"style_40_vV2"');
-    assert.ok(editor.visibleRanges.some((r) => r.contains(editor.selection)), 'the entry is scrolled into view');
+    assert.ok(
+      editor.visibleRanges.some((r) => r.contains(editor.selection)),
+      'the entry is scrolled into view',
+    );
   });
 
   it('merges duplicates from a row exactly as the engine merges that group, as an editor edit without a backup (SPEC.md §9)', async () => {
     const before = await readDisk(demo());
     const dup = await versionNode(a, '40_tree_demo', 'style_40_vV2.safetensors');
-    const result = await vscode.commands.executeCommand<{ applied: boolean; kept?: string; removed: string[] }>('trainingVersions.tree.mergeDuplicates', dup);
+    const result = await vscode.commands.executeCommand<{ applied: boolean; kept?: string; removed: string[] }>(
+      'trainingVersions.tree.mergeDuplicates',
+      dup,
+    );
     assert.equal(result.applied, true);
     assert.deepEqual([result.kept, result.removed], ['40aa0000-0000-4000-8000-000000000002-e1', ['style_40_vV2']]);
     const analysis = analyze(before, { styleId: '40' });
     const group = analysis.groups.find((g) => g.members.some((m) => m.id === 'style_40_vV2'))!;
     const want = applyEdits(before, mergeGroupEdits(analysis.doc, group));
-    assert.equal(await readDisk(demo()), want, 'the file on disk is the engine\'s merge');
-    assert.equal(await vscode.workspace.fs.stat(demo().with({ path: demo().path + '.backup' })).then(() => true, () => false), false, 'a one-file fix writes no backup');
+    assert.equal(await readDisk(demo()), want, "the file on disk is the engine's merge");
+    assert.equal(
+      await vscode.workspace.fs.stat(demo().with({ path: demo().path + '.backup' })).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      'a one-file fix writes no backup',
+    );
     await waitFor('the merged style row', async () => (await styleRow(a, '40_tree_demo'))?.description === '3 versions · 1 in flight');
     assert.ok(!(await versionNodes(a, '40_tree_demo')).some((n) => row(a, n).description.includes('duplicate')));
     await writeDisk(demo(), demoText(Date.now()));
     await waitFor('restored', async () => (await styleRow(a, '40_tree_demo'))?.description.includes('4 versions'), 20_000);
   });
 
-  it('style menu: Open File opens the style\'s file; Fix All in This Style fixes only that file, with a backup', async () => {
+  it("style menu: Open File opens the style's file; Fix All in This Style fixes only that file, with a backup", async () => {
     const s = (await styleRow(a, '40_tree_demo'))!.node;
     assert.equal(await vscode.commands.executeCommand('trainingVersions.tree.openFile', s), true);
     await waitFor('the style file in the editor', () => vscode.window.activeTextEditor?.document.uri.toString() === demo().toString());
     await closeAll();
     const before = await readDisk(demo());
-    const result = await vscode.commands.executeCommand<{ files: number; merged: number; applied: boolean }>('trainingVersions.tree.fixAllInStyle', s, { preview: false });
+    const result = await vscode.commands.executeCommand<{ files: number; merged: number; applied: boolean }>(
+      'trainingVersions.tree.fixAllInStyle',
+      s,
+      { preview: false },
+    );
     assert.deepEqual([result.files, result.merged, result.applied], [1, 1, true]);
     await waitFor('the fixed style row', async () => (await styleRow(a, '40_tree_demo'))?.description === '3 versions · 1 in flight');
     assert.equal(await readDisk(demo().with({ path: demo().path + '.backup' })), before);
     await writeDisk(demo(), demoText(Date.now()));
-    await waitFor('restored', async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions · 1 in flight', 20_000);
+    await waitFor(
+      'restored',
+      async () => (await styleRow(a, '40_tree_demo'))?.description === '2 problems · 4 versions · 1 in flight',
+      20_000,
+    );
   });
 
-  it('Upgrade URL rewrites a version\'s regular S3 URL to the accelerated one, as an undoable edit', async () => {
+  it("Upgrade URL rewrites a version's regular S3 URL to the accelerated one, as an undoable edit", async () => {
     const dup = await versionNode(a, '40_tree_demo', 'style_40_vV2.safetensors');
     assert.match(row(a, dup).contextValue ?? '', /;regularUrl;/);
     assert.equal(await vscode.commands.executeCommand('trainingVersions.tree.upgradeUrl', dup), true);
     const doc = await vscode.workspace.openTextDocument(demo());
     assert.ok(doc.isDirty, 'an edit in the editor, not a write');
-    assert.ok(!doc.getText().includes(regular('style_40_vV2')) && doc.getText().split(accelerated('style_40_vV2')).length === 3, 'both entries now name the accelerated URL');
+    assert.ok(
+      !doc.getText().includes(regular('style_40_vV2')) && doc.getText().split(accelerated('style_40_vV2')).length === 3,
+      'both entries now name the accelerated URL',
+    );
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await waitFor('the document clean', () => !doc.isDirty);
@@ -320,19 +478,25 @@ describe('styles tree', () => {
     assert.equal(await vscode.env.clipboard.readText(), accelerated('style_40_vV2'));
   });
 
-  it('asks RunPod about exactly the row\'s job: passes { uri, versionId } to trainingVersions.checkStatus', async () => {
+  it("asks RunPod about exactly the row's job: passes { uri, versionId } to trainingVersions.checkStatus", async () => {
     const v3 = await versionNode(a, '40_tree_demo', 'V3');
-    const inFlight = await vscode.commands.executeCommand<{ ran: boolean; problem?: string; message: string }>('trainingVersions.tree.checkStatus', v3);
+    const inFlight = await vscode.commands.executeCommand<{ ran: boolean; problem?: string; message: string }>(
+      'trainingVersions.tree.checkStatus',
+      v3,
+    );
     // No endpoint is configured here: the check stops before the network, naming the setting that is missing (issue 13).
     assert.equal(inFlight.ran, false, inFlight.message);
     assert.equal(inFlight.problem, 'no-endpoint', inFlight.message);
     assert.match(inFlight.message, /^Set trainingVersions\.runpod\.endpointId to /);
-    const unknown = await vscode.commands.executeCommand<{ problem?: string; message: string }>('trainingVersions.tree.checkStatus', { uri: demo(), versionId: 'no-such-job' });
+    const unknown = await vscode.commands.executeCommand<{ problem?: string; message: string }>('trainingVersions.tree.checkStatus', {
+      uri: demo(),
+      versionId: 'no-such-job',
+    });
     assert.equal(unknown.problem, 'not-found', unknown.message);
     assert.match(unknown.message, /No version "no-such-job" in .*40_tree_demo/);
   });
 
-  it('reveals a row\'s file in the Explorer', async () => {
+  it("reveals a row's file in the Explorer", async () => {
     const s = (await styleRow(a, '40_tree_demo'))!.node;
     await vscode.commands.executeCommand('trainingVersions.tree.revealInExplorer', s);
     // The Explorer reveal opens no editor; it must not fail either.
@@ -345,7 +509,10 @@ describe('styles tree', () => {
     const labels = (await styles(a)).map((n) => row(a, n).label);
     assert.ok(!labels.includes('10_clean_line') && !labels.includes('zz_unnumbered'), labels.join(', '));
     assert.ok(labels.includes('40_tree_demo') && labels.includes('7_pastel_soft'), labels.join(', '));
-    assert.deepEqual((await versionNodes(a, '40_tree_demo')).map((n) => row(a, n).label), ['style_40_vV2.safetensors']);
+    assert.deepEqual(
+      (await versionNodes(a, '40_tree_demo')).map((n) => row(a, n).label),
+      ['style_40_vV2.safetensors'],
+    );
     assert.equal(a.styles.view.message, 'Showing only styles and versions with problems.');
     await vscode.commands.executeCommand('trainingVersions.tree.showAll');
     assert.ok((await styles(a)).some((n) => row(a, n).label === '10_clean_line'));

@@ -37,9 +37,14 @@ type Entry = Record<string, unknown>;
 
 function detailed(id: string, name: string, extra: Entry = {}): Entry {
   return {
-    id, name, timestamp: '2025-10-01T10:00:00.000Z',
+    id,
+    name,
+    timestamp: '2025-10-01T10:00:00.000Z',
     parameters: { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 },
-    status: 'completed', selectionSetId: 3, imageCount: 40, ...extra,
+    status: 'completed',
+    selectionSetId: 3,
+    imageCount: 40,
+    ...extra,
   };
 }
 
@@ -48,7 +53,10 @@ function render(entries: Entry[], indent = 2, eol = '\n'): string {
 }
 
 const URLS_TEXT = render([
-  detailed('661a0001-0000-4000-8000-000000000001-e1', 'V1', { completedAt: '2025-10-01T10:30:00.000Z', loraUrl: regularUrl('style_661_vV1') }),
+  detailed('661a0001-0000-4000-8000-000000000001-e1', 'V1', {
+    completedAt: '2025-10-01T10:30:00.000Z',
+    loraUrl: regularUrl('style_661_vV1'),
+  }),
   detailed('661a0002-0000-4000-8000-000000000002-e1', 'V2', { completedAt: '2025-10-02T10:30:00.000Z', loraUrl: fastUrl('style_661_vV2') }),
 ]);
 // CRLF and 4-space indentation: both must survive the sync.
@@ -101,7 +109,10 @@ function backupOf(style: string): vscode.Uri {
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
-  return vscode.workspace.fs.stat(uri).then(() => true, () => false);
+  return vscode.workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
 }
 
 function versionsOf(text: string): Entry[] {
@@ -139,7 +150,11 @@ describe('Sync from S3', function () {
 
   before(async () => {
     tv = await api();
-    server = await startS3rver({ root: extensionPath(), buckets: [BUCKET], seed: [{ bucket: BUCKET, objects: OBJECTS.map((k) => ({ key: k })) }] });
+    server = await startS3rver({
+      root: extensionPath(),
+      buckets: [BUCKET],
+      seed: [{ bucket: BUCKET, objects: OBJECTS.map((k) => ({ key: k })) }],
+    });
     await s3Config().update('bucket', BUCKET, vscode.ConfigurationTarget.Workspace);
     await s3Config().update('prefix', PREFIX, vscode.ConfigurationTarget.Workspace);
     await s3Config().update('region', REGION, vscode.ConfigurationTarget.Workspace);
@@ -151,7 +166,8 @@ describe('Sync from S3', function () {
 
   after(async () => {
     factory?.dispose();
-    for (const k of ['bucket', 'prefix', 'region', 'endpoint', 'forcePathStyle']) await s3Config().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const k of ['bucket', 'prefix', 'region', 'endpoint', 'forcePathStyle'])
+      await s3Config().update(k, undefined, vscode.ConfigurationTarget.Workspace);
     await removeStyles(tv, ...STYLES);
     await server?.stop();
   });
@@ -181,32 +197,67 @@ describe('Sync from S3', function () {
     assert.equal(listerCalls.length, 1);
     const { onRetry, ...passed } = listerCalls[0];
     assert.equal(typeof onRetry, 'function', 'retries are announced back to the command');
-    assert.deepEqual(
-      passed,
-      { bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, profile: undefined, readMetadata: false, timeoutMs: 30_000 },
-    );
+    assert.deepEqual(passed, {
+      bucket: BUCKET,
+      prefix: PREFIX,
+      region: REGION,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      profile: undefined,
+      readMetadata: false,
+      timeoutMs: 30_000,
+    });
     assert.equal(r.ran, true);
     assert.equal(r.applied, true);
     assert.equal(r.objects, OBJECTS.length);
     assert.equal(r.models, OBJECTS.length - 1);
     assert.ok(r.pages >= 1);
-    assert.deepEqual(new Set(r.written), new Set([fileIn(URLS).toString(), fileIn(BY_NAME).toString()]), 'only the two files with model files (examples have none in this bucket)');
+    assert.deepEqual(
+      new Set(r.written),
+      new Set([fileIn(URLS).toString(), fileIn(BY_NAME).toString()]),
+      'only the two files with model files (examples have none in this bucket)',
+    );
     assert.deepEqual(new Set(r.changes.map((c) => c.uri)), new Set(r.written));
 
     // Each file on disk is the text the sync planned, and the engine plans the same on its own.
-    const lister = await tv.s3.createLister({ bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, env: { ...S3RVER_ENV } });
+    const lister = await tv.s3.createLister({
+      bucket: BUCKET,
+      prefix: PREFIX,
+      region: REGION,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      env: { ...S3RVER_ENV },
+    });
     let engine;
     try {
       engine = await syncWorkspace(
-        [URLS, BY_NAME].map((s) => ({ path: s, text: before[s], analysis: analyze(before[s], { styleId: s.split('_')[0], preferAcceleratedUrls: true }) })),
+        [URLS, BY_NAME].map((s) => ({
+          path: s,
+          text: before[s],
+          analysis: analyze(before[s], { styleId: s.split('_')[0], preferAcceleratedUrls: true }),
+        })),
         lister,
-        { bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, preferAcceleratedUrls: true, now: new Date(r.syncedAt!) },
+        {
+          bucket: BUCKET,
+          prefix: PREFIX,
+          region: REGION,
+          endpoint: server.endpoint,
+          forcePathStyle: true,
+          preferAcceleratedUrls: true,
+          now: new Date(r.syncedAt!),
+        },
       );
     } finally {
       lister.destroy();
     }
     const listed = await (async () => {
-      const l = await tv.s3.createLister({ bucket: BUCKET, prefix: PREFIX, endpoint: server.endpoint, forcePathStyle: true, env: { ...S3RVER_ENV } });
+      const l = await tv.s3.createLister({
+        bucket: BUCKET,
+        prefix: PREFIX,
+        endpoint: server.endpoint,
+        forcePathStyle: true,
+        env: { ...S3RVER_ENV },
+      });
       try {
         return await l.list(PREFIX, () => undefined);
       } finally {
@@ -243,7 +294,11 @@ describe('Sync from S3', function () {
     assert.equal(byName.length, 2);
     assert.equal(byName[0].id, '662a0004-0000-4000-8000-000000000004-e1');
     assert.equal(byName[0].status, 'completed');
-    assert.equal(byName[0].loraUrl, `${server.endpoint}/${BUCKET}/${key('style_662_vV4')}`, 'on a custom endpoint the URL written is the object\'s URL there');
+    assert.equal(
+      byName[0].loraUrl,
+      `${server.endpoint}/${BUCKET}/${key('style_662_vV4')}`,
+      "on a custom endpoint the URL written is the object's URL there",
+    );
     assert.deepEqual(byName[0].parameters, { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 });
     const v5Modified = listed.find((o) => o.key === key('style_662_vV5'))?.lastModified;
     assert.ok(v5Modified, 'the listing has style_662_vV5');
@@ -260,27 +315,49 @@ describe('Sync from S3', function () {
     assert.deepEqual([r.updated, r.added, r.refreshed], [2, 1, 1], 'V1 and V4 updated, V5 added, V2 only re-synced');
 
     // Reported, not written: the model file with no style folder, and the file that does not parse.
-    assert.deepEqual(r.unplaced.filter((u) => u.styleId === '664').map((u) => u.key), [key('style_664_vV1')]);
-    assert.deepEqual(r.unplaced.filter((u) => u.styleId === '663').map((u) => u.key), [key('style_663_vV1')]);
+    assert.deepEqual(
+      r.unplaced.filter((u) => u.styleId === '664').map((u) => u.key),
+      [key('style_664_vV1')],
+    );
+    assert.deepEqual(
+      r.unplaced.filter((u) => u.styleId === '663').map((u) => u.key),
+      [key('style_663_vV1')],
+    );
     assert.match(r.unplaced.find((u) => u.styleId === '663')!.reason, /does not parse/);
-    assert.deepEqual(r.skipped.map((s) => s.uri).filter((u) => u.includes(BROKEN)), [fileIn(BROKEN).toString()]);
+    assert.deepEqual(
+      r.skipped.map((s) => s.uri).filter((u) => u.includes(BROKEN)),
+      [fileIn(BROKEN).toString()],
+    );
     assert.equal(await readDisk(fileIn(BROKEN)), BROKEN_TEXT, 'the file that does not parse is untouched');
     assert.equal(await exists(backupOf(BROKEN)), false);
     assert.match(r.message, /^Synced from S3: 2 entries updated, 1 added, 1 re-synced \(lastSynced only\) in 2 files/);
     assert.match(r.message, /1 model file has no style folder here \(style 664\): written nowhere/);
-    assert.match(r.message, /1 file was skipped because it does not parse \(663_s3_broken\/training_versions\.json; 1 model file waits for it\)/);
+    assert.match(
+      r.message,
+      /1 file was skipped because it does not parse \(663_s3_broken\/training_versions\.json; 1 model file waits for it\)/,
+    );
 
     // The log names every change, and holds no credential.
     const log = await waitFor('the log has the sync', async () => {
       const t = await logText();
       return t.includes('S3 sync: Synced from S3') ? t : undefined;
     });
-    assert.match(log, /661_s3_urls\/training_versions\.json: update "V1" \(661a0001-[^)]*\) ← style_661_vV1\.safetensors \(same S3 object\): loraUrl: "https:\/\/storyboard-user-files\.s3\.us-west-1\.[^"]*" → "https:\/\/storyboard-user-files\.s3-accelerate\.[^"]*"; lastSynced: \(none\) → "/);
-    assert.match(log, /662_s3_by_name\/training_versions\.json: update "V4" \(662a0004-[^)]*\) ← style_662_vV4\.safetensors \(version name is the file label\): loraUrl: \(none\) → "http:\/\/127\.0\.0\.1:\d+\/[^"]*"; status: "training" → "completed"/);
+    assert.match(
+      log,
+      /661_s3_urls\/training_versions\.json: update "V1" \(661a0001-[^)]*\) ← style_661_vV1\.safetensors \(same S3 object\): loraUrl: "https:\/\/storyboard-user-files\.s3\.us-west-1\.[^"]*" → "https:\/\/storyboard-user-files\.s3-accelerate\.[^"]*"; lastSynced: \(none\) → "/,
+    );
+    assert.match(
+      log,
+      /662_s3_by_name\/training_versions\.json: update "V4" \(662a0004-[^)]*\) ← style_662_vV4\.safetensors \(version name is the file label\): loraUrl: \(none\) → "http:\/\/127\.0\.0\.1:\d+\/[^"]*"; status: "training" → "completed"/,
+    );
     assert.match(log, /662_s3_by_name\/training_versions\.json: add "style_662_vV5" ← style_662_vV5\.safetensors/);
     assert.match(log, /No style folder for style_664_vV1\.safetensors/);
     assert.match(log, /663_s3_broken\/training_versions\.json: skipped, left untouched/);
-    assert.match(log, /S3 sync: listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from trainingVersions\.s3\.endpoint, path-style; region us-west-1\) for \d+ files\./, 'the log says which endpoint and where it came from');
+    assert.match(
+      log,
+      /S3 sync: listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from trainingVersions\.s3\.endpoint, path-style; region us-west-1\) for \d+ files\./,
+      'the log says which endpoint and where it came from',
+    );
     for (const secret of Object.values(S3RVER_ENV)) assert.ok(!log.includes(secret), 'no credential in the log');
   });
 
@@ -323,13 +400,13 @@ describe('Sync from S3', function () {
     assert.equal(await readDisk(fileIn(BROKEN)), BROKEN_TEXT);
   });
 
-  it('a one-style sync ({ styleFolder }) touches only that style\'s file and reports only that style\'s objects', async () => {
+  it("a one-style sync ({ styleFolder }) touches only that style's file and reports only that style's objects", async () => {
     const before = await texts();
     const r = await sync({ styleFolder: vscode.Uri.joinPath(folderUri(), URLS) });
     assert.equal(r.applied, true);
     assert.deepEqual(r.written, [fileIn(URLS).toString()]);
     assert.equal(r.models, 2, 'the two model files of style 661');
-    assert.deepEqual(r.unplaced, [], 'objects of other styles are not this sync\'s business');
+    assert.deepEqual(r.unplaced, [], "objects of other styles are not this sync's business");
     assert.deepEqual(r.skipped, []);
     assert.equal(await readDisk(fileIn(BY_NAME)), before[BY_NAME], 'the other style is untouched');
     assert.notEqual(await readDisk(fileIn(URLS)), before[URLS]);
@@ -344,7 +421,10 @@ describe('Sync from S3', function () {
     const r = await sync({ styleFolder: vscode.Uri.joinPath(folderUri(), BROKEN) });
     assert.equal(r.applied, false);
     assert.deepEqual(r.written, []);
-    assert.deepEqual(r.skipped.map((s) => s.uri), [fileIn(BROKEN).toString()]);
+    assert.deepEqual(
+      r.skipped.map((s) => s.uri),
+      [fileIn(BROKEN).toString()],
+    );
     assert.match(r.message, /does not parse/);
     assert.equal(await readDisk(fileIn(BROKEN)), BROKEN_TEXT);
   });
@@ -359,7 +439,10 @@ describe('Sync from S3', function () {
       assert.equal(r.error, 'no-such-bucket');
       assert.equal(r.applied, false);
       assert.deepEqual(r.written, []);
-      assert.equal(r.message, `The bucket "tv-no-such-bucket" does not exist on ${server.endpoint}. Check trainingVersions.s3.bucket and trainingVersions.s3.endpoint.`);
+      assert.equal(
+        r.message,
+        `The bucket "tv-no-such-bucket" does not exist on ${server.endpoint}. Check trainingVersions.s3.bucket and trainingVersions.s3.endpoint.`,
+      );
     } finally {
       await s3Config().update('bucket', BUCKET, vscode.ConfigurationTarget.Workspace);
     }
@@ -413,7 +496,18 @@ describe('Sync from S3', function () {
   it('cancelling while S3 is listed writes nothing', async () => {
     const ac = new AbortController();
     // Cancel as soon as the first page is in, as the notification's Cancel button would.
-    useS3rver({}, (l) => ({ ...l, list: (prefix, onPage, signal) => l.list(prefix, (p) => { onPage(p); ac.abort(); }, signal) }));
+    useS3rver({}, (l) => ({
+      ...l,
+      list: (prefix, onPage, signal) =>
+        l.list(
+          prefix,
+          (p) => {
+            onPage(p);
+            ac.abort();
+          },
+          signal,
+        ),
+    }));
     const before = await texts();
     const r = await sync({ signal: ac.signal });
     assert.equal(ac.signal.aborted, true);
@@ -430,10 +524,17 @@ describe('Sync from S3', function () {
       assert.equal(r.ran, false);
       assert.equal(r.problem, 'no-bucket');
       assert.match(r.message, /No S3 bucket is set: set trainingVersions\.s3\.bucket .*and trainingVersions\.s3\.prefix/);
-      assert.deepEqual(r.settings, ['trainingVersions.s3.bucket', 'trainingVersions.s3.prefix'], 'Open Settings shows every setting the message names');
+      assert.deepEqual(
+        r.settings,
+        ['trainingVersions.s3.bucket', 'trainingVersions.s3.prefix'],
+        'Open Settings shows every setting the message names',
+      );
       // The button's action: the Settings editor opens (on the Workspace tab, filtered to those settings).
       await openWorkspaceSettings(r.settings!);
-      await waitFor('the Settings editor is open', async () => vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Settings') || undefined);
+      await waitFor(
+        'the Settings editor is open',
+        async () => vscode.window.tabGroups.activeTabGroup.activeTab?.label.includes('Settings') || undefined,
+      );
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       assert.equal(listerCalls.length, 0, 'no lister was built');
     } finally {

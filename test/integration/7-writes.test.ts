@@ -16,7 +16,21 @@ import type { CleanupResult } from '../../src/vscode/commands/cleanupWorkspace';
 import type { SyncS3Result } from '../../src/vscode/commands/syncS3';
 import { type DecisionChoice, type DecisionRequest, REVIEW_SCHEME } from '../../src/vscode/writeDecision';
 import { S3RVER_ENV, type S3rverHandle, startS3rver } from '../support/s3rver';
-import { type TestedApi, api, closeAll, codeOf, EXTENSION_ID, fileIn, folderUri, ours, readDisk, removeStyles, waitFor, writeDisk, writeStyle } from './helpers';
+import {
+  type TestedApi,
+  api,
+  closeAll,
+  codeOf,
+  EXTENSION_ID,
+  fileIn,
+  folderUri,
+  ours,
+  readDisk,
+  removeStyles,
+  waitFor,
+  writeDisk,
+  writeStyle,
+} from './helpers';
 
 type Entry = Record<string, unknown>;
 const BUCKET = 'storyboard-user-files';
@@ -29,40 +43,136 @@ const render = (entries: Entry[]) => JSON.stringify({ versions: entries }, null,
 /** Two duplicate groups (same S3 object; same RunPod job retried). */
 const DUPES = '771_w_dupes';
 const DUPES_TEXT = render([
-  { id: 'a7710000-0000-4000-8000-000000000003-e1', name: 'V3', timestamp: '2025-10-03T10:00:00.000Z', parameters: params, status: 'completed', selectionSetId: 1, imageCount: 30, loraUrl: fast('style_771_vV3'), completedAt: '2025-10-03T10:30:00.000Z' },
-  { id: 'style_771_vV3', name: 'style_771_vV3.safetensors', status: 'completed', loraUrl: regular('style_771_vV3'), timestamp: '2025-10-03T10:31:00+00:00', parameters: {}, description: 'Synced from S3' },
-  { id: 'b7710000-0000-4000-8000-000000000004-e1', name: 'V4', timestamp: '2025-10-04T10:00:00.000Z', parameters: params, status: 'failed', error: 'OOM', failedAt: '2025-10-04T10:05:00.000Z' },
-  { id: 'b7710000-0000-4000-8000-000000000004-e2', name: 'V4', timestamp: '2025-10-04T11:00:00.000Z', parameters: params, status: 'completed', loraUrl: fast('style_771_vV4'), completedAt: '2025-10-04T11:30:00.000Z' },
+  {
+    id: 'a7710000-0000-4000-8000-000000000003-e1',
+    name: 'V3',
+    timestamp: '2025-10-03T10:00:00.000Z',
+    parameters: params,
+    status: 'completed',
+    selectionSetId: 1,
+    imageCount: 30,
+    loraUrl: fast('style_771_vV3'),
+    completedAt: '2025-10-03T10:30:00.000Z',
+  },
+  {
+    id: 'style_771_vV3',
+    name: 'style_771_vV3.safetensors',
+    status: 'completed',
+    loraUrl: regular('style_771_vV3'),
+    timestamp: '2025-10-03T10:31:00+00:00',
+    parameters: {},
+    description: 'Synced from S3',
+  },
+  {
+    id: 'b7710000-0000-4000-8000-000000000004-e1',
+    name: 'V4',
+    timestamp: '2025-10-04T10:00:00.000Z',
+    parameters: params,
+    status: 'failed',
+    error: 'OOM',
+    failedAt: '2025-10-04T10:05:00.000Z',
+  },
+  {
+    id: 'b7710000-0000-4000-8000-000000000004-e2',
+    name: 'V4',
+    timestamp: '2025-10-04T11:00:00.000Z',
+    parameters: params,
+    status: 'completed',
+    loraUrl: fast('style_771_vV4'),
+    completedAt: '2025-10-04T11:30:00.000Z',
+  },
 ]);
 /** One regular S3 URL to upgrade. */
 const URL = '772_w_url';
-const URL_TEXT = render([{ id: 'c7720000-0000-4000-8000-000000000001-e1', name: 'V1', timestamp: '2025-10-05T10:00:00.000Z', parameters: params, status: 'completed', loraUrl: regular('style_772_vV1'), completedAt: '2025-10-05T10:30:00.000Z' }]);
+const URL_TEXT = render([
+  {
+    id: 'c7720000-0000-4000-8000-000000000001-e1',
+    name: 'V1',
+    timestamp: '2025-10-05T10:00:00.000Z',
+    parameters: params,
+    status: 'completed',
+    loraUrl: regular('style_772_vV1'),
+    completedAt: '2025-10-05T10:30:00.000Z',
+  },
+]);
 const CLEAN = '773_w_clean';
-const CLEAN_TEXT = render([{ id: 'd7730000-0000-4000-8000-000000000001-e1', name: 'V1', timestamp: '2025-10-05T10:00:00.000Z', parameters: params, status: 'completed', loraUrl: fast('style_773_vV1'), completedAt: '2025-10-05T10:30:00.000Z' }]);
+const CLEAN_TEXT = render([
+  {
+    id: 'd7730000-0000-4000-8000-000000000001-e1',
+    name: 'V1',
+    timestamp: '2025-10-05T10:00:00.000Z',
+    parameters: params,
+    status: 'completed',
+    loraUrl: fast('style_773_vV1'),
+    completedAt: '2025-10-05T10:30:00.000Z',
+  },
+]);
 /** For the tree's one-file fixes. */
 const TREE = '775_w_tree';
 const TREE_TEXT = render([
-  { id: 'e7750000-0000-4000-8000-000000000001-e1', name: 'V1', timestamp: '2025-10-05T10:00:00.000Z', parameters: params, status: 'completed', loraUrl: fast('style_775_vV1'), completedAt: '2025-10-05T10:30:00.000Z' },
-  { id: 'style_775_vV1', name: 'style_775_vV1.safetensors', status: 'completed', loraUrl: regular('style_775_vV1'), timestamp: '2025-10-05T10:31:00+00:00', parameters: {}, description: 'Synced from S3' },
-  { id: 'e7750000-0000-4000-8000-000000000002-e1', name: 'V2', timestamp: '2025-10-06T10:00:00.000Z', parameters: params, status: 'completed', loraUrl: regular('style_775_vV2'), completedAt: '2025-10-06T10:30:00.000Z' },
+  {
+    id: 'e7750000-0000-4000-8000-000000000001-e1',
+    name: 'V1',
+    timestamp: '2025-10-05T10:00:00.000Z',
+    parameters: params,
+    status: 'completed',
+    loraUrl: fast('style_775_vV1'),
+    completedAt: '2025-10-05T10:30:00.000Z',
+  },
+  {
+    id: 'style_775_vV1',
+    name: 'style_775_vV1.safetensors',
+    status: 'completed',
+    loraUrl: regular('style_775_vV1'),
+    timestamp: '2025-10-05T10:31:00+00:00',
+    parameters: {},
+    description: 'Synced from S3',
+  },
+  {
+    id: 'e7750000-0000-4000-8000-000000000002-e1',
+    name: 'V2',
+    timestamp: '2025-10-06T10:00:00.000Z',
+    parameters: params,
+    status: 'completed',
+    loraUrl: regular('style_775_vV2'),
+    completedAt: '2025-10-06T10:30:00.000Z',
+  },
 ]);
 /** For the sync: V1 waits for its model file (matched by name), V2 is new. */
 const SYNC = '774_w_sync';
-const SYNC_TEXT = render([{ id: 'f7740000-0000-4000-8000-000000000001-e1', name: 'V1', timestamp: '2025-10-05T10:00:00.000Z', parameters: params, status: 'training' }]);
+const SYNC_TEXT = render([
+  {
+    id: 'f7740000-0000-4000-8000-000000000001-e1',
+    name: 'V1',
+    timestamp: '2025-10-05T10:00:00.000Z',
+    parameters: params,
+    status: 'training',
+  },
+]);
 const STYLES = [DUPES, URL, CLEAN, TREE, SYNC];
 
 let tv: TestedApi;
 
 const backupOf = (style: string) => vscode.Uri.joinPath(folderUri(), style, 'training_versions.json.backup');
-const exists = (uri: vscode.Uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then(() => true, () => false);
+const exists = (uri: vscode.Uri) =>
+  Promise.resolve(vscode.workspace.fs.stat(uri)).then(
+    () => true,
+    () => false,
+  );
 const engineCleanup = (text: string, styleId: string) => planCleanup(analyze(text, { styleId })).newText;
 
 /** What the index, the tree and the Problems panel count: a review must leave all of it as it was. */
 async function counts(): Promise<Record<string, unknown>> {
   const roots = await tv.tree.getChildren();
-  const problems = vscode.languages.getDiagnostics().map(([uri, ds]) => [uri.toString(), ds.filter((d) => d.source === 'training-versions').length] as const).filter(([, n]) => n > 0);
+  const problems = vscode.languages
+    .getDiagnostics()
+    .map(([uri, ds]) => [uri.toString(), ds.filter((d) => d.source === 'training-versions').length] as const)
+    .filter(([, n]) => n > 0);
   return {
-    indexed: tv.index.all().map((f) => f.uri.toString()).sort(),
+    indexed: tv.index
+      .all()
+      .map((f) => f.uri.toString())
+      .sort(),
     treeRoots: roots.map((r) => r.kind),
     treeTotals: tv.tree.totals(),
     problemFiles: problems.map(([u]) => u).sort(),
@@ -75,7 +185,10 @@ function reviewDocs(): vscode.TextDocument[] {
 }
 
 /** Answers the next decisions with `answers` in turn; `during(request)` runs before each answer. */
-function answer(answers: DecisionChoice[], during: (r: DecisionRequest, i: number) => Promise<void> = async () => undefined): { asked: DecisionRequest[]; done: vscode.Disposable } {
+function answer(
+  answers: DecisionChoice[],
+  during: (r: DecisionRequest, i: number) => Promise<void> = async () => undefined,
+): { asked: DecisionRequest[]; done: vscode.Disposable } {
   const asked: DecisionRequest[] = [];
   const done = tv.writes.answerWith(async (r) => {
     asked.push(r);
@@ -85,21 +198,29 @@ function answer(answers: DecisionChoice[], during: (r: DecisionRequest, i: numbe
   return { asked, done };
 }
 
-const cleanup = (styles: string[]) => vscode.commands.executeCommand<CleanupResult>('trainingVersions.cleanupWorkspace', { uris: styles.map((s) => fileIn(s)) });
+const cleanup = (styles: string[]) =>
+  vscode.commands.executeCommand<CleanupResult>('trainingVersions.cleanupWorkspace', { uris: styles.map((s) => fileIn(s)) });
 
 describe('write decisions (SPEC.md §9)', function () {
   this.timeout(90_000);
 
   before(async () => {
     tv = await api();
-    for (const [s, t] of [[DUPES, DUPES_TEXT], [URL, URL_TEXT], [CLEAN, CLEAN_TEXT], [TREE, TREE_TEXT], [SYNC, SYNC_TEXT]]) await writeStyle(tv, s, t);
+    for (const [s, t] of [
+      [DUPES, DUPES_TEXT],
+      [URL, URL_TEXT],
+      [CLEAN, CLEAN_TEXT],
+      [TREE, TREE_TEXT],
+      [SYNC, SYNC_TEXT],
+    ])
+      await writeStyle(tv, s, t);
   });
   after(async () => {
     await removeStyles(tv, ...STYLES);
   });
   afterEach(closeAll);
 
-  it('Clean Up: one summary in the domain\'s words; Review shows the planned texts as diffs and changes no count; Cancel writes nothing', async () => {
+  it("Clean Up: one summary in the domain's words; Review shows the planned texts as diffs and changes no count; Cancel writes nothing", async () => {
     await writeDisk(backupOf(URL), 'an old backup\n');
     await waitFor('diagnostics of the fixtures', () => ours(fileIn(DUPES)).length > 0 && ours(fileIn(URL)).length > 0);
     const before = await counts();
@@ -107,15 +228,25 @@ describe('write decisions (SPEC.md §9)', function () {
     let docs: vscode.TextDocument[] = [];
     const { asked, done } = answer(['review', 'cancel'], async (r, i) => {
       if (i !== 1) return;
-      docs = await waitFor('the review\'s documents', () => (reviewDocs().length >= 4 ? reviewDocs() : undefined), 20_000);
+      docs = await waitFor("the review's documents", () => (reviewDocs().length >= 4 ? reviewDocs() : undefined), 20_000);
       // Our providers asked about a review document (the lightbulb and hovers do that): still nothing of ours.
       const proposed = docs.find((d) => d.uri.authority === 'proposed')!;
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', proposed.uri, new vscode.Range(0, 0, 5, 0));
-      assert.ok(!actions.some((a) => /Merge duplicates|Upgrade to the accelerated/.test(a.title)), 'no fix offered on a read-only review document');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        proposed.uri,
+        new vscode.Range(0, 0, 5, 0),
+      );
+      assert.ok(
+        !actions.some((a) => /Merge duplicates|Upgrade to the accelerated/.test(a.title)),
+        'no fix offered on a read-only review document',
+      );
       await new Promise((res) => setTimeout(res, 600)); // past the index's debounce
       during = await counts();
       const labels = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
-      assert.ok(labels.includes(`${r.review?.title} (2 files)`), `the review is open, titled in the domain's words: tabs ${JSON.stringify(labels)}, want ${r.review?.title}`);
+      assert.ok(
+        labels.includes(`${r.review?.title} (2 files)`),
+        `the review is open, titled in the domain's words: tabs ${JSON.stringify(labels)}, want ${r.review?.title}`,
+      );
     });
     let r: CleanupResult;
     try {
@@ -127,7 +258,10 @@ describe('write decisions (SPEC.md §9)', function () {
     assert.equal(asked[0].message, 'Merge 2 duplicate groups and upgrade 1 URL in 2 files.');
     assert.equal(asked[0].title, 'Clean Up Workspace');
     assert.equal(asked[1].message, asked[0].message, 'the same decision after the review');
-    assert.match(asked[0].detail, /^771_w_dupes\/training_versions\.json: keep "V3" \(a7710000-[^)]*\) \(it has the training parameters\), remove "style_771_vV3\.safetensors" \(style_771_vV3\) \(same S3 object\); keep "V4" \(b7710000-[^)]*-e2\) \(it has completedAt\), remove "V4" \(b7710000-[^)]*-e1\) \(same RunPod job\)\.$/m);
+    assert.match(
+      asked[0].detail,
+      /^771_w_dupes\/training_versions\.json: keep "V3" \(a7710000-[^)]*\) \(it has the training parameters\), remove "style_771_vV3\.safetensors" \(style_771_vV3\) \(same S3 object\); keep "V4" \(b7710000-[^)]*-e2\) \(it has completedAt\), remove "V4" \(b7710000-[^)]*-e1\) \(same RunPod job\)\.$/m,
+    );
     assert.match(asked[0].detail, /^772_w_url\/training_versions\.json: upgrade the URL of "V1" \([^)]*\) to S3 Transfer Acceleration\.$/m);
     assert.match(asked[0].detail, /first copies each file to training_versions\.json\.backup\.$/);
     assert.deepEqual(during, before, 'reviewing changed nothing the index, the tree or the Problems panel count');
@@ -136,7 +270,10 @@ describe('write decisions (SPEC.md §9)', function () {
     // The review showed true diffs: the text on disk, and what the engine plans for it.
     const sides = asked[1].review!.sides;
     assert.equal(sides.length, 2);
-    for (const [i, [style, text]] of [[DUPES, DUPES_TEXT], [URL, URL_TEXT]].entries()) {
+    for (const [i, [style, text]] of [
+      [DUPES, DUPES_TEXT],
+      [URL, URL_TEXT],
+    ].entries()) {
       assert.match(sides[i].label, new RegExp(`^${style} — `));
       const original = docs.find((d) => d.uri.toString() === sides[i].original.toString());
       const proposed = docs.find((d) => d.uri.toString() === sides[i].proposed.toString());
@@ -149,7 +286,10 @@ describe('write decisions (SPEC.md §9)', function () {
     assert.equal(await readDisk(fileIn(URL)), URL_TEXT);
     assert.equal(await exists(backupOf(DUPES)), false, 'no backup after Cancel');
     assert.equal(await readDisk(backupOf(URL)), 'an old backup\n');
-    await waitFor('the review closed', () => !vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.startsWith(asked[1].review!.title)));
+    await waitFor(
+      'the review closed',
+      () => !vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.startsWith(asked[1].review!.title)),
+    );
   });
 
   it('Clean Up: Apply writes every change as one edit with the backups of THIS apply, says so with Undo; Undo puts files and backups back', async () => {
@@ -172,17 +312,28 @@ describe('write decisions (SPEC.md §9)', function () {
     assert.equal(await exists(backupOf(CLEAN)), false);
 
     const notice = tv.writes.notices[tv.writes.notices.length - 1];
-    assert.equal(notice.message, 'Clean Up Workspace: Merged 2 duplicate groups (2 entries removed) and upgraded 1 URL in 2 files. Backups: the previous texts of 2 files are in training_versions.json.backup.');
+    assert.equal(
+      notice.message,
+      'Clean Up Workspace: Merged 2 duplicate groups (2 entries removed) and upgraded 1 URL in 2 files. Backups: the previous texts of 2 files are in training_versions.json.backup.',
+    );
     assert.equal(r.message, notice.message);
     assert.deepEqual(notice.actions, ['Undo', 'Show Log']);
-    await waitFor('no fixable problem left', () => !ours(fileIn(DUPES)).some((d) => codeOf(d) === 'duplicate-version') && !ours(fileIn(URL)).some((d) => codeOf(d) === 'non-accelerated-url'));
+    await waitFor(
+      'no fixable problem left',
+      () =>
+        !ours(fileIn(DUPES)).some((d) => codeOf(d) === 'duplicate-version') &&
+        !ours(fileIn(URL)).some((d) => codeOf(d) === 'non-accelerated-url'),
+    );
 
     await notice.choose('Undo');
     assert.equal(await readDisk(fileIn(DUPES)), DUPES_TEXT, 'Undo: the file as before');
     assert.equal(await readDisk(fileIn(URL)), URL_TEXT);
     assert.equal(await exists(backupOf(DUPES)), false, 'Undo: the backup this apply created is gone');
     assert.equal(await readDisk(backupOf(URL)), 'an old backup\n', 'Undo: the backup it replaced is back');
-    assert.match(tv.writes.notices[tv.writes.notices.length - 1].message, /^Undone: 771_w_dupes\/training_versions\.json, 772_w_url\/training_versions\.json are as before, with the previous backups\.$/);
+    assert.match(
+      tv.writes.notices[tv.writes.notices.length - 1].message,
+      /^Undone: 771_w_dupes\/training_versions\.json, 772_w_url\/training_versions\.json are as before, with the previous backups\.$/,
+    );
   });
 
   it('Clean Up with backups off writes none, and the decision says so; with nothing to do it says so', async () => {
@@ -215,18 +366,29 @@ describe('write decisions (SPEC.md §9)', function () {
     }
   });
 
-  it('the tree\'s Merge Duplicates writes the quick fix\'s text, no backup, and says so with Undo', async () => {
+  it("the tree's Merge Duplicates writes the quick fix's text, no backup, and says so with Undo", async () => {
     const uri = fileIn(TREE);
     const doc = await vscode.workspace.openTextDocument(uri);
     const d = await waitFor('the duplicate diagnostic', () => ours(uri).find((x) => codeOf(x) === 'duplicate-version'));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => a.title.startsWith('Merge duplicates'));
     assert.ok(fix?.edit, 'the quick fix is offered');
-    const edits = fix.edit.get(uri).map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText })).sort((a, b) => b.start - a.start);
+    const edits = fix.edit
+      .get(uri)
+      .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
+      .sort((a, b) => b.start - a.start);
     let quickFixText = doc.getText();
     for (const e of edits) quickFixText = quickFixText.slice(0, e.start) + e.text + quickFixText.slice(e.end);
 
-    const r = await vscode.commands.executeCommand<{ applied: boolean; message: string }>('trainingVersions.tree.mergeDuplicates', { uri, versionId: 'style_775_vV1' });
+    const r = await vscode.commands.executeCommand<{ applied: boolean; message: string }>('trainingVersions.tree.mergeDuplicates', {
+      uri,
+      versionId: 'style_775_vV1',
+    });
     assert.equal(r.applied, true);
     assert.equal(await readDisk(uri), quickFixText, 'the same text as the quick fix');
     assert.equal(await exists(backupOf(TREE)), false, 'an editor edit writes no backup');
@@ -250,13 +412,25 @@ describe('write decisions (SPEC.md §9)', function () {
     const s3 = () => vscode.workspace.getConfiguration('trainingVersions.s3');
     before(async () => {
       const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
-      server = await startS3rver({ root, buckets: [BUCKET], seed: [{ bucket: BUCKET, objects: [{ key: `${PREFIX}style_774_vV1.safetensors` }, { key: `${PREFIX}style_774_vV2.safetensors` }] }] });
-      for (const [k, v] of [['bucket', BUCKET], ['prefix', PREFIX], ['region', 'us-west-1'], ['endpoint', server.endpoint], ['forcePathStyle', true]] as const) await s3().update(k, v, vscode.ConfigurationTarget.Workspace);
+      server = await startS3rver({
+        root,
+        buckets: [BUCKET],
+        seed: [{ bucket: BUCKET, objects: [{ key: `${PREFIX}style_774_vV1.safetensors` }, { key: `${PREFIX}style_774_vV2.safetensors` }] }],
+      });
+      for (const [k, v] of [
+        ['bucket', BUCKET],
+        ['prefix', PREFIX],
+        ['region', 'us-west-1'],
+        ['endpoint', server.endpoint],
+        ['forcePathStyle', true],
+      ] as const)
+        await s3().update(k, v, vscode.ConfigurationTarget.Workspace);
       factory = tv.s3.useListerFactory((settings) => tv.s3.createLister({ ...settings, env: { ...S3RVER_ENV } }));
     });
     after(async () => {
       factory?.dispose();
-      for (const k of ['bucket', 'prefix', 'region', 'endpoint', 'forcePathStyle']) await s3().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+      for (const k of ['bucket', 'prefix', 'region', 'endpoint', 'forcePathStyle'])
+        await s3().update(k, undefined, vscode.ConfigurationTarget.Workspace);
       await server?.stop();
     });
 
@@ -265,7 +439,11 @@ describe('write decisions (SPEC.md §9)', function () {
       let during: Record<string, unknown> | undefined;
       const first = answer(['review', 'cancel'], async (_r, i) => {
         if (i !== 1) return;
-        await waitFor('the review\'s documents', () => reviewDocs().some((d) => d.uri.authority === 'proposed' && d.uri.path.endsWith('/training_versions.json')), 20_000);
+        await waitFor(
+          "the review's documents",
+          () => reviewDocs().some((d) => d.uri.authority === 'proposed' && d.uri.path.endsWith('/training_versions.json')),
+          20_000,
+        );
         await new Promise((res) => setTimeout(res, 600));
         during = await counts();
       });
@@ -277,7 +455,10 @@ describe('write decisions (SPEC.md §9)', function () {
       }
       assert.equal(first.asked[0].title, 'Sync from S3');
       assert.equal(first.asked[0].message, 'Add 1 entry and update 1 entry in 1 file.');
-      assert.match(first.asked[0].detail, /^774_w_sync\/training_versions\.json: update "V1" \([^)]*\): loraUrl, status; add "style_774_vV2"\.$/m);
+      assert.match(
+        first.asked[0].detail,
+        /^774_w_sync\/training_versions\.json: update "V1" \([^)]*\): loraUrl, status; add "style_774_vV2"\.$/m,
+      );
       assert.deepEqual(during, before, 'reviewing the sync changed no count');
       assert.equal(r.applied, false);
       assert.match(r.message, /^The S3 sync was cancelled; nothing was written/);
@@ -295,7 +476,10 @@ describe('write decisions (SPEC.md §9)', function () {
       assert.equal(await readDisk(fileIn(SYNC)), r.changes[0].newText, 'the planned text');
       assert.equal(await readDisk(backupOf(SYNC)), SYNC_TEXT, 'the backup of the state before this apply');
       const notice = tv.writes.notices[tv.writes.notices.length - 1];
-      assert.match(notice.message, /^Synced from S3: 1 entry updated, 1 added in 1 file \(2 model files among 2 objects under s3:\/\/storyboard-user-files\/models\/ on http:\/\/127\.0\.0\.1:\d+\)\. Backups: the previous text is in training_versions\.json\.backup\.$/);
+      assert.match(
+        notice.message,
+        /^Synced from S3: 1 entry updated, 1 added in 1 file \(2 model files among 2 objects under s3:\/\/storyboard-user-files\/models\/ on http:\/\/127\.0\.0\.1:\d+\)\. Backups: the previous text is in training_versions\.json\.backup\.$/,
+      );
       assert.deepEqual(notice.actions, ['Undo', 'Show Log']);
       assert.equal(path.basename(backupOf(SYNC).path), 'training_versions.json.backup');
     });

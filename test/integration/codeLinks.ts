@@ -19,6 +19,11 @@ export async function followCodeLink(d: vscode.Diagnostic): Promise<{ code: stri
     await new Promise((res) => setTimeout(res, 50));
     tab = tabs().find((t) => t.input instanceof vscode.TabInputWebview && t.label === r.title);
   }
-  assert.ok(tab, `a webview tab "${r.title}" is open (tabs: ${tabs().map((t) => t.label).join(', ')})`);
+  assert.ok(
+    tab,
+    `a webview tab "${r.title}" is open (tabs: ${tabs()
+      .map((t) => t.label)
+      .join(', ')})`,
+  );
   return { code: r.code, found: r.found, tabLabel: tab.label };
 }

@@ -34,7 +34,11 @@ export function fileIn(style: string, i = 0): vscode.Uri {
 }
 
 /** Polls `fn` until it returns a truthy value (the host works asynchronously). */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -14,14 +14,20 @@ describe('multi-root workspace', () => {
       const inFolder = a.index.all().filter((f) => f.folder?.uri.toString() === folders[i].uri.toString());
       assert.ok(inFolder.length > 0, `folder ${folders[i].name} indexed`);
     }
-    const d0 = await waitFor('duplicate in folder 1', () => ours(fileIn('1_ink_intensity', 0)).find((d) => codeOf(d) === 'duplicate-version'));
+    const d0 = await waitFor('duplicate in folder 1', () =>
+      ours(fileIn('1_ink_intensity', 0)).find((d) => codeOf(d) === 'duplicate-version'),
+    );
     assert.match(d0.message, /same S3 object/);
-    const d1 = await waitFor('duplicate in folder 2', () => ours(fileIn('5_second_root', 1)).find((d) => codeOf(d) === 'duplicate-version'));
+    const d1 = await waitFor('duplicate in folder 2', () =>
+      ours(fileIn('5_second_root', 1)).find((d) => codeOf(d) === 'duplicate-version'),
+    );
     assert.match(d1.message, /same RunPod job/);
   });
 
   it('cleans up both folders in one edit', async () => {
-    const r = await vscode.commands.executeCommand<{ files: number; applied: boolean }>('trainingVersions.cleanupWorkspace', { preview: false });
+    const r = await vscode.commands.executeCommand<{ files: number; applied: boolean }>('trainingVersions.cleanupWorkspace', {
+      preview: false,
+    });
     assert.equal(r.applied, true);
     assert.ok(r.files >= 2);
     await waitFor('folder 2 clean', () => !ours(fileIn('5_second_root', 1)).some((d) => codeOf(d) === 'duplicate-version'));

@@ -23,7 +23,15 @@ function npmEnv(cache) {
   for (const [k, v] of Object.entries(process.env)) {
     if (!/^(npm_|INIT_CWD$|NODE_OPTIONS$|NODE_PATH$|NODE_TEST_CONTEXT$)/i.test(k)) env[k] = v;
   }
-  return { ...env, npm_config_cache: cache, npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', npm_config_registry: 'http://127.0.0.1:9/' };
+  return {
+    ...env,
+    npm_config_cache: cache,
+    npm_config_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    npm_config_registry: 'http://127.0.0.1:9/',
+  };
 }
 
 let tmp;
@@ -34,7 +42,11 @@ let examples;
 let tarball;
 
 before(async () => {
-  if (!['dist/cli.js', 'dist/s3.js', 'dist/lib/index.cjs', 'dist/lib/index.mjs', 'dist/lib/index.d.cts'].every((f) => existsSync(path.join(ROOT, f)))) {
+  if (
+    !['dist/cli.js', 'dist/s3.js', 'dist/lib/index.cjs', 'dist/lib/index.mjs', 'dist/lib/index.d.cts'].every((f) =>
+      existsSync(path.join(ROOT, f)),
+    )
+  ) {
     await exec(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
   }
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tv-package-'));
@@ -55,7 +67,8 @@ after(async () => {
   if (tmp) await fs.rm(tmp, { recursive: true, force: true });
 });
 
-const npmCli = process.env.npm_execpath && process.env.npm_execpath.endsWith('.js') ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
+const npmCli =
+  process.env.npm_execpath && process.env.npm_execpath.endsWith('.js') ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
 const npm = (args, cwd) => exec(npmCli[0], [...npmCli[1], ...args], { cwd, env, maxBuffer: 16 << 20 });
 
 test('npm pack gives one tarball: the command, the library and its declarations, nothing else', async () => {
@@ -67,7 +80,17 @@ test('npm pack gives one tarball: the command, the library and its declarations,
   assert.equal(info.name, 'training-versions');
   assert.equal(info.version, pkg.version);
   const files = info.files.map((f) => f.path).sort();
-  assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/cli.js', 'dist/lib/index.cjs', 'dist/lib/index.d.cts', 'dist/lib/index.d.mts', 'dist/lib/index.mjs', 'dist/s3.js', 'package.json']);
+  assert.deepEqual(files, [
+    'LICENSE',
+    'README.md',
+    'dist/cli.js',
+    'dist/lib/index.cjs',
+    'dist/lib/index.d.cts',
+    'dist/lib/index.d.mts',
+    'dist/lib/index.mjs',
+    'dist/s3.js',
+    'package.json',
+  ]);
   const dts = await fs.readFile(path.join(ROOT, 'dist/lib/index.d.cts'), 'utf8');
   assert.doesNotMatch(dts, /\bimport\b|require\(/, 'the declarations stand alone');
 });
@@ -78,10 +101,21 @@ test('installs offline into an empty project, with nothing missing', async () =>
   await npm(['install', '--offline', '--ignore-scripts', '--no-package-lock', tarball], app);
   const installed = JSON.parse(await fs.readFile(path.join(app, 'node_modules', 'training-versions', 'package.json'), 'utf8'));
   assert.equal(installed.version, pkg.version);
-  assert.deepEqual((await fs.readdir(path.join(app, 'node_modules'))).filter((d) => !d.startsWith('.')), ['training-versions'], 'no runtime dependency');
+  assert.deepEqual(
+    (await fs.readdir(path.join(app, 'node_modules'))).filter((d) => !d.startsWith('.')),
+    ['training-versions'],
+    'no runtime dependency',
+  );
 });
 
-const PAYLOAD = { id: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918', status: 'COMPLETED', output: { lora_url: 'https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_59_vV4.safetensors', completed_at: '2025-10-14T11:00:00Z' } };
+const PAYLOAD = {
+  id: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918',
+  status: 'COMPLETED',
+  output: {
+    lora_url: 'https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_59_vV4.safetensors',
+    completed_at: '2025-10-14T11:00:00Z',
+  },
+};
 const NOW = '2026-01-01T00:00:00.000Z';
 
 /** The same program for require and import: every function on every example file. */
@@ -128,7 +162,10 @@ test('CommonJS and ESM give the same results, and they equal the command’s', a
   const esm = await runIn('use.mjs', program("import * as lib from 'training-versions'; const import_done = (f) => f(lib);"));
   assert.deepEqual(cjs, esm);
   assert.deepEqual(cjs.exports, ['analyze', 'applyWebhook', 'cleanup', 'styleIdOfFolder', 'syncObjects']);
-  assert.deepEqual(cjs.bad.analyze.findings.map((f) => f.code), ['invalid-json']);
+  assert.deepEqual(
+    cjs.bad.analyze.findings.map((f) => f.code),
+    ['invalid-json'],
+  );
   for (const k of ['cleanup', 'webhook', 'sync']) assert.equal(cjs.bad[k].changed, false, k);
 
   // analyze() = check --format json, file by file.
@@ -191,18 +228,44 @@ test('TypeScript (module/moduleResolution node16) sees the declarations from bot
     const wrong: string = analyze(text).findings[0].line;
     export const used = [line, id, code, versionId, synced, wrong];
   `;
-  await fs.writeFile(path.join(app, 'use-esm.mts'), `import { analyze, applyWebhook, cleanup, syncObjects, type Finding, type FindingCode, type S3ObjectInfo, type WebhookResult } from 'training-versions';\n${use}`);
-  await fs.writeFile(path.join(app, 'use-cjs.cts'), `import { analyze, applyWebhook, cleanup, syncObjects, type Finding, type FindingCode, type S3ObjectInfo, type WebhookResult } from 'training-versions';\nimport lib = require('training-versions');\nexport const same = lib.analyze === analyze;\n${use}`);
-  await fs.writeFile(path.join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, types: [], skipLibCheck: false },
-    files: ['use-esm.mts', 'use-cjs.cts'],
-  }));
+  await fs.writeFile(
+    path.join(app, 'use-esm.mts'),
+    `import { analyze, applyWebhook, cleanup, syncObjects, type Finding, type FindingCode, type S3ObjectInfo, type WebhookResult } from 'training-versions';\n${use}`,
+  );
+  await fs.writeFile(
+    path.join(app, 'use-cjs.cts'),
+    `import { analyze, applyWebhook, cleanup, syncObjects, type Finding, type FindingCode, type S3ObjectInfo, type WebhookResult } from 'training-versions';\nimport lib = require('training-versions');\nexport const same = lib.analyze === analyze;\n${use}`,
+  );
+  await fs.writeFile(
+    path.join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'node16',
+        moduleResolution: 'node16',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        types: [],
+        skipLibCheck: false,
+      },
+      files: ['use-esm.mts', 'use-cjs.cts'],
+    }),
+  );
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = await exec(process.execPath, [tsc, '-p', app], { cwd: app }).then(() => ({ code: 0, stdout: '' }), (e) => e);
+  const r = await exec(process.execPath, [tsc, '-p', app], { cwd: app }).then(
+    () => ({ code: 0, stdout: '' }),
+    (e) => e,
+  );
   assert.equal(r.code, 0, r.stdout);
   // And it would fail on a wrong use: the check is real.
-  await fs.writeFile(path.join(app, 'use-esm.mts'), `import { analyze } from 'training-versions';\nexport const n: number = analyze('{}').findings;\n`);
-  const bad = await exec(process.execPath, [tsc, '-p', app], { cwd: app }).then(() => ({ code: 0, stdout: '' }), (e) => e);
+  await fs.writeFile(
+    path.join(app, 'use-esm.mts'),
+    `import { analyze } from 'training-versions';\nexport const n: number = analyze('{}').findings;\n`,
+  );
+  const bad = await exec(process.execPath, [tsc, '-p', app], { cwd: app }).then(
+    () => ({ code: 0, stdout: '' }),
+    (e) => e,
+  );
   assert.notEqual(bad.code, 0);
   assert.match(bad.stdout, /use-esm\.mts.*TS2322/);
 });
@@ -216,9 +279,23 @@ test('the command runs from node_modules/.bin', async () => {
   const bad = await bin(['check', '--format', 'xml', 'examples']);
   assert.equal(bad.code, 2);
   // sync loads the AWS SDK bundle shipped beside the command: a refused listing, not a missing module.
-  const sync = await exec(path.join(app, 'node_modules', '.bin', 'training-versions'), ['sync', '--bucket', 'b', '--endpoint', 'http://127.0.0.1:9', '--path-style', '--region', 'us-east-1', 'examples'], {
-    cwd: tmp, env: { PATH: process.env.PATH, HOME: tmp, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true' },
-  }).then((r) => ({ code: 0, ...r }), (e) => e);
+  const sync = await exec(
+    path.join(app, 'node_modules', '.bin', 'training-versions'),
+    ['sync', '--bucket', 'b', '--endpoint', 'http://127.0.0.1:9', '--path-style', '--region', 'us-east-1', 'examples'],
+    {
+      cwd: tmp,
+      env: {
+        PATH: process.env.PATH,
+        HOME: tmp,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    },
+  ).then(
+    (r) => ({ code: 0, ...r }),
+    (e) => e,
+  );
   assert.equal(sync.code, 1, sync.stdout + sync.stderr);
   assert.doesNotMatch(sync.stdout + sync.stderr, /could not be loaded|Cannot find module/);
   assert.match(sync.stdout + sync.stderr, /127\.0\.0\.1:9/);
@@ -238,16 +315,27 @@ test("the README's pre-commit hook works in another repository", async () => {
   await fs.writeFile(path.join(repo, 'package.json'), JSON.stringify({ name: 'training-repo', version: '1.0.0', private: true }, null, 2));
   const git = (...args) => exec('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: repo, env });
   await git('init', '-q');
-  const script = block.replace(/\/path\/to\/training-versions-[\d.]+\.tgz/, tarball).replace(/^npm install /m, 'npm install --offline --ignore-scripts --no-package-lock ');
+  const script = block
+    .replace(/\/path\/to\/training-versions-[\d.]+\.tgz/, tarball)
+    .replace(/^npm install /m, 'npm install --offline --ignore-scripts --no-package-lock ');
   await exec('sh', ['-e', '-c', script], { cwd: repo, env });
   await git('add', 'resources', 'package.json');
   // 1_ink_intensity holds a duplicate: the hook stops the commit and says why.
-  const refused = await git('commit', '-q', '-m', 'with a duplicate').then(() => ({ code: 0 }), (e) => e);
+  const refused = await git('commit', '-q', '-m', 'with a duplicate').then(
+    () => ({ code: 0 }),
+    (e) => e,
+  );
   assert.notEqual(refused.code, 0, 'the commit was refused');
   assert.match(refused.stdout + refused.stderr, /duplicate-version/);
   // After the clean-up the same commit goes through.
-  await exec(path.join(repo, 'node_modules', '.bin', 'training-versions'), ['cleanup', '--apply', '--no-backup', 'resources'], { cwd: repo, env });
+  await exec(path.join(repo, 'node_modules', '.bin', 'training-versions'), ['cleanup', '--apply', '--no-backup', 'resources'], {
+    cwd: repo,
+    env,
+  });
   await git('add', 'resources');
-  const ok = await git('commit', '-q', '-m', 'clean').then(() => ({ code: 0 }), (e) => e);
+  const ok = await git('commit', '-q', '-m', 'clean').then(
+    () => ({ code: 0 }),
+    (e) => e,
+  );
   assert.equal(ok.code, 0, `${ok.stdout ?? ''}${ok.stderr ?? ''}`);
 });

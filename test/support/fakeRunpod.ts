@@ -89,7 +89,12 @@ function baseOf(id: string): string {
 
 const IN_FLIGHT = new Set(['IN_QUEUE', 'IN_PROGRESS', 'RUNNING']);
 
-export async function startFakeRunpod(options: { apiKey: string; endpointId: string; mode?: FakeMode; jobs?: Record<string, FakeJob> }): Promise<FakeRunpod> {
+export async function startFakeRunpod(options: {
+  apiKey: string;
+  endpointId: string;
+  mode?: FakeMode;
+  jobs?: Record<string, FakeJob>;
+}): Promise<FakeRunpod> {
   const jobs = new Map<string, FakeJob>(Object.entries(options.jobs ?? {}));
   const served = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
@@ -128,13 +133,24 @@ export async function startFakeRunpod(options: { apiKey: string; endpointId: str
       }
       case 'rate-limited':
         if (count <= job.times) {
-          res.writeHead(429, { 'content-type': 'application/json', ...(job.retryAfter !== undefined ? { 'retry-after': job.retryAfter } : {}) }).end('{"error":"rate limit exceeded"}');
+          res
+            .writeHead(429, {
+              'content-type': 'application/json',
+              ...(job.retryAfter !== undefined ? { 'retry-after': job.retryAfter } : {}),
+            })
+            .end('{"error":"rate limit exceeded"}');
           return;
         }
         return answer(res, job.then, count - job.times, headers);
       case 'http-error':
         if (count <= job.times || !job.then) {
-          res.writeHead(job.status, { 'content-type': 'text/plain' }).end(job.echoHeaders ? `upstream refused authorization ${String(headers.authorization)} (request headers ${JSON.stringify(headers)})` : 'internal error');
+          res
+            .writeHead(job.status, { 'content-type': 'text/plain' })
+            .end(
+              job.echoHeaders
+                ? `upstream refused authorization ${String(headers.authorization)} (request headers ${JSON.stringify(headers)})`
+                : 'internal error',
+            );
           return;
         }
         return answer(res, job.then, count - job.times, headers);
@@ -143,7 +159,8 @@ export async function startFakeRunpod(options: { apiKey: string; endpointId: str
 
   const stateOf = (job: FakeJob): string | undefined => {
     if (job.kind === 'status' || job.kind === 'slow') return typeof job.body.status === 'string' ? job.body.status : undefined;
-    if (job.kind === 'rate-limited' || (job.kind === 'http-error' && job.then)) return stateOf(job.kind === 'rate-limited' ? job.then : job.then!);
+    if (job.kind === 'rate-limited' || (job.kind === 'http-error' && job.then))
+      return stateOf(job.kind === 'rate-limited' ? job.then : job.then!);
     return undefined;
   };
 
@@ -156,7 +173,10 @@ export async function startFakeRunpod(options: { apiKey: string; endpointId: str
       if (s === 'IN_QUEUE') inQueue++;
       else if (s === 'IN_PROGRESS' || s === 'RUNNING') inProgress++;
     }
-    return { jobs: { completed: 0, failed: 0, inProgress, inQueue, retried: 0 }, workers: { idle: 0, running: inProgress, initializing: 0, ready: 0, throttled: 0 } };
+    return {
+      jobs: { completed: 0, failed: 0, inProgress, inQueue, retried: 0 },
+      workers: { idle: 0, running: inProgress, initializing: 0, ready: 0, throttled: 0 },
+    };
   };
 
   const fake: FakeRunpod = {
@@ -176,11 +196,12 @@ export async function startFakeRunpod(options: { apiKey: string; endpointId: str
       fake.maxConcurrent = 0;
       served.clear();
     },
-    close: () => new Promise<void>((done) => {
-      for (const t of timers) clearTimeout(t);
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        for (const t of timers) clearTimeout(t);
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 
   const server: Server = createServer((req, res) => {
@@ -189,7 +210,8 @@ export async function startFakeRunpod(options: { apiKey: string; endpointId: str
     res.on('close', () => concurrent--);
     const path = req.url ?? '/';
     const authz = req.headers.authorization;
-    const auth: RecordedRequest['auth'] = authz === undefined ? 'none' : authz === `Bearer ${options.apiKey}` ? 'bearer' : authz === options.apiKey ? 'bare' : 'wrong';
+    const auth: RecordedRequest['auth'] =
+      authz === undefined ? 'none' : authz === `Bearer ${options.apiKey}` ? 'bearer' : authz === options.apiKey ? 'bare' : 'wrong';
     const rec: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, auth };
     const m = /^\/v2\/([^/]+)\/(?:(status|cancel)\/([^/?]+)|(health))$/.exec(path);
     if (m) {

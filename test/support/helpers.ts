@@ -95,7 +95,10 @@ export interface Layout {
 /** Renders a root object as a file in the given layout (final EOL included). */
 export function render(root: unknown, layout: Layout = {}): string {
   const eol = layout.eol ?? '\n';
-  const body = JSON.stringify(root, null, layout.indent ?? 2).split('\n').join(eol) + eol;
+  const body =
+    JSON.stringify(root, null, layout.indent ?? 2)
+      .split('\n')
+      .join(eol) + eol;
   return (layout.bom ? '\ufeff' : '') + body;
 }
 

@@ -46,29 +46,42 @@ const ROOT = path.resolve(__dirname, '..', '..');
  * module (the integration tests run as esbuild bundles in out/) names it: the child runs
  * from the TypeScript source of s3rverChild.ts there, through tsx.
  */
-export async function startS3rver(options: { buckets: string[]; seed?: { bucket: string; objects: SeedObject[] }[]; root?: string }): Promise<S3rverHandle> {
+export async function startS3rver(options: {
+  buckets: string[];
+  seed?: { bucket: string; objects: SeedObject[] }[];
+  root?: string;
+}): Promise<S3rverHandle> {
   const root = options.root ?? ROOT;
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'tv-s3rver-'));
   // The config goes through a file: thousands of seed keys exceed what an environment variable may hold.
   const configFile = path.join(directory, 'tv-config.json');
-  await fs.writeFile(configFile, JSON.stringify({ directory: path.join(directory, 'store'), buckets: options.buckets, seed: options.seed ?? [] }));
+  await fs.writeFile(
+    configFile,
+    JSON.stringify({ directory: path.join(directory, 'store'), buckets: options.buckets, seed: options.seed ?? [] }),
+  );
   const env: NodeJS.ProcessEnv = { ...process.env, TV_S3RVER_CONFIG_FILE: configFile };
   delete env.NODE_TEST_CONTEXT; // the child runs no tests
   delete env.NODE_OPTIONS;
-  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', path.join(root, 'test', 'support', 's3rverChild.ts')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', '--import', 'tsx', path.join(root, 'test', 'support', 's3rverChild.ts')],
+    {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
 
   const port = await new Promise<number>((resolve, reject) => {
     const onMessage = (m: { ready?: { port: number }; error?: string }) => {

@@ -32,7 +32,12 @@ interface S3rverInstance {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (o: Record<string, unknown>) => S3rverInstance;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3Object = require('s3rver/lib/models/object') as new (bucket: string, key: string, content: Buffer, metadata: Record<string, string>) => unknown;
+const S3Object = require('s3rver/lib/models/object') as new (
+  bucket: string,
+  key: string,
+  content: Buffer,
+  metadata: Record<string, string>,
+) => unknown;
 
 const stats = { list: 0, head: 0, put: 0, other: 0 };
 

@@ -56,10 +56,22 @@ async function freePort(): Promise<number> {
 
 function serverConf(kind: string, dir: string, port: number, user: string): string {
   return [
-    '[DEFAULT]', `devices = ${dir}/srv`, 'mount_check = false', 'bind_ip = 127.0.0.1', `bind_port = ${port}`, 'workers = 0',
-    `swift_dir = ${dir}`, `user = ${user}`, 'log_level = WARNING', '',
-    '[pipeline:main]', `pipeline = ${kind}-server`, '',
-    `[app:${kind}-server]`, `use = egg:swift#${kind}`, '',
+    '[DEFAULT]',
+    `devices = ${dir}/srv`,
+    'mount_check = false',
+    'bind_ip = 127.0.0.1',
+    `bind_port = ${port}`,
+    'workers = 0',
+    `swift_dir = ${dir}`,
+    `user = ${user}`,
+    'log_level = WARNING',
+    '',
+    '[pipeline:main]',
+    `pipeline = ${kind}-server`,
+    '',
+    `[app:${kind}-server]`,
+    `use = egg:swift#${kind}`,
+    '',
     ...(kind === 'container' ? ['[container-sync]', ''] : []),
   ].join('\n');
 }
@@ -67,24 +79,72 @@ function serverConf(kind: string, dir: string, port: number, user: string): stri
 function proxyConf(dir: string, port: number, user: string, memcachePort: number, ratelimit: boolean): string {
   const pipeline = `catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth${ratelimit ? ' ratelimit' : ''} copy slo dlo versioned_writes symlink proxy-logging proxy-server`;
   return [
-    '[DEFAULT]', 'bind_ip = 127.0.0.1', `bind_port = ${port}`, 'workers = 0', `swift_dir = ${dir}`, `user = ${user}`, 'log_level = WARNING', '',
-    '[pipeline:main]', `pipeline = ${pipeline}`, '',
-    '[app:proxy-server]', 'use = egg:swift#proxy', 'account_autocreate = true', '',
-    '[filter:catch_errors]', 'use = egg:swift#catch_errors', '',
-    '[filter:gatekeeper]', 'use = egg:swift#gatekeeper', '',
-    '[filter:healthcheck]', 'use = egg:swift#healthcheck', '',
-    '[filter:proxy-logging]', 'use = egg:swift#proxy_logging', '',
-    '[filter:cache]', 'use = egg:swift#memcache', `memcache_servers = 127.0.0.1:${memcachePort}`, '',
-    '[filter:listing_formats]', 'use = egg:swift#listing_formats', '',
-    '[filter:bulk]', 'use = egg:swift#bulk', '',
-    '[filter:s3api]', 'use = egg:swift#s3api', 'location = us-east-1', '',
-    '[filter:tempauth]', 'use = egg:swift#tempauth', 'user_test_tester = testing .admin', 'user_test_reader = readerpass', '',
-    '[filter:ratelimit]', 'use = egg:swift#ratelimit', 'container_listing_ratelimit_0 = 1', 'max_sleep_time_seconds = 0.001', '',
-    '[filter:copy]', 'use = egg:swift#copy', '',
-    '[filter:slo]', 'use = egg:swift#slo', '',
-    '[filter:dlo]', 'use = egg:swift#dlo', '',
-    '[filter:versioned_writes]', 'use = egg:swift#versioned_writes', '',
-    '[filter:symlink]', 'use = egg:swift#symlink', '',
+    '[DEFAULT]',
+    'bind_ip = 127.0.0.1',
+    `bind_port = ${port}`,
+    'workers = 0',
+    `swift_dir = ${dir}`,
+    `user = ${user}`,
+    'log_level = WARNING',
+    '',
+    '[pipeline:main]',
+    `pipeline = ${pipeline}`,
+    '',
+    '[app:proxy-server]',
+    'use = egg:swift#proxy',
+    'account_autocreate = true',
+    '',
+    '[filter:catch_errors]',
+    'use = egg:swift#catch_errors',
+    '',
+    '[filter:gatekeeper]',
+    'use = egg:swift#gatekeeper',
+    '',
+    '[filter:healthcheck]',
+    'use = egg:swift#healthcheck',
+    '',
+    '[filter:proxy-logging]',
+    'use = egg:swift#proxy_logging',
+    '',
+    '[filter:cache]',
+    'use = egg:swift#memcache',
+    `memcache_servers = 127.0.0.1:${memcachePort}`,
+    '',
+    '[filter:listing_formats]',
+    'use = egg:swift#listing_formats',
+    '',
+    '[filter:bulk]',
+    'use = egg:swift#bulk',
+    '',
+    '[filter:s3api]',
+    'use = egg:swift#s3api',
+    'location = us-east-1',
+    '',
+    '[filter:tempauth]',
+    'use = egg:swift#tempauth',
+    'user_test_tester = testing .admin',
+    'user_test_reader = readerpass',
+    '',
+    '[filter:ratelimit]',
+    'use = egg:swift#ratelimit',
+    'container_listing_ratelimit_0 = 1',
+    'max_sleep_time_seconds = 0.001',
+    '',
+    '[filter:copy]',
+    'use = egg:swift#copy',
+    '',
+    '[filter:slo]',
+    'use = egg:swift#slo',
+    '',
+    '[filter:dlo]',
+    'use = egg:swift#dlo',
+    '',
+    '[filter:versioned_writes]',
+    'use = egg:swift#versioned_writes',
+    '',
+    '[filter:symlink]',
+    'use = egg:swift#symlink',
+    '',
   ].join('\n');
 }
 
@@ -127,15 +187,20 @@ export async function startSwift(): Promise<SwiftHandle> {
     return c;
   };
   const stopAll = async () => {
-    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
-      c.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      c.kill('SIGTERM');
-    })));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
+            c.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
   };
 
   start('memcached', ['-l', '127.0.0.1', '-p', String(memcachePort), '-U', '0', ...(user === 'root' ? ['-u', 'root'] : [])]);
@@ -201,7 +266,11 @@ export function swiftClient(endpoint: string): S3Client {
 }
 
 /** Creates the bucket and puts the objects (metadata as `x-amz-meta-*`), a few in flight. */
-export async function seedSwift(endpoint: string, bucket: string, objects: { key: string; metadata?: Record<string, string> }[]): Promise<void> {
+export async function seedSwift(
+  endpoint: string,
+  bucket: string,
+  objects: { key: string; metadata?: Record<string, string> }[],
+): Promise<void> {
   const client = swiftClient(endpoint);
   try {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -22,23 +22,70 @@ export const SEED_FILES: Record<string, unknown> = {
   // Accelerated URL kept (V7), regular URL upgraded (V6); style_1_vV8 is new.
   '1_ink_intensity': {
     versions: [
-      { id: '3e248bb6-012c-4384-ae6c-4b19c126d093-e1', name: 'V7', timestamp: '2025-10-12T08:14:00.884Z', parameters: PARAMS, status: 'completed', selectionSetId: 1, imageCount: 43, loraUrl: `${ACCEL}style_1_vV7.safetensors`, completedAt: '2025-10-12T08:41:05.201Z' },
-      { id: 'b91f0c2e-6a1d-4f7e-9c55-2d8e0a7b3c41-e1', name: 'V6', timestamp: '2025-10-02T16:20:11.402Z', parameters: PARAMS, status: 'completed', selectionSetId: 1, imageCount: 38, loraUrl: `${REGULAR}style_1_vV6.safetensors`, completedAt: '2025-10-02T16:44:52.019Z' },
+      {
+        id: '3e248bb6-012c-4384-ae6c-4b19c126d093-e1',
+        name: 'V7',
+        timestamp: '2025-10-12T08:14:00.884Z',
+        parameters: PARAMS,
+        status: 'completed',
+        selectionSetId: 1,
+        imageCount: 43,
+        loraUrl: `${ACCEL}style_1_vV7.safetensors`,
+        completedAt: '2025-10-12T08:41:05.201Z',
+      },
+      {
+        id: 'b91f0c2e-6a1d-4f7e-9c55-2d8e0a7b3c41-e1',
+        name: 'V6',
+        timestamp: '2025-10-02T16:20:11.402Z',
+        parameters: PARAMS,
+        status: 'completed',
+        selectionSetId: 1,
+        imageCount: 38,
+        loraUrl: `${REGULAR}style_1_vV6.safetensors`,
+        completedAt: '2025-10-02T16:44:52.019Z',
+      },
     ],
   },
   // seeds/004 §4: "V4" is style_59_vV4.safetensors; the entry has no loraUrl yet.
   '59_comic_halftone': {
     versions: [
-      { id: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918-e2', name: 'V4', timestamp: '2025-10-14T08:00:12.000Z', parameters: { network_dim: 32, network_alpha: 32, learning_rate: 0.00005 }, status: 'training', selectionSetId: 12, imageCount: 60 },
+      {
+        id: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918-e2',
+        name: 'V4',
+        timestamp: '2025-10-14T08:00:12.000Z',
+        parameters: { network_dim: 32, network_alpha: 32, learning_rate: 0.00005 },
+        status: 'training',
+        selectionSetId: 12,
+        imageCount: 60,
+      },
     ],
   },
   // Style 5: its "V4" must not take style_59_vV4 (style ids differ).
   '5_pencil': {
-    versions: [{ id: 'a0a0a0a0-1111-4222-8333-444444444444-e1', name: 'V4', timestamp: '2025-09-01T00:00:00.000Z', parameters: PARAMS, status: 'pending', selectionSetId: 5, imageCount: 10 }],
+    versions: [
+      {
+        id: 'a0a0a0a0-1111-4222-8333-444444444444-e1',
+        name: 'V4',
+        timestamp: '2025-09-01T00:00:00.000Z',
+        parameters: PARAMS,
+        status: 'pending',
+        selectionSetId: 5,
+        imageCount: 10,
+      },
+    ],
   },
   // Id is the stem (an older sync's entry that lost its URL).
   '12_charcoal_sketch': {
-    versions: [{ id: 'style_12_vV2', name: 'style_12_vV2.safetensors', status: 'completed', timestamp: '2025-10-11T20:17:43+00:00', parameters: {}, description: 'Synced from S3' }],
+    versions: [
+      {
+        id: 'style_12_vV2',
+        name: 'style_12_vV2.safetensors',
+        status: 'completed',
+        timestamp: '2025-10-11T20:17:43+00:00',
+        parameters: {},
+        description: 'Synced from S3',
+      },
+    ],
   },
 };
 
@@ -48,8 +95,24 @@ export const WATERCOLOR_TEXT =
   JSON.stringify(
     {
       versions: [
-        { id: `${RETRIED_JOB}-e2`, name: 'Watercolor retry', timestamp: '2025-10-13T10:11:05.877Z', parameters: PARAMS, status: 'training', selectionSetId: 4, imageCount: 51 },
-        { id: FIRST_JOB, name: 'Watercolor first', timestamp: '2025-09-28T07:45:19.000Z', parameters: PARAMS, status: 'training', selectionSetId: 3, imageCount: 40 },
+        {
+          id: `${RETRIED_JOB}-e2`,
+          name: 'Watercolor retry',
+          timestamp: '2025-10-13T10:11:05.877Z',
+          parameters: PARAMS,
+          status: 'training',
+          selectionSetId: 4,
+          imageCount: 51,
+        },
+        {
+          id: FIRST_JOB,
+          name: 'Watercolor first',
+          timestamp: '2025-09-28T07:45:19.000Z',
+          parameters: PARAMS,
+          status: 'training',
+          selectionSetId: 3,
+          imageCount: 40,
+        },
       ],
       updatedBy: 'webhook-handler',
     },

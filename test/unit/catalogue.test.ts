@@ -18,12 +18,19 @@ describe('finding catalogue', () => {
   });
 
   test('findings take their severity from the row; fixable rows have a fix title and a fix', () => {
-    const a = analyze(file([
-      detailed(`${JOB.a}-e1`, 'V7', { loraUrl: regularModelUrl(1, 'V7') }),
-      minimal(1, 'V7'),
-      minimal(1, 'V9'),
-      detailed(`${JOB.b}-e1`, 'V8', { status: 'training', timestamp: new Date(NOW - 72 * 3600_000).toISOString(), completedAt: undefined }),
-    ]), { styleId: '1', now: NOW });
+    const a = analyze(
+      file([
+        detailed(`${JOB.a}-e1`, 'V7', { loraUrl: regularModelUrl(1, 'V7') }),
+        minimal(1, 'V7'),
+        minimal(1, 'V9'),
+        detailed(`${JOB.b}-e1`, 'V8', {
+          status: 'training',
+          timestamp: new Date(NOW - 72 * 3600_000).toISOString(),
+          completedAt: undefined,
+        }),
+      ]),
+      { styleId: '1', now: NOW },
+    );
     const codes = new Set(a.findings.map((f) => f.code));
     for (const c of ['duplicate-version', 'minimal-entry', 'non-accelerated-url', 'stale-job'] as const) assert.ok(codes.has(c), c);
     for (const f of a.findings) {
@@ -34,7 +41,10 @@ describe('finding catalogue', () => {
   });
 
   test('a problem is an error or a warning; information is not', () => {
-    assert.deepEqual(FINDING_CODES.filter((c) => isProblem(FINDING_DOCS[c])), ['invalid-json', 'invalid-schema', 'duplicate-version', 'non-accelerated-url', 'stale-job']);
+    assert.deepEqual(
+      FINDING_CODES.filter((c) => isProblem(FINDING_DOCS[c])),
+      ['invalid-json', 'invalid-schema', 'duplicate-version', 'non-accelerated-url', 'stale-job'],
+    );
   });
 
   test('stale-job advice resolves the case it is shown on: with a duplicate, merge first (and the merge clears it)', () => {
@@ -48,8 +58,15 @@ describe('finding catalogue', () => {
     assert.match(stale.message, /merge them first/);
     assert.doesNotMatch(stale.message, /Run an S3 sync/);
     const merged = analyze(applyEdits(text, fixAllEdits(a)), { styleId: '59', now: NOW });
-    assert.deepEqual(merged.findings.filter((f) => f.code === 'stale-job'), [], 'the merge takes the completed status of the S3 copy');
-    const alone = analyze(file([detailed(`${JOB.b}-e1`, 'V5', { status: 'training', timestamp: old, completedAt: undefined })]), { styleId: '59', now: NOW });
+    assert.deepEqual(
+      merged.findings.filter((f) => f.code === 'stale-job'),
+      [],
+      'the merge takes the completed status of the S3 copy',
+    );
+    const alone = analyze(file([detailed(`${JOB.b}-e1`, 'V5', { status: 'training', timestamp: old, completedAt: undefined })]), {
+      styleId: '59',
+      now: NOW,
+    });
     assert.match(alone.findings.find((f) => f.code === 'stale-job')!.message, /Run an S3 sync/);
   });
 });

@@ -122,7 +122,13 @@ describe('check --format json on examples/', () => {
     assert.equal(dup.severity, 'warning');
     assert.deepEqual(pick(dup), positionOf(ink, '"style_1_vV7"'));
     assert.match(dup.message, /same S3 object/);
-    assert.deepEqual(pick(url), positionOf(ink, '"https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors"'));
+    assert.deepEqual(
+      pick(url),
+      positionOf(
+        ink,
+        '"https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors"',
+      ),
+    );
 
     const wash = await text('3_watercolor_wash');
     assert.deepEqual(pick(file('3_watercolor_wash').findings[0]), positionOf(wash, '"26945dbf-4e87-4574-ad26-b1f71e865942-e1"'));
@@ -139,7 +145,13 @@ describe('check --format json on examples/', () => {
     const charcoal = await text('12_charcoal_sketch');
     const [url12, min12] = file('12_charcoal_sketch').findings;
     assert.equal(min12.severity, 'information');
-    assert.deepEqual(pick(url12), positionOf(charcoal, '"https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_12_vV1.safetensors"'));
+    assert.deepEqual(
+      pick(url12),
+      positionOf(
+        charcoal,
+        '"https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_12_vV1.safetensors"',
+      ),
+    );
     assert.equal(min12.line, positionOf(charcoal, '{\n      "id": "style_12_vV2"').line);
     assert.equal(min12.endLine, charcoal.split('\n').length - 3);
   });
@@ -155,11 +167,17 @@ describe('check --format json on examples/', () => {
   test('a clean file: exit 0 and an empty list; information only: exit 0', async () => {
     const clean = await run(['check', '--format', 'json', path.join(ex, '10_clean_line')]);
     assert.equal(clean.code, 0);
-    assert.deepEqual((JSON.parse(clean.out) as JsonReport).files.map((f) => f.findings), [[]]);
+    assert.deepEqual(
+      (JSON.parse(clean.out) as JsonReport).files.map((f) => f.findings),
+      [[]],
+    );
     const f = path.join(ex, '12_charcoal_sketch', FILE);
     await fs.writeFile(f, (await fs.readFile(f, 'utf8')).replace('s3.us-west-1.amazonaws.com', 's3-accelerate.amazonaws.com'));
     const info = await run(['check', '--format', 'json', f]);
-    assert.deepEqual((JSON.parse(info.out) as JsonReport).files[0].findings.map((x) => x.code), ['minimal-entry']);
+    assert.deepEqual(
+      (JSON.parse(info.out) as JsonReport).files[0].findings.map((x) => x.code),
+      ['minimal-entry'],
+    );
     assert.equal(info.code, 0);
   });
 
@@ -186,14 +204,29 @@ describe('check --format sarif', () => {
       $schema: string;
       version: string;
       runs: {
-        tool: { driver: { name: string; version?: string; rules: { id: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }[] } };
+        tool: {
+          driver: {
+            name: string;
+            version?: string;
+            rules: { id: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }[];
+          };
+        };
         results: {
           ruleId: string;
           ruleIndex: number;
           level: string;
           message: { text: string };
-          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } } }[];
-          relatedLocations?: { id: number; message: { text: string }; physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+          locations: {
+            physicalLocation: {
+              artifactLocation: { uri: string };
+              region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+            };
+          }[];
+          relatedLocations?: {
+            id: number;
+            message: { text: string };
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          }[];
           properties?: { versionId?: string };
         }[];
       }[];
@@ -204,7 +237,14 @@ describe('check --format sarif', () => {
     const [runLog] = log.runs;
     assert.equal(runLog.tool.driver.name, 'training-versions');
     const ruleIds = runLog.tool.driver.rules.map((r) => r.id);
-    assert.deepEqual([...ruleIds].sort(), ['duplicate-version', 'invalid-json', 'invalid-schema', 'minimal-entry', 'non-accelerated-url', 'stale-job']);
+    assert.deepEqual([...ruleIds].sort(), [
+      'duplicate-version',
+      'invalid-json',
+      'invalid-schema',
+      'minimal-entry',
+      'non-accelerated-url',
+      'stale-job',
+    ]);
     for (const r of runLog.tool.driver.rules) {
       assert.ok(r.shortDescription.text.length > 0);
       assert.ok(['error', 'warning', 'note'].includes(r.defaultConfiguration.level));
@@ -242,7 +282,14 @@ describe('exit codes and usage', () => {
   });
 
   test('a bad flag or format → 2', async () => {
-    for (const args of [['check', '--bogus', ex], ['check', '--format', 'xml', ex], ['cleanup', '--format', 'sarif', ex], ['check', '--stale-after-hours', 'soon', ex], ['frobnicate'], []]) {
+    for (const args of [
+      ['check', '--bogus', ex],
+      ['check', '--format', 'xml', ex],
+      ['cleanup', '--format', 'sarif', ex],
+      ['check', '--stale-after-hours', 'soon', ex],
+      ['frobnicate'],
+      [],
+    ]) {
       const r = await run(args);
       assert.equal(r.code, 2, args.join(' '));
       assert.ok(r.err.length > 0 || r.out.includes('Usage'), args.join(' '));
@@ -289,18 +336,33 @@ describe('cleanup', () => {
 
   test('--format json: the plan per file', async () => {
     const r = await run(['cleanup', '--format', 'json', ex]);
-    const plan = JSON.parse(r.out) as { apply: boolean; files: { path: string; status: string; merges: { kept: { id: string }; removed: { id: string; rule: string }[]; fields: string[] }[]; urlUpgrades: { to: string }[] }[] };
+    const plan = JSON.parse(r.out) as {
+      apply: boolean;
+      files: {
+        path: string;
+        status: string;
+        merges: { kept: { id: string }; removed: { id: string; rule: string }[]; fields: string[] }[];
+        urlUpgrades: { to: string }[];
+      }[];
+    };
     assert.equal(plan.apply, false);
     const by = Object.fromEntries(plan.files.map((f) => [path.basename(path.dirname(f.path)), f]));
     assert.equal(by['10_clean_line'].status, 'clean');
     assert.equal(by['7_pastel_soft'].status, 'clean');
     assert.equal(by['1_ink_intensity'].status, 'planned');
-    assert.deepEqual(by['1_ink_intensity'].merges.map((m) => [m.kept.id, m.removed.map((x) => x.id), m.fields]), [
-      ['3e248bb6-012c-4384-ae6c-4b19c126d093-e1', ['style_1_vV7'], ['lastSynced']],
-    ]);
+    assert.deepEqual(
+      by['1_ink_intensity'].merges.map((m) => [m.kept.id, m.removed.map((x) => x.id), m.fields]),
+      [['3e248bb6-012c-4384-ae6c-4b19c126d093-e1', ['style_1_vV7'], ['lastSynced']]],
+    );
     assert.deepEqual(by['59_comic_halftone'].merges[0].fields.sort(), ['lastSynced', 'loraUrl', 'status']);
-    assert.deepEqual(by['3_watercolor_wash'].merges[0].removed.map((x) => x.rule), ['same RunPod job']);
-    assert.equal(by['12_charcoal_sketch'].urlUpgrades[0].to, 'https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/style_12_vV1.safetensors');
+    assert.deepEqual(
+      by['3_watercolor_wash'].merges[0].removed.map((x) => x.rule),
+      ['same RunPod job'],
+    );
+    assert.equal(
+      by['12_charcoal_sketch'].urlUpgrades[0].to,
+      'https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/style_12_vV1.safetensors',
+    );
   });
 
   test('--apply: backups, no duplicate or regular URL left, every model and field kept, second run does nothing', async () => {
@@ -333,7 +395,10 @@ describe('cleanup', () => {
     // Every model and every field is kept.
     for (const [folder, old] of entriesBefore) {
       const now = await readEntries(path.join(ex, folder, FILE));
-      const objects = (es: Entry[]) => new Set(es.flatMap((e) => (typeof e.loraUrl === 'string' && parseS3Url(e.loraUrl) ? [objectIdentity(parseS3Url(e.loraUrl)!)] : [])));
+      const objects = (es: Entry[]) =>
+        new Set(
+          es.flatMap((e) => (typeof e.loraUrl === 'string' && parseS3Url(e.loraUrl) ? [objectIdentity(parseS3Url(e.loraUrl)!)] : [])),
+        );
       const jobs = (es: Entry[]) => new Set(es.flatMap((e) => (typeof e.id === 'string' && isJobId(e.id) ? [baseJobId(e.id)] : [])));
       assert.deepEqual(objects(now), objects(old), `${folder}: objects`);
       assert.deepEqual(jobs(now), jobs(old), `${folder}: jobs`);
@@ -343,12 +408,21 @@ describe('cleanup', () => {
       }
     }
     const ink = await readEntries(path.join(ex, '1_ink_intensity', FILE));
-    assert.deepEqual(ink.map((e) => e.id), ['3e248bb6-012c-4384-ae6c-4b19c126d093-e1', 'b91f0c2e-6a1d-4f7e-9c55-2d8e0a7b3c41-e1']);
+    assert.deepEqual(
+      ink.map((e) => e.id),
+      ['3e248bb6-012c-4384-ae6c-4b19c126d093-e1', 'b91f0c2e-6a1d-4f7e-9c55-2d8e0a7b3c41-e1'],
+    );
     assert.equal(ink[0].lastSynced, '2025-10-12T09:46:20.075Z');
     assert.equal(ink[0].description, undefined);
-    assert.equal(ink[0].loraUrl, 'https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors');
+    assert.equal(
+      ink[0].loraUrl,
+      'https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors',
+    );
     const wash = await readEntries(path.join(ex, '3_watercolor_wash', FILE));
-    assert.deepEqual(wash.map((e) => e.id), ['26945dbf-4e87-4574-ad26-b1f71e865942-e2', '0c6d7e21-93b4-4d02-8f1a-7a5e4c3b2a10-e1']);
+    assert.deepEqual(
+      wash.map((e) => e.id),
+      ['26945dbf-4e87-4574-ad26-b1f71e865942-e2', '0c6d7e21-93b4-4d02-8f1a-7a5e4c3b2a10-e1'],
+    );
     assert.equal(wash[0].error, undefined);
     assert.equal(wash[0].failedAt, undefined);
     const washText = await fs.readFile(path.join(ex, '3_watercolor_wash', FILE), 'utf8');
@@ -357,8 +431,20 @@ describe('cleanup', () => {
     const comic = await readEntries(path.join(ex, '59_comic_halftone', FILE));
     assert.equal(comic.length, 1);
     assert.deepEqual(
-      { status: comic[0].status, loraUrl: comic[0].loraUrl, lastSynced: comic[0].lastSynced, name: comic[0].name, imageCount: comic[0].imageCount },
-      { status: 'completed', loraUrl: 'https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/style_59_vV4.safetensors', lastSynced: '2025-10-14T10:15:00.000Z', name: 'V4', imageCount: 60 },
+      {
+        status: comic[0].status,
+        loraUrl: comic[0].loraUrl,
+        lastSynced: comic[0].lastSynced,
+        name: comic[0].name,
+        imageCount: comic[0].imageCount,
+      },
+      {
+        status: 'completed',
+        loraUrl: 'https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/style_59_vV4.safetensors',
+        lastSynced: '2025-10-14T10:15:00.000Z',
+        name: 'V4',
+        imageCount: 60,
+      },
     );
 
     // A second run finds nothing to do and writes nothing.
@@ -387,7 +473,10 @@ describe('cleanup', () => {
     const r = await run(['cleanup', '--apply', '--no-backup', ex]);
     assert.equal(r.code, 0);
     const files = [...(await snapshot(ex)).keys()];
-    assert.deepEqual(files.filter((f) => f.endsWith('.backup')), []);
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.backup')),
+      [],
+    );
     assert.equal((await readEntries(path.join(ex, '1_ink_intensity', FILE))).length, 2);
     assert.equal(files.filter((f) => f.endsWith('.tmp')).length, 0);
   });
@@ -412,7 +501,16 @@ describe('the built command', () => {
     cleanupBuild = out.remove;
     cli = path.join(out.dir, 'cli.js');
     const { build } = await import('esbuild');
-    await build({ entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', define: { PACKAGE_VERSION: '"0.0.0-test"' } });
+    await build({
+      entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+      define: { PACKAGE_VERSION: '"0.0.0-test"' },
+    });
   });
   after(async () => cleanupBuild?.());
 
@@ -425,9 +523,16 @@ describe('the built command', () => {
     assert.equal(child.code, 1);
     const viaMain = JSON.parse((await run(['check', '--format', 'json', ex])).out) as JsonReport;
     const viaCli = JSON.parse(child.stdout) as JsonReport;
-    const strip = (r: JsonReport) => r.files.map((f) => ({ path: f.path, findings: f.findings.map((x) => ({ code: x.code, versionId: x.versionId, line: x.line, column: x.column })) }));
+    const strip = (r: JsonReport) =>
+      r.files.map((f) => ({
+        path: f.path,
+        findings: f.findings.map((x) => ({ code: x.code, versionId: x.versionId, line: x.line, column: x.column })),
+      }));
     assert.deepEqual(strip(viaCli), strip(viaMain));
-    const bad = await exec(process.execPath, [cli, 'check', '--nope']).then(() => 0, (e: { code: number }) => e.code);
+    const bad = await exec(process.execPath, [cli, 'check', '--nope']).then(
+      () => 0,
+      (e: { code: number }) => e.code,
+    );
     assert.equal(bad, 2);
   });
 });
@@ -441,7 +546,9 @@ describe('a file that is not valid UTF-8', () => {
     const bytes = Buffer.concat([
       Buffer.from('{ "versions": [ { "id": "j-e1", "name": "V1", "parameters": { "a": 1 }, "description": "caf'),
       Buffer.from([0xe9]),
-      Buffer.from('" }, { "id": "style_1_vV1", "name": "style_1_vV1.safetensors", "parameters": {}, "loraUrl": "https://b.s3-accelerate.amazonaws.com/k/style_1_vV1.safetensors" } ] }\n'),
+      Buffer.from(
+        '" }, { "id": "style_1_vV1", "name": "style_1_vV1.safetensors", "parameters": {}, "loraUrl": "https://b.s3-accelerate.amazonaws.com/k/style_1_vV1.safetensors" } ] }\n',
+      ),
     ]);
     await fs.writeFile(file, bytes);
     const check = await run(['check', '--format', 'json', path.dirname(folder)]);
@@ -474,11 +581,21 @@ async function validateSarif(sarif: string, dir: string): Promise<ValidatorResul
   const input = path.join(dir, `in-${n++}.sarif`);
   const output = path.join(dir, `out-${n++}.sarif`);
   await fs.writeFile(input, sarif);
-  await promisify(execFile)(sarifMultitool(), ['validate', '--rule-kind', 'Sarif;Gh', '--level', 'Error;Warning;Note', '--log', 'ForceOverwrite', '--output', output, input], {
-    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
-  });
-  const log = JSON.parse(await fs.readFile(output, 'utf8')) as { runs: { results?: { ruleId: string; level?: string; message: { arguments?: string[]; text?: string } }[] }[] };
-  return (log.runs[0].results ?? []).map((r) => ({ ruleId: r.ruleId, level: r.level ?? 'warning', text: (r.message.arguments ?? [r.message.text ?? '']).join(' | ') }));
+  await promisify(execFile)(
+    sarifMultitool(),
+    ['validate', '--rule-kind', 'Sarif;Gh', '--level', 'Error;Warning;Note', '--log', 'ForceOverwrite', '--output', output, input],
+    {
+      env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+    },
+  );
+  const log = JSON.parse(await fs.readFile(output, 'utf8')) as {
+    runs: { results?: { ruleId: string; level?: string; message: { arguments?: string[]; text?: string } }[] }[];
+  };
+  return (log.runs[0].results ?? []).map((r) => ({
+    ruleId: r.ruleId,
+    level: r.level ?? 'warning',
+    text: (r.message.arguments ?? [r.message.text ?? '']).join(' | '),
+  }));
 }
 
 const serious = (rs: ValidatorResult[]) => rs.filter((r) => r.level === 'error' || r.level === 'warning');
@@ -487,15 +604,25 @@ interface SarifLog {
   runs: {
     originalUriBaseIds: Record<string, { uri: string }>;
     tool: { driver: { rules: { id: string; helpUri: string; defaultConfiguration: { level: string } }[] } };
-    results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[];
+    results: {
+      ruleId: string;
+      level: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
+    }[];
   }[];
 }
 
 describe('SARIF for code scanning (§7), checked by the SARIF Multitool', () => {
   test('the validator runs here and reports what it finds (a log without $schema is an error)', async () => {
-    const bad = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'r', message: { text: 'a' } }] }] });
+    const bad = JSON.stringify({
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'r', message: { text: 'a' } }] }],
+    });
     const found = serious(await validateSarif(bad, tmp));
-    assert.ok(found.some((r) => r.ruleId === 'GH1013'), JSON.stringify(found));
+    assert.ok(
+      found.some((r) => r.ruleId === 'GH1013'),
+      JSON.stringify(found),
+    );
   });
 
   test('examples/: no error, no warning; URIs relative to %SRCROOT%; a rule per code with its helpUri', async () => {
@@ -507,12 +634,30 @@ describe('SARIF for code scanning (§7), checked by the SARIF Multitool', () => 
     const [runLog] = (JSON.parse(sarif) as SarifLog).runs;
     assert.equal(runLog.originalUriBaseIds['%SRCROOT%'].uri, pathToFileURL(cwd + path.sep).href);
     const uris = new Set(runLog.results.map((r) => JSON.stringify(r.locations[0].physicalLocation.artifactLocation)));
-    assert.deepEqual([...uris].sort(), Object.keys(EXPECTED).filter((k) => EXPECTED[k].length > 0).map((k) => JSON.stringify({ uri: `examples/${k}/${FILE}`, uriBaseId: '%SRCROOT%' })).sort());
+    assert.deepEqual(
+      [...uris].sort(),
+      Object.keys(EXPECTED)
+        .filter((k) => EXPECTED[k].length > 0)
+        .map((k) => JSON.stringify({ uri: `examples/${k}/${FILE}`, uriBaseId: '%SRCROOT%' }))
+        .sort(),
+    );
     const rules = runLog.tool.driver.rules;
-    assert.deepEqual(rules.map((r) => r.id).sort(), ['duplicate-version', 'invalid-json', 'invalid-schema', 'minimal-entry', 'non-accelerated-url', 'stale-job']);
+    assert.deepEqual(rules.map((r) => r.id).sort(), [
+      'duplicate-version',
+      'invalid-json',
+      'invalid-schema',
+      'minimal-entry',
+      'non-accelerated-url',
+      'stale-job',
+    ]);
     for (const r of rules) assert.equal(r.helpUri, `https://github.com/training-versions/training-versions#${r.id}`);
     assert.deepEqual(Object.fromEntries(rules.map((r) => [r.id, r.defaultConfiguration.level])), {
-      'invalid-json': 'error', 'invalid-schema': 'error', 'duplicate-version': 'warning', 'minimal-entry': 'note', 'non-accelerated-url': 'warning', 'stale-job': 'warning',
+      'invalid-json': 'error',
+      'invalid-schema': 'error',
+      'duplicate-version': 'warning',
+      'minimal-entry': 'note',
+      'non-accelerated-url': 'warning',
+      'stale-job': 'warning',
     });
   });
 
@@ -557,7 +702,10 @@ describe('empty or malformed option values are bad usage (§7), in every command
       io.env.RUNPOD_API_KEY = 'rp_test_key';
       const code = await main([...args, ex], io);
       assert.equal(code, 2, io.errText);
-      const flag = args.filter((a) => a.startsWith('--')).pop()!.replace(/=.*$/, '');
+      const flag = args
+        .filter((a) => a.startsWith('--'))
+        .pop()!
+        .replace(/=.*$/, '');
       assert.match(io.errText, new RegExp(`${flag}.*empty value`));
       assert.doesNotMatch(io.errText, /rp_test_key/);
     });
@@ -616,8 +764,14 @@ describe('a training_versions.json that is a symbolic link (§1, §7)', () => {
     await fs.symlink(path.join(store, 'missing.json'), path.join(ws, '5_gone', FILE));
 
     const check = JSON.parse((await run(['check', '--format', 'json', ws])).out) as JsonReport;
-    assert.deepEqual(check.files.map((f) => f.path), [link]);
-    assert.deepEqual(check.files[0].findings.map((f) => f.code), EXPECTED['1_ink_intensity'].map((e) => e.code));
+    assert.deepEqual(
+      check.files.map((f) => f.path),
+      [link],
+    );
+    assert.deepEqual(
+      check.files[0].findings.map((f) => f.code),
+      EXPECTED['1_ink_intensity'].map((e) => e.code),
+    );
 
     const r = await run(['cleanup', '--apply', ws]);
     assert.equal(r.code, 0, r.out + r.err);

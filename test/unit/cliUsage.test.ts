@@ -12,11 +12,18 @@ async function run(args: string[]) {
 
 describe('usage problems', () => {
   test('an unknown option is named, with balanced quotes and where to look', async () => {
-    for (const [args, option] of [[['check', '--bogus', '.'], '--bogus'], [['cleanup', '--bogus=3'], '--bogus'], [['sync', '-x', '--bucket', 'b'], '-x']] as const) {
+    for (const [args, option] of [
+      [['check', '--bogus', '.'], '--bogus'],
+      [['cleanup', '--bogus=3'], '--bogus'],
+      [['sync', '-x', '--bucket', 'b'], '-x'],
+    ] as const) {
       const r = await run([...args]);
       assert.equal(r.code, 2, args.join(' '));
       const first = r.err.split('\n')[0];
-      assert.equal(first, `training-versions ${args[0]}: unknown option ${option} (see: training-versions ${args[0]} --help). A path that starts with "-" goes after "--".`);
+      assert.equal(
+        first,
+        `training-versions ${args[0]}: unknown option ${option} (see: training-versions ${args[0]} --help). A path that starts with "-" goes after "--".`,
+      );
       for (const q of ["'", '"']) assert.equal(first.split(q).length % 2, 1, `balanced ${q} in: ${first}`);
       assert.match(r.err, /\nUsage: training-versions /);
     }

@@ -14,8 +14,14 @@ const doc = (versions: unknown[]) => JSON.stringify({ versions }, null, 2) + '\n
 const versionsOf = (text: string) => (JSON.parse(text) as { versions: Record<string, unknown>[] }).versions;
 const accel = (key: string) => `https://${BUCKET}.s3-accelerate.amazonaws.com/${key}`;
 const detailed = (extra: Record<string, unknown> = {}) => ({
-  id: `${JOB}-e1`, name: 'V7', timestamp: '2025-10-12T08:14:00.884Z', parameters: { network_dim: 16 },
-  status: 'training', selectionSetId: 1, imageCount: 43, ...extra,
+  id: `${JOB}-e1`,
+  name: 'V7',
+  timestamp: '2025-10-12T08:14:00.884Z',
+  parameters: { network_dim: 16 },
+  status: 'training',
+  selectionSetId: 1,
+  imageCount: 43,
+  ...extra,
 });
 
 describe('§8 "an invalid file gives findings and changed: false"', () => {
@@ -41,7 +47,10 @@ describe('§8 "an invalid file gives findings and changed: false"', () => {
     const twice = `{"versions":[{"id":"${JOB}-e1","id":"style_1_vV1","status":"training","loraUrl":"${url}"}]}`;
     assert.ok(analyze(twice).findings.some((f) => f.code === 'invalid-schema'));
     assert.deepEqual(cleanup(twice), { text: twice, changed: false });
-    assert.deepEqual(syncObjects(twice, [{ bucket: BUCKET, key: `${PREFIX}style_1_vV1.safetensors` }], { styleId: '1', now: NOW }), { text: twice, changed: false });
+    assert.deepEqual(syncObjects(twice, [{ bucket: BUCKET, key: `${PREFIX}style_1_vV1.safetensors` }], { styleId: '1', now: NOW }), {
+      text: twice,
+      changed: false,
+    });
     const w = applyWebhook(twice, { id: `${JOB}-e1`, status: 'COMPLETED' }, { now: NOW });
     assert.equal(w.changed, false);
     assert.equal(w.text, twice);
@@ -52,11 +61,17 @@ describe('§8 "an invalid file gives findings and changed: false"', () => {
   test('applyWebhook on a file with an unknown status: changed false, problem invalid-file', () => {
     const text = doc([{ id: `${JOB}-e1`, status: 'queued' }]);
     const r = applyWebhook(text, { id: `${JOB}-e1`, status: 'COMPLETED' }, { now: NOW });
-    assert.deepEqual({ text: r.text, changed: r.changed, versionId: r.versionId, problem: r.problem }, { text, changed: false, versionId: null, problem: 'invalid-file' });
+    assert.deepEqual(
+      { text: r.text, changed: r.changed, versionId: r.versionId, problem: r.problem },
+      { text, changed: false, versionId: null, problem: 'invalid-file' },
+    );
   });
 
   test('a valid file with unknown keys is not invalid: cleanup still merges', () => {
-    const text = doc([{ id: 'a', name: 'V1', parameters: { x: 1 }, custom: true }, { id: 'style_1_vV1', loraUrl: accel(`${PREFIX}style_1_vV1.safetensors`) }]);
+    const text = doc([
+      { id: 'a', name: 'V1', parameters: { x: 1 }, custom: true },
+      { id: 'style_1_vV1', loraUrl: accel(`${PREFIX}style_1_vV1.safetensors`) },
+    ]);
     const r = cleanup(text, { styleId: '1' });
     assert.equal(r.changed, true);
     assert.equal(versionsOf(r.text).length, 1);
@@ -73,15 +88,28 @@ describe('§5 / §2: an entry whose loraUrl names another object is never matche
     const vs = versionsOf(r.text);
     assert.deepEqual(vs[0], detailed({ loraUrl: other }), 'the entry of the other object is untouched');
     assert.deepEqual(vs[1], {
-      id: 'style_1_vV7', name: 'style_1_vV7.safetensors', status: 'completed', loraUrl: accel(key),
-      timestamp: '2025-10-20T00:00:00.000Z', lastSynced: NOW.toISOString(), parameters: {}, description: 'Synced from S3',
+      id: 'style_1_vV7',
+      name: 'style_1_vV7.safetensors',
+      status: 'completed',
+      loraUrl: accel(key),
+      timestamp: '2025-10-20T00:00:00.000Z',
+      lastSynced: NOW.toISOString(),
+      parameters: {},
+      description: 'Synced from S3',
     });
     // And the result holds no duplicate (§5: a sync never creates one).
     assert.ok(!analyze(r.text, { styleId: '1' }).findings.some((f) => f.code === 'duplicate-version'));
   });
 
   test('id = stem does not claim an entry of another object', () => {
-    const entry = { id: 'style_1_vV7', name: 'style_1_vV7.safetensors', status: 'completed', loraUrl: other, parameters: {}, description: 'Synced from S3' };
+    const entry = {
+      id: 'style_1_vV7',
+      name: 'style_1_vV7.safetensors',
+      status: 'completed',
+      loraUrl: other,
+      parameters: {},
+      description: 'Synced from S3',
+    };
     const r = syncObjects(doc([entry]), [{ bucket: BUCKET, key }], { styleId: '1', now: NOW });
     const vs = versionsOf(r.text);
     assert.deepEqual(vs[0], entry);
@@ -91,7 +119,10 @@ describe('§5 / §2: an entry whose loraUrl names another object is never matche
 
   test('runpod-job-id metadata does not claim an entry whose loraUrl names another object', () => {
     const text = doc([detailed({ loraUrl: other })]);
-    const r = syncObjects(text, [{ bucket: BUCKET, key: `${PREFIX}style_1_vV8.safetensors`, metadata: { 'runpod-job-id': `${JOB}-e1` } }], { styleId: '1', now: NOW });
+    const r = syncObjects(text, [{ bucket: BUCKET, key: `${PREFIX}style_1_vV8.safetensors`, metadata: { 'runpod-job-id': `${JOB}-e1` } }], {
+      styleId: '1',
+      now: NOW,
+    });
     const vs = versionsOf(r.text);
     assert.deepEqual(vs[0], detailed({ loraUrl: other }));
     assert.equal(vs.length, 2);

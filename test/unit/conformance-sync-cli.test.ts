@@ -42,7 +42,14 @@ async function workspace(): Promise<{ dir: string; file: string }> {
   temps.push(t);
   await fs.mkdir(path.join(t.dir, '4_pastel'));
   const file = path.join(t.dir, '4_pastel', 'training_versions.json');
-  await fs.writeFile(file, JSON.stringify({ versions: [{ id: `${JOB}-e1`, name: 'V2', parameters: { network_dim: 8 }, status: 'training', imageCount: 12 }] }, null, 4) + '\n');
+  await fs.writeFile(
+    file,
+    JSON.stringify(
+      { versions: [{ id: `${JOB}-e1`, name: 'V2', parameters: { network_dim: 8 }, status: 'training', imageCount: 12 }] },
+      null,
+      4,
+    ) + '\n',
+  );
   return { dir: t.dir, file };
 }
 
@@ -52,11 +59,41 @@ function io() {
   return c;
 }
 
-interface Change { field: string; from: unknown; to: unknown }
-interface FileJson { path: string; status: string; backup?: string; updates: { rule: string; changes: Change[] }[]; additions: { entry: Record<string, string> }[] }
-interface SyncJson { apply: boolean; endpoint: string; endpointSource: string; outcome: string; written: number; files: FileJson[]; unplaced: { styleId: string; count: number }[]; error: { host: string } }
+interface Change {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+interface FileJson {
+  path: string;
+  status: string;
+  backup?: string;
+  updates: { rule: string; changes: Change[] }[];
+  additions: { entry: Record<string, string> }[];
+}
+interface SyncJson {
+  apply: boolean;
+  endpoint: string;
+  endpointSource: string;
+  outcome: string;
+  written: number;
+  files: FileJson[];
+  unplaced: { styleId: string; count: number }[];
+  error: { host: string };
+}
 
-const args = (dir: string, ...more: string[]) => ['sync', '--bucket', BUCKET, '--prefix', PREFIX, '--endpoint', server.endpoint, '--read-metadata', ...more, dir];
+const args = (dir: string, ...more: string[]) => [
+  'sync',
+  '--bucket',
+  BUCKET,
+  '--prefix',
+  PREFIX,
+  '--endpoint',
+  server.endpoint,
+  '--read-metadata',
+  ...more,
+  dir,
+];
 const url = (key: string) => `${server.endpoint}/${BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
 describe('training-versions sync, as SPEC.md §5 and §7 say', { timeout: 120_000 }, () => {
@@ -79,14 +116,20 @@ describe('training-versions sync, as SPEC.md §5 and §7 say', { timeout: 120_00
     // Metadata (runpod_job_id, the base id) matches the detailed entry: no new entry for it.
     assert.equal(f.updates.length, 1);
     assert.equal(f.updates[0].rule, 'job-id');
-    assert.deepEqual(f.updates[0].changes.find((c) => c.field === 'loraUrl'), { field: 'loraUrl', from: null, to: url(`${PREFIX}style_4_v2.safetensors`) });
+    assert.deepEqual(
+      f.updates[0].changes.find((c) => c.field === 'loraUrl'),
+      { field: 'loraUrl', from: null, to: url(`${PREFIX}style_4_v2.safetensors`) },
+    );
     // The other object becomes a minimal entry; on 127.0.0.1 the URL is path-style, the key encoded per segment.
     assert.equal(f.additions.length, 1);
     assert.equal(f.additions[0].entry.id, 'style_4_vV1');
     assert.equal(f.additions[0].entry.loraUrl, url(`${PREFIX}style_4_vV1.safetensors`));
     assert.match(f.additions[0].entry.loraUrl, /\/team%20a\/models\/style_4_vV1\.safetensors$/);
     // Files with no style folder: reported grouped by style.
-    assert.deepEqual(doc.unplaced.map((g) => [g.styleId, g.count]), [['8', 2]]);
+    assert.deepEqual(
+      doc.unplaced.map((g) => [g.styleId, g.count]),
+      [['8', 2]],
+    );
   });
 
   test('--format json --apply: backup, write, the summary counts what was written; twice changes only lastSynced', async () => {
@@ -111,7 +154,11 @@ describe('training-versions sync, as SPEC.md §5 and §7 say', { timeout: 120_00
     const strip = (d: { versions: Record<string, unknown>[] }) => d.versions.map(({ lastSynced: _l, ...rest }) => rest);
     assert.deepEqual(strip(second), strip(first));
     const doc2 = JSON.parse(again.outText) as SyncJson;
-    for (const u of doc2.files[0].updates) assert.deepEqual(u.changes.map((c) => c.field), ['lastSynced']);
+    for (const u of doc2.files[0].updates)
+      assert.deepEqual(
+        u.changes.map((c) => c.field),
+        ['lastSynced'],
+      );
     assert.equal(doc2.files[0].additions.length, 0);
   });
 
@@ -120,7 +167,10 @@ describe('training-versions sync, as SPEC.md §5 and §7 say', { timeout: 120_00
     const before = await snapshot(dir);
     const out = io();
     // Port 9 (discard) on loopback: nothing listens, the connection is refused.
-    const code = await main(['sync', '--bucket', BUCKET, '--endpoint', 'http://127.0.0.1:9', '--timeout-ms', '500', '--format', 'json', dir], out);
+    const code = await main(
+      ['sync', '--bucket', BUCKET, '--endpoint', 'http://127.0.0.1:9', '--timeout-ms', '500', '--format', 'json', dir],
+      out,
+    );
     assert.equal(code, 1);
     const doc = JSON.parse(out.outText) as SyncJson;
     assert.equal(doc.outcome, 'failed');
@@ -149,7 +199,13 @@ describe('training-versions sync, as SPEC.md §5 and §7 say', { timeout: 120_00
     await fs.writeFile(file, JSON.stringify({ versions: [] }));
     assert.equal(await main(args(dir, '--apply', '--format', 'json'), json), 1);
     const doc = JSON.parse(json.outText) as SyncJson;
-    assert.deepEqual(doc.files.map((f) => [path.basename(path.dirname(f.path)), f.status]), [['4_pastel', 'written'], ['8_ink', 'failed']]);
+    assert.deepEqual(
+      doc.files.map((f) => [path.basename(path.dirname(f.path)), f.status]),
+      [
+        ['4_pastel', 'written'],
+        ['8_ink', 'failed'],
+      ],
+    );
     assert.equal(doc.written, 1);
   });
 

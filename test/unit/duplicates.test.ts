@@ -6,7 +6,17 @@ import { type LinkRule, findDuplicateGroups } from '../../src/core/duplicates';
 import { styleIdOfFolder } from '../../src/core/identity';
 import { versionsOf } from '../../src/core/versions';
 import {
-  BUCKET, JOB, PREFIX, type Entry, acceleratedModelUrl, detailed, file, minimal, modelKey, regularModelUrl, urlSpellings,
+  BUCKET,
+  JOB,
+  PREFIX,
+  type Entry,
+  acceleratedModelUrl,
+  detailed,
+  file,
+  minimal,
+  modelKey,
+  regularModelUrl,
+  urlSpellings,
 } from '../support/helpers';
 
 function groups(entries: Entry[], styleId?: string) {
@@ -19,7 +29,9 @@ function groupIds(entries: Entry[], styleId?: string): string[][] {
 }
 
 function rulesOf(entries: Entry[], styleId?: string): LinkRule[] {
-  return groups(entries, styleId).flatMap((g) => g.links.map((l) => l.rule)).sort();
+  return groups(entries, styleId)
+    .flatMap((g) => g.links.map((l) => l.rule))
+    .sort();
 }
 
 /** A detailed entry whose name is no version label, so that only the link under test can apply. */
@@ -48,20 +60,29 @@ describe('rule 1: same object', () => {
   });
 
   test('the message names the object', () => {
-    const g = groups([plain(`${JOB.a}-e1`, { loraUrl: acceleratedModelUrl(1, 'V7') }), plain(`${JOB.b}-e1`, { loraUrl: regularModelUrl(1, 'V7') })]);
+    const g = groups([
+      plain(`${JOB.a}-e1`, { loraUrl: acceleratedModelUrl(1, 'V7') }),
+      plain(`${JOB.b}-e1`, { loraUrl: regularModelUrl(1, 'V7') }),
+    ]);
     assert.match(g[0].links[0].detail, /s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/style_1_vV7\.safetensors/);
   });
 });
 
 describe('rule 2: id is the file', () => {
   test('an id equal to the stem of the other loraUrl', () => {
-    const entries = [plain(`${JOB.a}-e1`, { loraUrl: acceleratedModelUrl(1, 'V7') }), { id: 'style_1_vV7', name: 'copied', parameters: {} }];
+    const entries = [
+      plain(`${JOB.a}-e1`, { loraUrl: acceleratedModelUrl(1, 'V7') }),
+      { id: 'style_1_vV7', name: 'copied', parameters: {} },
+    ];
     assert.deepEqual(groupIds(entries), [[`${JOB.a}-e1`, 'style_1_vV7']]);
     assert.deepEqual(rulesOf(entries), ['id-is-file']);
   });
 
   test('the stem of any URL counts, not only S3', () => {
-    const entries = [plain(`${JOB.a}-e1`, { loraUrl: 'https://cdn.example.com/models/style_1_vV7.safetensors' }), { id: 'style_1_vV7', name: 'x' }];
+    const entries = [
+      plain(`${JOB.a}-e1`, { loraUrl: 'https://cdn.example.com/models/style_1_vV7.safetensors' }),
+      { id: 'style_1_vV7', name: 'x' },
+    ];
     assert.deepEqual(rulesOf(entries), ['id-is-file']);
   });
 
@@ -95,12 +116,14 @@ describe('rule 3: version name is the file', () => {
     assert.equal(groupIds([v4(), { id: 'sync-1', name: 'style_59_vV4.safetensors', parameters: {} }], '59').length, 1);
   });
 
-  test("an entry's file from its id or name as a stem or a file name (\"name\": \"style_164_vV1\" counts)", () => {
+  test('an entry\'s file from its id or name as a stem or a file name ("name": "style_164_vV1" counts)', () => {
     const v1 = () => detailed(`${JOB.a}-e1`, 'V1', { status: 'training', completedAt: undefined });
     // name a stem, id neither
     assert.deepEqual(rulesOf([v1(), { id: 'sync-1', name: 'style_164_vV1', parameters: {} }], '164'), ['version-name-is-file']);
     // id a file name, name neither
-    assert.deepEqual(rulesOf([v1(), { id: 'style_164_vV1.safetensors', name: 'from S3', parameters: {} }], '164'), ['version-name-is-file']);
+    assert.deepEqual(rulesOf([v1(), { id: 'style_164_vV1.safetensors', name: 'from S3', parameters: {} }], '164'), [
+      'version-name-is-file',
+    ]);
     // neither names a file of that label: no link
     assert.deepEqual(groupIds([v1(), { id: 'style_164_vV2.safetensors', name: 'style_164_vV2', parameters: {} }], '164'), []);
   });
@@ -185,8 +208,19 @@ describe('near-misses: not duplicates', () => {
   test('two files of one label (style_1_v7, style_1_vV7) are two objects', () => {
     assert.deepEqual(groupIds([minimal(1, '7'), minimal(1, 'V7')], '1'), []);
     // Each is still found by its own spellings and its own id.
-    const entries = [minimal(1, '7'), minimal(1, 'V7'), minimal(1, 'V7', { id: 'copy', loraUrl: acceleratedModelUrl(1, 'V7') }), { id: 'style_1_v7', name: 'x' }];
-    assert.deepEqual(groupIds(entries, '1').map((g) => g.sort()), [['style_1_v7', 'style_1_v7'], ['copy', 'style_1_vV7']]);
+    const entries = [
+      minimal(1, '7'),
+      minimal(1, 'V7'),
+      minimal(1, 'V7', { id: 'copy', loraUrl: acceleratedModelUrl(1, 'V7') }),
+      { id: 'style_1_v7', name: 'x' },
+    ];
+    assert.deepEqual(
+      groupIds(entries, '1').map((g) => g.sort()),
+      [
+        ['style_1_v7', 'style_1_v7'],
+        ['copy', 'style_1_vV7'],
+      ],
+    );
   });
 
   test('entries that share only a name', () => {
@@ -213,7 +247,13 @@ describe('near-misses: not duplicates', () => {
     ];
     assert.deepEqual(groupIds(entries, '1'), []);
     // Without names the same holds for the bare rule-1 comparison.
-    assert.deepEqual(groupIds([plain(`${JOB.a}-e1`, { loraUrl: acceleratedModelUrl(1, 'V7') }), plain(`${JOB.b}-e1`, { loraUrl: acceleratedModelUrl(1, 'V7', 'other-team-models') })]), []);
+    assert.deepEqual(
+      groupIds([
+        plain(`${JOB.a}-e1`, { loraUrl: acceleratedModelUrl(1, 'V7') }),
+        plain(`${JOB.b}-e1`, { loraUrl: acceleratedModelUrl(1, 'V7', 'other-team-models') }),
+      ]),
+      [],
+    );
   });
 
   test('an S3 entry of the same file name in another bucket', () => {
@@ -233,7 +273,10 @@ describe('transitive closure', () => {
       plain(`${JOB.d}-e1`, { loraUrl: regularModelUrl(3, 'V2') }),
       plain('unrelated-1'),
     ];
-    assert.deepEqual(groupIds(entries).map((g) => g.sort()), [[`${JOB.c}-e1`, `${JOB.c}-e2`, `${JOB.d}-e1`].sort()]);
+    assert.deepEqual(
+      groupIds(entries).map((g) => g.sort()),
+      [[`${JOB.c}-e1`, `${JOB.c}-e2`, `${JOB.d}-e1`].sort()],
+    );
     assert.deepEqual(rulesOf(entries), ['same-job', 'same-object']);
   });
 
@@ -249,7 +292,10 @@ describe('transitive closure', () => {
 
   test('two separate groups stay separate', () => {
     const entries = [detailed(`${JOB.a}-e1`, 'V1'), minimal(1, 'V1'), detailed(`${JOB.b}-e1`, 'V2'), minimal(1, 'V2')];
-    assert.deepEqual(groupIds(entries, '1'), [[`${JOB.a}-e1`, 'style_1_vV1'], [`${JOB.b}-e1`, 'style_1_vV2']]);
+    assert.deepEqual(groupIds(entries, '1'), [
+      [`${JOB.a}-e1`, 'style_1_vV1'],
+      [`${JOB.b}-e1`, 'style_1_vV2'],
+    ]);
   });
 });
 

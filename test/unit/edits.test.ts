@@ -13,14 +13,30 @@ import { analyze, fixAllEdits, fixFor } from '../../src/core/findings';
 import { styleIdOfFolder } from '../../src/core/identity';
 import { appendElementsEdit, removeElementsEdits, setPropertiesEdits } from '../../src/core/jsonEdit';
 import {
-  FIXTURES, JOB, NOW, type Entry, type Layout, acceleratedModelUrl, assertEol, assertOnlyEditsChanged, assertParses, codes, detailed, file,
-  fixAll, minimal, regularModelUrl, render, versionsOfText,
+  FIXTURES,
+  JOB,
+  NOW,
+  type Entry,
+  type Layout,
+  acceleratedModelUrl,
+  assertEol,
+  assertOnlyEditsChanged,
+  assertParses,
+  codes,
+  detailed,
+  file,
+  fixAll,
+  minimal,
+  regularModelUrl,
+  render,
+  versionsOfText,
 } from '../support/helpers';
 
 const LAYOUTS: (Layout & { label: string })[] = [];
 for (const eol of ['\n', '\r\n'] as const) {
   for (const bom of [false, true]) {
-    for (const indent of [2, 4]) LAYOUTS.push({ eol, bom, indent, label: `${eol === '\n' ? 'LF' : 'CRLF'}${bom ? '+BOM' : ''}, ${indent} spaces` });
+    for (const indent of [2, 4])
+      LAYOUTS.push({ eol, bom, indent, label: `${eol === '\n' ? 'LF' : 'CRLF'}${bom ? '+BOM' : ''}, ${indent} spaces` });
   }
 }
 LAYOUTS.push({ indent: '\t', label: 'tabs' });
@@ -61,7 +77,10 @@ describe('fix all: round trip and bytes outside the edits', () => {
         assert.equal(out.endsWith(layout.eol ?? '\n'), true);
         // Analyse again: neither code remains.
         const again = analyze(out, { styleId: '1', now: NOW });
-        assert.deepEqual(codes(again).filter((c) => c === 'duplicate-version' || c === 'non-accelerated-url'), []);
+        assert.deepEqual(
+          codes(again).filter((c) => c === 'duplicate-version' || c === 'non-accelerated-url'),
+          [],
+        );
         // Applying again changes nothing.
         assert.deepEqual(fixAllEdits(again), []);
         // Every line the edits added is indented like its siblings.
@@ -94,17 +113,28 @@ describe('fix all: round trip and bytes outside the edits', () => {
   });
 
   test('merging into an entry whose fields sit on the line of its brace', () => {
-    const text = '{"versions": [{"id": "style_1_vV7", "name": "style_1_vV7.safetensors", "loraUrl": "' + regularModelUrl(1, 'V7') +
-      '", "parameters": {}},\n  {"id": "' + JOB.a + '-e1", "name": "V7", "parameters": {"a": 1},\n   "status": "completed"}]}';
+    const text =
+      '{"versions": [{"id": "style_1_vV7", "name": "style_1_vV7.safetensors", "loraUrl": "' +
+      regularModelUrl(1, 'V7') +
+      '", "parameters": {}},\n  {"id": "' +
+      JOB.a +
+      '-e1", "name": "V7", "parameters": {"a": 1},\n   "status": "completed"}]}';
     const { text: out, edits } = fixAll(text, { styleId: '1' });
     assertParses(out);
     assertOnlyEditsChanged(text, out, edits);
-    assert.deepEqual(versionsOfText(out), [{ id: `${JOB.a}-e1`, name: 'V7', parameters: { a: 1 }, status: 'completed', loraUrl: acceleratedModelUrl(1, 'V7') }]);
+    assert.deepEqual(versionsOfText(out), [
+      { id: `${JOB.a}-e1`, name: 'V7', parameters: { a: 1 }, status: 'completed', loraUrl: acceleratedModelUrl(1, 'V7') },
+    ]);
   });
 
   test('unicode, escapes and duplicate keys around the edits survive', () => {
-    const text = '{\n  "versions": [\n    {"id": "' + JOB.a + '-e1", "name": "V7 \\"ünïcödé\\" 🎨", "name": "V7", "parameters": {"prompt": "a\\u0041\\n"}},\n' +
-      '    {"id": "style_1_vV7", "name": "style_1_vV7.safetensors", "loraUrl": "' + acceleratedModelUrl(1, 'V7') + '", "parameters": {}}\n  ],\n  "note": "é"\n}\n';
+    const text =
+      '{\n  "versions": [\n    {"id": "' +
+      JOB.a +
+      '-e1", "name": "V7 \\"ünïcödé\\" 🎨", "name": "V7", "parameters": {"prompt": "a\\u0041\\n"}},\n' +
+      '    {"id": "style_1_vV7", "name": "style_1_vV7.safetensors", "loraUrl": "' +
+      acceleratedModelUrl(1, 'V7') +
+      '", "parameters": {}}\n  ],\n  "note": "é"\n}\n';
     const { text: out, edits } = fixAll(text, { styleId: '1' });
     assertParses(out);
     assertOnlyEditsChanged(text, out, edits);
@@ -156,7 +186,10 @@ describe('edit primitives', () => {
       { offset: 12, length: 1, newText: 'overlaps' },
       { offset: 15, length: 0, newText: 'c' },
     ]);
-    assert.deepEqual(out.map((e) => e.newText), ['a', 'b', 'c']);
+    assert.deepEqual(
+      out.map((e) => e.newText),
+      ['a', 'b', 'c'],
+    );
     assert.equal(applyEdits('0123456789abcdefghij', out), 'a3456789bcfghij');
   });
 
@@ -170,9 +203,20 @@ describe('edit primitives', () => {
         const out = applyEdits(text, edits);
         assertParses(out);
         assertEol(out, layout.eol ?? '\n');
-        assert.deepEqual(versionsOfText(out).map((e) => e.id), entries.filter((_, i) => !remove.includes(i)).map((e) => e.id), `${layout.label} ${remove}`);
+        assert.deepEqual(
+          versionsOfText(out).map((e) => e.id),
+          entries.filter((_, i) => !remove.includes(i)).map((e) => e.id),
+          `${layout.label} ${remove}`,
+        );
         // The result is laid out as if rendered without those entries.
-        if (remove.length < entries.length) assert.equal(out, file(entries.filter((_, i) => !remove.includes(i)), layout));
+        if (remove.length < entries.length)
+          assert.equal(
+            out,
+            file(
+              entries.filter((_, i) => !remove.includes(i)),
+              layout,
+            ),
+          );
       }
     }
   });
@@ -185,7 +229,10 @@ describe('edit primitives', () => {
       applyEdits(text, setPropertiesEdits(doc, el, [...keys.map((key) => ({ key, raw: '', remove: true })), ...extra]));
     assert.equal(rm(['error', 'failedAt']), '{"versions": [\n  {\n    "id": "a",\n    "status": "failed"\n  }\n]}\n');
     assert.equal(rm(['failedAt', 'status']), '{"versions": [\n  {\n    "id": "a",\n    "error": "x"\n  }\n]}\n');
-    assert.equal(rm(['status'], [{ key: 'completedAt', raw: '"c"' }]), '{"versions": [\n  {\n    "id": "a",\n    "error": "x",\n    "failedAt": "t",\n    "completedAt": "c"\n  }\n]}\n');
+    assert.equal(
+      rm(['status'], [{ key: 'completedAt', raw: '"c"' }]),
+      '{"versions": [\n  {\n    "id": "a",\n    "error": "x",\n    "failedAt": "t",\n    "completedAt": "c"\n  }\n]}\n',
+    );
     const all = rm(['id', 'error', 'failedAt', 'status'], [{ key: 'completedAt', raw: '"c"' }]);
     assertParses(all);
     assert.deepEqual(versionsOfText(all), [{ completedAt: 'c' }]);
@@ -193,7 +240,7 @@ describe('edit primitives', () => {
     assert.equal(rm(['missing']), text);
   });
 
-  test('appending entries follows the file\'s layout', () => {
+  test("appending entries follows the file's layout", () => {
     const extra = { id: 'style_1_vV9', name: 'style_1_vV9.safetensors', parameters: {} };
     for (const layout of LAYOUTS) {
       for (const before of [[{ id: 'a', parameters: { x: 1 } }], []]) {
@@ -214,7 +261,12 @@ describe('golden fixtures (test/fixtures/<style>_<name>/)', () => {
       const dir = path.join(FIXTURES, name);
       const text = readFileSync(path.join(dir, 'training_versions.json'), 'utf8');
       const a = analyze(text, { styleId: styleIdOfFolder(name), now: NOW });
-      const expected = JSON.parse(readFileSync(path.join(dir, 'expected-findings.json'), 'utf8')) as { code: string; versionId: string | null; at: string; related?: string }[];
+      const expected = JSON.parse(readFileSync(path.join(dir, 'expected-findings.json'), 'utf8')) as {
+        code: string;
+        versionId: string | null;
+        at: string;
+        related?: string;
+      }[];
       assert.deepEqual(
         a.findings.map((f) => ({
           code: f.code,

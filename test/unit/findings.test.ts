@@ -4,7 +4,20 @@ import { describe, test } from 'node:test';
 import { LineIndex, positionsAt } from '../../src/core/document';
 import { analyze, type Finding } from '../../src/core/findings';
 import {
-  BUCKET, JOB, NOW, PREFIX, acceleratedModelUrl, codes, detailed, file, findingsOf, fixAll, minimal, regularModelUrl, textAt, urlSpellings,
+  BUCKET,
+  JOB,
+  NOW,
+  PREFIX,
+  acceleratedModelUrl,
+  codes,
+  detailed,
+  file,
+  findingsOf,
+  fixAll,
+  minimal,
+  regularModelUrl,
+  textAt,
+  urlSpellings,
 } from '../support/helpers';
 
 function only(text: string, code: Finding['code'], options: Parameters<typeof analyze>[1] = {}): Finding {
@@ -56,7 +69,7 @@ describe('invalid-schema', () => {
     assert.equal(f.severity, 'error');
   });
 
-  test('versions missing: at the root object\'s opening brace', () => {
+  test("versions missing: at the root object's opening brace", () => {
     const text = '{\n  "version": []\n}\n';
     const f = only(text, 'invalid-schema');
     assert.equal(textAt(text, f), '{');
@@ -64,7 +77,11 @@ describe('invalid-schema', () => {
     assert.equal(analyze(text).writable, false);
   });
 
-  for (const [what, value] of [['an object', '{ "a": 1 }'], ['a string', '"V1"'], ['null', 'null']]) {
+  for (const [what, value] of [
+    ['an object', '{ "a": 1 }'],
+    ['a string', '"V1"'],
+    ['null', 'null'],
+  ]) {
     test(`versions is ${what}`, () => {
       const text = `{\n  "versions": ${value}\n}\n`;
       const f = only(text, 'invalid-schema');
@@ -76,7 +93,10 @@ describe('invalid-schema', () => {
   test('entries that are not objects', () => {
     const text = '{ "versions": [42, "style_1_vV7", null, [1, 2], true, {"id": "ok"}] }';
     const fs = findingsOf(analyze(text), 'invalid-schema');
-    assert.deepEqual(fs.map((f) => textAt(text, f)), ['42', '"style_1_vV7"', 'null', '[1, 2]', 'true']);
+    assert.deepEqual(
+      fs.map((f) => textAt(text, f)),
+      ['42', '"style_1_vV7"', 'null', '[1, 2]', 'true'],
+    );
     assert.ok(fs.every((f) => f.versionId === null && f.severity === 'error'));
     assert.equal(analyze(text).writable, true);
   });
@@ -98,9 +118,20 @@ describe('invalid-schema', () => {
   }
 
   const wrongTypes: [string, string][] = [
-    ['name', '7'], ['timestamp', '1760256840884'], ['parameters', '"none"'], ['parameters', '[16, 16]'], ['status', '3'],
-    ['selectionSetId', '"1"'], ['imageCount', '"43"'], ['imageCount', '{}'], ['loraUrl', '["https://x"]'], ['completedAt', 'true'],
-    ['failedAt', '0'], ['error', '{"message": "oom"}'], ['lastSynced', '1'], ['description', '["Synced from S3"]'],
+    ['name', '7'],
+    ['timestamp', '1760256840884'],
+    ['parameters', '"none"'],
+    ['parameters', '[16, 16]'],
+    ['status', '3'],
+    ['selectionSetId', '"1"'],
+    ['imageCount', '"43"'],
+    ['imageCount', '{}'],
+    ['loraUrl', '["https://x"]'],
+    ['completedAt', 'true'],
+    ['failedAt', '0'],
+    ['error', '{"message": "oom"}'],
+    ['lastSynced', '1'],
+    ['description', '["Synced from S3"]'],
   ];
   for (const [key, raw] of wrongTypes) {
     test(`a known field of the wrong type: ${key}: ${raw}`, () => {
@@ -142,7 +173,7 @@ describe('duplicate-version', () => {
   const winnerId = '3e248bb6-012c-4384-ae6c-4b19c126d093-e1';
   const text = file([detailed(winnerId, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }), minimal(1, 'V7')]);
 
-  test('on the non-winning entry\'s id value, related to the winner\'s id', () => {
+  test("on the non-winning entry's id value, related to the winner's id", () => {
     const f = only(text, 'duplicate-version', { styleId: '1' });
     assert.equal(textAt(text, f), '"style_1_vV7"');
     assert.equal(f.severity, 'warning');
@@ -153,22 +184,40 @@ describe('duplicate-version', () => {
   });
 
   test('the message names the rule that linked them', () => {
-    const check = (t: string, styleId: string | undefined, rule: RegExp) => assert.match(only(t, 'duplicate-version', { styleId }).message, rule);
+    const check = (t: string, styleId: string | undefined, rule: RegExp) =>
+      assert.match(only(t, 'duplicate-version', { styleId }).message, rule);
     check(text, '1', /same S3 object/);
-    check(file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: 'https://cdn.example.com/style_1_vV7.safetensors' }), { id: 'style_1_vV7', name: 'x' }]), undefined, /id is the file/);
+    check(
+      file([
+        detailed(`${JOB.a}-e1`, 'V7', { loraUrl: 'https://cdn.example.com/style_1_vV7.safetensors' }),
+        { id: 'style_1_vV7', name: 'x' },
+      ]),
+      undefined,
+      /id is the file/,
+    );
     check(file([detailed(`${JOB.a}-e1`, 'V4'), minimal(59, 'V4')]), '59', /version name is the file/);
     check(file([detailed(`${JOB.c}-e2`, 'V2'), detailed(`${JOB.c}-e1`, 'V2', { status: 'failed' })]), undefined, /same RunPod job/);
   });
 
   test('one finding per non-winning member, each related to the winner', () => {
-    const t = file([minimal(1, 'V7'), detailed(`${JOB.a}-e2`, 'V7'), detailed(`${JOB.a}-e1`, 'V7', { completedAt: undefined, status: 'failed' })]);
+    const t = file([
+      minimal(1, 'V7'),
+      detailed(`${JOB.a}-e2`, 'V7'),
+      detailed(`${JOB.a}-e1`, 'V7', { completedAt: undefined, status: 'failed' }),
+    ]);
     const fs = findingsOf(analyze(t, { styleId: '1' }), 'duplicate-version');
-    assert.deepEqual(fs.map((f) => textAt(t, f)), ['"style_1_vV7"', `"${JOB.a}-e1"`]);
+    assert.deepEqual(
+      fs.map((f) => textAt(t, f)),
+      ['"style_1_vV7"', `"${JOB.a}-e1"`],
+    );
     for (const f of fs) assert.equal(textAt(t, f.related[0]), `"${JOB.a}-e2"`);
   });
 
-  test('a member without id: at the entry\'s opening brace', () => {
-    const t = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }), { name: 'copy', loraUrl: regularModelUrl(1, 'V7') }]);
+  test("a member without id: at the entry's opening brace", () => {
+    const t = file([
+      detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }),
+      { name: 'copy', loraUrl: regularModelUrl(1, 'V7') },
+    ]);
     const f = only(t, 'duplicate-version');
     assert.equal(textAt(t, f), '{');
     assert.equal(f.versionId, null);
@@ -226,7 +275,10 @@ describe('non-accelerated-url', () => {
   });
 
   test('not for a bucket with dots (no accelerated form) or a URL that is not S3', () => {
-    for (const url of [...Object.values(urlSpellings('models.example.com', 'style_1_vV1.safetensors')), 'https://cdn.example.com/style_1_vV1.safetensors']) {
+    for (const url of [
+      ...Object.values(urlSpellings('models.example.com', 'style_1_vV1.safetensors')),
+      'https://cdn.example.com/style_1_vV1.safetensors',
+    ]) {
       assert.deepEqual(findingsOf(analyze(file([detailed('x', 'V1', { loraUrl: url })])), 'non-accelerated-url'), [], url);
     }
   });
@@ -280,10 +332,19 @@ describe('all findings', () => {
     const a = analyze(withBom, { styleId: '1', now: NOW });
     for (let i = 1; i < a.findings.length; i++) assert.ok(a.findings[i - 1].offset <= a.findings[i].offset);
     for (const f of a.findings) assert.ok(f.offset >= 1 && f.offset + f.length <= withBom.length);
-    assert.deepEqual(a.findings.map((f) => f.code), ['stale-job', 'duplicate-version', 'non-accelerated-url', 'minimal-entry', 'non-accelerated-url', 'invalid-schema']);
+    assert.deepEqual(
+      a.findings.map((f) => f.code),
+      ['stale-job', 'duplicate-version', 'non-accelerated-url', 'minimal-entry', 'non-accelerated-url', 'invalid-schema'],
+    );
     // Same findings, same texts under them (entries differ only in layout).
-    assert.deepEqual(pick(withBom).map(([c]) => c), pick(plain).map(([c]) => c));
-    assert.deepEqual(pick(withBom).filter(([c]) => c !== 'minimal-entry'), pick(plain).filter(([c]) => c !== 'minimal-entry'));
+    assert.deepEqual(
+      pick(withBom).map(([c]) => c),
+      pick(plain).map(([c]) => c),
+    );
+    assert.deepEqual(
+      pick(withBom).filter(([c]) => c !== 'minimal-entry'),
+      pick(plain).filter(([c]) => c !== 'minimal-entry'),
+    );
   });
 
   test('a clean file has no findings', () => {
@@ -326,19 +387,29 @@ describe('corner cases of the text (§1, §3)', () => {
     assert.equal(only(nested, 'invalid-schema').offset, nested.lastIndexOf('"network_dim"'));
     const thrice = '{"versions": [{"id": "a", "x": 1, "x": 2, "x": 3}]}';
     const fs = findingsOf(analyze(thrice, { now: NOW }), 'invalid-schema');
-    assert.deepEqual(fs.map((x) => x.offset), [thrice.indexOf('"x": 2'), thrice.indexOf('"x": 3')]);
+    assert.deepEqual(
+      fs.map((x) => x.offset),
+      [thrice.indexOf('"x": 2'), thrice.indexOf('"x": 3')],
+    );
     // An escaped spelling of the same key is the same key.
     const escaped = '{"versions": [{"id": "a", "n\\u0061me": "V1", "name": "V2"}]}';
     assert.equal(only(escaped, 'invalid-schema').offset, escaped.indexOf('"name"'));
   });
 
   test('equal keys in different objects are no repetition', () => {
-    const text = file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(1, 'V1') }), detailed(`${JOB.b}-e1`, 'V2', { loraUrl: acceleratedModelUrl(1, 'V2') })]);
+    const text = file([
+      detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(1, 'V1') }),
+      detailed(`${JOB.b}-e1`, 'V2', { loraUrl: acceleratedModelUrl(1, 'V2') }),
+    ]);
     assert.deepEqual(findingsOf(analyze(text, { styleId: '1', now: NOW }), 'invalid-schema'), []);
   });
 
   test('a presigned URL is never reported as non-accelerated (its signature covers the host)', () => {
-    for (const q of ['X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20251012&X-Amz-Signature=abc', 'X-Amz-Signature=abc', 'x-amz-credential=AKIA']) {
+    for (const q of [
+      'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20251012&X-Amz-Signature=abc',
+      'X-Amz-Signature=abc',
+      'x-amz-credential=AKIA',
+    ]) {
       const url = `${regularModelUrl(1, 'V7')}?${q}`;
       const text = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url })]);
       const a = analyze(text, { styleId: '1', now: NOW });
@@ -370,7 +441,11 @@ describe('line index (§1: lines end at LF, CRLF or a lone CR)', () => {
       for (let i = 0; i < 40; i++) text += pieces[Math.floor(next() * pieces.length)];
       const idx = new LineIndex(text);
       const offsets = Array.from({ length: 30 }, () => Math.floor(next() * (text.length + 1)));
-      assert.deepEqual(positionsAt(text, offsets), offsets.map((o) => idx.position(o)), JSON.stringify(text));
+      assert.deepEqual(
+        positionsAt(text, offsets),
+        offsets.map((o) => idx.position(o)),
+        JSON.stringify(text),
+      );
     }
   });
 });

@@ -15,16 +15,43 @@ import { analyze } from '../../src/core/findings';
 import { EXAMPLES, NOW, captureIO, render, tempDir } from '../support/helpers';
 
 /** The example files, as seeds (examples/writers/ holds scripts, no training_versions.json). */
-const SEEDS: { folder: string; text: string }[] = readdirSync(EXAMPLES).filter((folder) => existsSync(path.join(EXAMPLES, folder, 'training_versions.json'))).map((folder) => ({
-  folder,
-  text: readFileSync(path.join(EXAMPLES, folder, 'training_versions.json'), 'utf8'),
-}));
+const SEEDS: { folder: string; text: string }[] = readdirSync(EXAMPLES)
+  .filter((folder) => existsSync(path.join(EXAMPLES, folder, 'training_versions.json')))
+  .map((folder) => ({
+    folder,
+    text: readFileSync(path.join(EXAMPLES, folder, 'training_versions.json'), 'utf8'),
+  }));
 
 const seed = fc.constantFrom(...SEEDS);
 
 // ------------------------------------------------------------ text mutations
 
-const jsonish = fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', ' ', '\n', '\r\n', '\t', '0', '-', 'e', 'null', 'true', '"id"', '"versions"', '\ufeff', 'é', '🎨', '\u2028', 'https://x.s3.amazonaws.com/k/style_1_vV7.safetensors');
+const jsonish = fc.constantFrom(
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  ' ',
+  '\n',
+  '\r\n',
+  '\t',
+  '0',
+  '-',
+  'e',
+  'null',
+  'true',
+  '"id"',
+  '"versions"',
+  '\ufeff',
+  'é',
+  '🎨',
+  '\u2028',
+  'https://x.s3.amazonaws.com/k/style_1_vV7.safetensors',
+);
 
 type TextMutation =
   | { kind: 'delete'; at: number; len: number }
@@ -35,8 +62,17 @@ type TextMutation =
 
 const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), s: fc.array(jsonish, { minLength: 1, maxLength: 4 }).map((a) => a.join('')) }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 10 }), s: fc.oneof(jsonish, fc.string({ maxLength: 5 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    s: fc.array(jsonish, { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
+  }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    at: fc.nat(),
+    len: fc.integer({ min: 1, max: 10 }),
+    s: fc.oneof(jsonish, fc.string({ maxLength: 5 })),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 400 }), to: fc.nat() }),
 );
@@ -46,10 +82,18 @@ function mutateText(text: string, ms: TextMutation[]): string {
   for (const m of ms) {
     const at = t.length === 0 ? 0 : m.at % (t.length + 1);
     switch (m.kind) {
-      case 'delete': t = t.slice(0, at) + t.slice(at + m.len); break;
-      case 'insert': t = t.slice(0, at) + m.s + t.slice(at); break;
-      case 'replace': t = t.slice(0, at) + m.s + t.slice(at + m.len); break;
-      case 'truncate': t = t.slice(0, at); break;
+      case 'delete':
+        t = t.slice(0, at) + t.slice(at + m.len);
+        break;
+      case 'insert':
+        t = t.slice(0, at) + m.s + t.slice(at);
+        break;
+      case 'replace':
+        t = t.slice(0, at) + m.s + t.slice(at + m.len);
+        break;
+      case 'truncate':
+        t = t.slice(0, at);
+        break;
       case 'duplicate': {
         const to = t.length === 0 ? 0 : m.to % (t.length + 1);
         t = t.slice(0, to) + t.slice(at, at + m.len) + t.slice(to);
@@ -63,12 +107,47 @@ function mutateText(text: string, ms: TextMutation[]): string {
 // ------------------------------------------------------------ tree mutations (still JSON)
 
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1e308, '', 'V7', 'completed', 'pending', 'Synced from S3', {}, [], 'style_1_vV7',
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1e308,
+    '',
+    'V7',
+    'completed',
+    'pending',
+    'Synced from S3',
+    {},
+    [],
+    'style_1_vV7',
     'https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors',
-    'https://a.b.s3.amazonaws.com/style_1_vV7.safetensors', '3e248bb6-012c-4384-ae6c-4b19c126d093-e9', '2025-10-12T08:14:00.884Z'),
+    'https://a.b.s3.amazonaws.com/style_1_vV7.safetensors',
+    '3e248bb6-012c-4384-ae6c-4b19c126d093-e9',
+    '2025-10-12T08:14:00.884Z',
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
-const KEYS = ['id', 'name', 'timestamp', 'parameters', 'status', 'selectionSetId', 'imageCount', 'loraUrl', 'completedAt', 'failedAt', 'error', 'lastSynced', 'description', 'x', 'toString', 'constructor', '__proto__'];
+const KEYS = [
+  'id',
+  'name',
+  'timestamp',
+  'parameters',
+  'status',
+  'selectionSetId',
+  'imageCount',
+  'loraUrl',
+  'completedAt',
+  'failedAt',
+  'error',
+  'lastSynced',
+  'description',
+  'x',
+  'toString',
+  'constructor',
+  '__proto__',
+];
 
 type TreeMutation =
   | { kind: 'set'; entry: number; key: string; value: unknown }
@@ -78,7 +157,10 @@ type TreeMutation =
   | { kind: 'root'; value: unknown };
 
 const treeMutation: fc.Arbitrary<TreeMutation> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('set' as const), entry: fc.nat(), key: fc.constantFrom(...KEYS), value: anyJson }), weight: 5 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('set' as const), entry: fc.nat(), key: fc.constantFrom(...KEYS), value: anyJson }),
+    weight: 5,
+  },
   { arbitrary: fc.record({ kind: fc.constant('drop' as const), entry: fc.nat(), key: fc.constantFrom(...KEYS) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('copy' as const), entry: fc.nat(), to: fc.nat() }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('replaceEntry' as const), entry: fc.nat(), value: anyJson }), weight: 1 },
@@ -99,14 +181,19 @@ function mutateTree(text: string, ms: TreeMutation[]): unknown {
     if (m.kind === 'copy') vs.splice(m.to % (vs.length + 1), 0, structuredClone(e));
     else if (m.kind === 'replaceEntry') vs[i] = structuredClone(m.value);
     else if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
-      if (m.kind === 'set') Object.defineProperty(e, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
+      if (m.kind === 'set')
+        Object.defineProperty(e, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
       else delete e[m.key];
     }
   }
   return root;
 }
 
-const layout = fc.record({ indent: fc.constantFrom<number | string>(0, 2, 4, '\t'), eol: fc.constantFrom<'\n' | '\r\n'>('\n', '\r\n'), bom: fc.boolean() });
+const layout = fc.record({
+  indent: fc.constantFrom<number | string>(0, 2, 4, '\t'),
+  eol: fc.constantFrom<'\n' | '\r\n'>('\n', '\r\n'),
+  bom: fc.boolean(),
+});
 
 // ------------------------------------------------------------ checks
 
@@ -134,7 +221,10 @@ function assertSane(text: string, folder: string): void {
     const body = plan.newText.charCodeAt(0) === 0xfeff ? plan.newText.slice(1) : plan.newText;
     assert.doesNotThrow(() => JSON.parse(body), 'the cleanup result parses');
     const again = analyze(plan.newText, { styleId: styleIdOf(folder), now: NOW });
-    assert.deepEqual(again.findings.filter((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url').map((f) => f.message), []);
+    assert.deepEqual(
+      again.findings.filter((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url').map((f) => f.message),
+      [],
+    );
     assert.equal(planCleanup(again).changed, false, 'a second cleanup does nothing');
   }
 }
@@ -142,7 +232,9 @@ function assertSane(text: string, folder: string): void {
 describe('fuzzing the engine', () => {
   test('text mutations and truncations: analyze never throws, ranges inside the text', () => {
     fc.assert(
-      fc.property(seed, fc.array(textMutation, { minLength: 1, maxLength: 4 }), ({ folder, text }, ms) => assertSane(mutateText(text, ms), folder)),
+      fc.property(seed, fc.array(textMutation, { minLength: 1, maxLength: 4 }), ({ folder, text }, ms) =>
+        assertSane(mutateText(text, ms), folder),
+      ),
       { numRuns: 600, includeErrorInReport: true },
     );
   });
@@ -173,7 +265,10 @@ describe('fuzzing cleanup --apply', () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(seed, fc.array(textMutation, { maxLength: 3 }), fc.array(treeMutation, { maxLength: 3 }), layout), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(seed, fc.array(textMutation, { maxLength: 3 }), fc.array(treeMutation, { maxLength: 3 }), layout), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         async (files) => {
           const root = path.join(dir, `run${run++}`);
           const written: { file: string; before: string }[] = [];
@@ -192,7 +287,10 @@ describe('fuzzing cleanup --apply', () => {
           for (const { file, before: b } of written) {
             const now = await fs.readFile(file, 'utf8');
             if (now === b) continue;
-            assert.doesNotThrow(() => JSON.parse(now.charCodeAt(0) === 0xfeff ? now.slice(1) : now), `${file} was written and does not parse`);
+            assert.doesNotThrow(
+              () => JSON.parse(now.charCodeAt(0) === 0xfeff ? now.slice(1) : now),
+              `${file} was written and does not parse`,
+            );
             assert.equal(await fs.readFile(`${file}.backup`, 'utf8'), b, 'the backup holds the old bytes');
           }
           // Nothing but the files, their backups and no temporary file left behind.

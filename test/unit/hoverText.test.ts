@@ -48,7 +48,9 @@ describe('hover and tooltip markdown', () => {
   });
 
   test('an expired job says so in its hover, with when it was checked', () => {
-    const t = file([detailed(`${JOB.c}-e1`, 'V9', { status: 'training', timestamp: new Date(NOW - 3600_000).toISOString(), completedAt: undefined })]);
+    const t = file([
+      detailed(`${JOB.c}-e1`, 'V9', { status: 'training', timestamp: new Date(NOW - 3600_000).toISOString(), completedAt: undefined }),
+    ]);
     const sf = styleOf(t);
     const v = sf.analysis.versions[0];
     assert.ok(!versionMarkdown(sf, v).includes('expired'));
@@ -78,14 +80,21 @@ describe('one set of counts', () => {
     const m = new StyleTreeModel();
     const dirty = styleOf(file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: regularModelUrl(1, 'V7') })]));
     m.upsert(dirty);
-    m.upsert({ key: 'file:///ws/2_b/training_versions.json', ...analyzeStyleFile('/ws/2_b/training_versions.json', file([]), { now: NOW }) });
+    m.upsert({
+      key: 'file:///ws/2_b/training_versions.json',
+      ...analyzeStyleFile('/ws/2_b/training_versions.json', file([]), { now: NOW }),
+    });
     const t = m.totals();
     assert.deepEqual([t.styles, t.stylesWithProblems, t.problems], [2, 1, 1]);
     const texts = totalsTexts(t);
     assert.equal(texts.problems, '1 problem in 1 style (of 2)');
     assert.equal(texts.badgeTooltip, 'Training Versions: 1 problem in 1 style (of 2)');
     assert.ok(texts.tooltip.includes('1 problem in 1 style (of 2)'), texts.tooltip);
-    assert.equal(m.styles().reduce((n, s) => n + s.problemCount, 0), t.problems, 'style rows add up to the badge');
+    assert.equal(
+      m.styles().reduce((n, s) => n + s.problemCount, 0),
+      t.problems,
+      'style rows add up to the badge',
+    );
     assert.equal(totalsTexts({ ...t, problems: 0, stylesWithProblems: 0 }).problems, 'no problems');
   });
 

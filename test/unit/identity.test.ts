@@ -2,8 +2,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  acceleratedUrl, baseJobId, canAccelerate, fileStem, isJobId, normaliseLabel, objectIdentity, parseModelStem,
-  parseS3Url, styleIdOfFolder, urlFileName, versionNameOf,
+  acceleratedUrl,
+  baseJobId,
+  canAccelerate,
+  fileStem,
+  isJobId,
+  normaliseLabel,
+  objectIdentity,
+  parseModelStem,
+  parseS3Url,
+  styleIdOfFolder,
+  urlFileName,
+  versionNameOf,
 } from '../../src/core/identity';
 import { BUCKET, PREFIX, REGION, urlSpellings } from '../support/helpers';
 
@@ -14,7 +24,13 @@ describe('S3 URL spellings (§1)', () => {
 
   test('the test covers every spelling §1 lists', () => {
     assert.deepEqual(Object.keys(spellings).sort(), [
-      'accelerated', 'acceleratedDualStack', 'dualStack', 'global', 'pathStyle', 'virtualHostedDash', 'virtualHostedRegion',
+      'accelerated',
+      'acceleratedDualStack',
+      'dualStack',
+      'global',
+      'pathStyle',
+      'virtualHostedDash',
+      'virtualHostedRegion',
     ]);
   });
 

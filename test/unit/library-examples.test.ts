@@ -30,12 +30,26 @@ async function temp(prefix: string): Promise<string> {
 before(async () => {
   if (existsSync(path.join(ROOT, 'dist', 'lib', 'index.mjs'))) return;
   const { build } = await import('esbuild');
-  await build({ entryPoints: [path.join(ROOT, 'src', 'lib', 'index.ts')], outfile: path.join(ROOT, 'dist', 'lib', 'index.mjs'), bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(ROOT, 'src', 'lib', 'index.ts')],
+    outfile: path.join(ROOT, 'dist', 'lib', 'index.mjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    logLevel: 'warning',
+  });
 });
 
 /** A child's environment: no AWS settings of this machine, only what the test gives. */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...extra,
+  };
 }
 
 const sameExceptLastSynced = (text: string) => text.replace(/"lastSynced": "[^"]*"/g, '"lastSynced": "…"');
@@ -49,9 +63,20 @@ describe('examples/writers/webhook-route.mjs', () => {
   test('answers RunPod’s webhook and writes what `webhook --apply` writes', async () => {
     const viaRoute = await copyExamples(await temp('tv-ex-route-'));
     const viaCli = await copyExamples(await temp('tv-ex-cli-'));
-    const payload = JSON.stringify({ id: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918', status: 'COMPLETED', output: { url: `https://${BUCKET}.s3.${REGION}.amazonaws.com/${PREFIX}style_59_vV4.safetensors`, completedAt: '2025-10-14T11:00:00.000Z' } });
+    const payload = JSON.stringify({
+      id: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918',
+      status: 'COMPLETED',
+      output: {
+        url: `https://${BUCKET}.s3.${REGION}.amazonaws.com/${PREFIX}style_59_vV4.safetensors`,
+        completedAt: '2025-10-14T11:00:00.000Z',
+      },
+    });
 
-    child = spawn(process.execPath, [path.join(WRITERS, 'webhook-route.mjs'), viaRoute, '--port', '0'], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [path.join(WRITERS, 'webhook-route.mjs'), viaRoute, '--port', '0'], {
+      cwd: ROOT,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const url = await new Promise<string>((resolve, reject) => {
@@ -88,7 +113,10 @@ describe('examples/writers/webhook-route.mjs', () => {
     const routeText = await fs.readFile(path.join(viaRoute, '59_comic_halftone', FILE), 'utf8');
     assert.equal(routeText, await fs.readFile(path.join(viaCli, '59_comic_halftone', FILE), 'utf8'));
     assert.equal(versionsOfText(routeText)[0].status, 'completed');
-    assert.equal(await fs.readFile(path.join(viaRoute, '59_comic_halftone', `${FILE}.backup`), 'utf8'), await fs.readFile(path.join(viaCli, '59_comic_halftone', `${FILE}.backup`), 'utf8'));
+    assert.equal(
+      await fs.readFile(path.join(viaRoute, '59_comic_halftone', `${FILE}.backup`), 'utf8'),
+      await fs.readFile(path.join(viaCli, '59_comic_halftone', `${FILE}.backup`), 'utf8'),
+    );
   });
 });
 
@@ -107,9 +135,21 @@ describe('examples/writers/s3-sync-step.mjs', { timeout: 120_000 }, () => {
     const viaCli = await temp('tv-ex-sync-');
     const files = await writeSeedWorkspace(viaStep);
     await writeSeedWorkspace(viaCli);
-    const flags = ['--bucket', BUCKET, '--prefix', PREFIX, '--region', REGION, '--endpoint', server.endpoint, '--path-style', '--read-metadata'];
+    const flags = [
+      '--bucket',
+      BUCKET,
+      '--prefix',
+      PREFIX,
+      '--region',
+      REGION,
+      '--endpoint',
+      server.endpoint,
+      '--path-style',
+      '--read-metadata',
+    ];
     const exec = promisify(execFile);
-    const step = () => exec(process.execPath, [path.join(WRITERS, 's3-sync-step.mjs'), ...flags, viaStep], { cwd: ROOT, env: childEnv(S3RVER_ENV) });
+    const step = () =>
+      exec(process.execPath, [path.join(WRITERS, 's3-sync-step.mjs'), ...flags, viaStep], { cwd: ROOT, env: childEnv(S3RVER_ENV) });
     const first = await step();
     assert.match(first.stdout, /10 objects listed; updated /);
 
@@ -127,6 +167,7 @@ describe('examples/writers/s3-sync-step.mjs', { timeout: 120_000 }, () => {
 
     const before = new Map(await Promise.all(Object.values(files).map(async (p) => [p, await fs.readFile(p, 'utf8')] as const)));
     await step();
-    for (const p of Object.values(files)) assert.equal(sameExceptLastSynced(await fs.readFile(p, 'utf8')), sameExceptLastSynced(before.get(p)!), 'only lastSynced moves');
+    for (const p of Object.values(files))
+      assert.equal(sameExceptLastSynced(await fs.readFile(p, 'utf8')), sameExceptLastSynced(before.get(p)!), 'only lastSynced moves');
   });
 });

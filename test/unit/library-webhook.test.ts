@@ -35,11 +35,22 @@ async function workspace(): Promise<Workspace> {
   const b = path.join(t.dir, 'styles', '2_wash', FILE);
   await fs.mkdir(path.dirname(a), { recursive: true });
   await fs.mkdir(path.dirname(b), { recursive: true });
-  await fs.writeFile(a, file([detailed(`${JOB.a}-e1`, 'V7', { status: 'training', completedAt: undefined }), detailed(`${JOB.c}-e1`, 'V8', { status: 'failed', completedAt: undefined })], { eol: '\r\n' }));
+  await fs.writeFile(
+    a,
+    file(
+      [
+        detailed(`${JOB.a}-e1`, 'V7', { status: 'training', completedAt: undefined }),
+        detailed(`${JOB.c}-e1`, 'V8', { status: 'failed', completedAt: undefined }),
+      ],
+      { eol: '\r\n' },
+    ),
+  );
   await fs.writeFile(b, file([detailed(`${JOB.c}-e2`, 'V1', { status: 'pending', completedAt: undefined })], { indent: 4 }));
   let n = 0;
   return {
-    root: path.join(t.dir, 'styles'), a, b,
+    root: path.join(t.dir, 'styles'),
+    a,
+    b,
     payload: async (body) => {
       const p = path.join(t.dir, `payload-${n++}.json`);
       await fs.writeFile(p, typeof body === 'string' ? body : JSON.stringify(body));
@@ -54,7 +65,15 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: io.outText, err: io.errText };
 }
 
-const completed = (id: string) => ({ id, status: 'COMPLETED', delayTime: 120, executionTime: 4000, output: { loraUrl: 'https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors' } });
+const completed = (id: string) => ({
+  id,
+  status: 'COMPLETED',
+  delayTime: 120,
+  executionTime: 4000,
+  output: {
+    loraUrl: 'https://storyboard-user-files.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors',
+  },
+});
 
 describe('training-versions webhook', () => {
   let ws: Workspace;
@@ -81,7 +100,10 @@ describe('training-versions webhook', () => {
     const after = await fs.readFile(ws.a, 'utf8');
     const [v7] = versionsOfText(after);
     assert.equal(v7.status, 'completed');
-    assert.equal(v7.loraUrl, 'https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors');
+    assert.equal(
+      v7.loraUrl,
+      'https://storyboard-user-files.s3-accelerate.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV7.safetensors',
+    );
     assert.ok(after.includes('\r\n'), 'CRLF kept');
     assert.deepEqual((await fs.readdir(path.dirname(ws.a))).sort(), [FILE, `${FILE}.backup`], 'no temporary file left');
     const again = await run(['--payload', p, '--apply', '--format', 'json', ws.root]);
@@ -100,13 +122,18 @@ describe('training-versions webhook', () => {
     assert.equal(doc.match.path, ws.b);
     assert.equal(doc.match.versionId, `${JOB.c}-e2`);
     assert.equal(doc.match.by, 'id');
-    assert.deepEqual(doc.files.map((f: { status: string }) => f.status), ['searched', 'matched']);
+    assert.deepEqual(
+      doc.files.map((f: { status: string }) => f.status),
+      ['searched', 'matched'],
+    );
     assert.equal(doc.backup, undefined);
     assert.ok(!existsSync(`${ws.b}.backup`));
     assert.equal(versionsOfText(await fs.readFile(ws.b, 'utf8'))[0].status, 'completed');
     assert.ok((await fs.readFile(ws.b, 'utf8')).includes('\n            "status": "completed"'), '4-space indent kept');
     // The base id alone (the seed's webhook) finds the first file's retried entry.
-    const base = JSON.parse((await run(['--payload', await ws.payload({ id: JOB.c, status: 'IN_PROGRESS' }), '--format', 'json', ws.root])).out);
+    const base = JSON.parse(
+      (await run(['--payload', await ws.payload({ id: JOB.c, status: 'IN_PROGRESS' }), '--format', 'json', ws.root])).out,
+    );
     assert.equal(base.match.path, ws.a);
     assert.equal(base.match.by, 'base-id');
     assert.equal(base.outcome, 'planned');
@@ -151,8 +178,14 @@ describe('training-versions webhook', () => {
     const code = await runWebhook([ws.root], io, async () => JSON.stringify(completed(JOB.a)));
     assert.equal(code, 0);
     assert.match(io.outText, /V7/);
-    await assert.rejects(runWebhook(['--payload', '-', ws.root], captureIO(), async () => undefined), UsageError);
-    await assert.rejects(runWebhook([ws.root], captureIO(), async () => ''), UsageError);
+    await assert.rejects(
+      runWebhook(['--payload', '-', ws.root], captureIO(), async () => undefined),
+      UsageError,
+    );
+    await assert.rejects(
+      runWebhook([ws.root], captureIO(), async () => ''),
+      UsageError,
+    );
   });
 
   test('a file changed on disk after it was read is not overwritten', async () => {
@@ -181,7 +214,15 @@ describe('training-versions webhook', () => {
       dirs.push(out);
       cli = path.join(out.dir, 'cli.js');
       const { build } = await import('esbuild');
-      await build({ entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+      await build({
+        entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
+        outfile: cli,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        logLevel: 'warning',
+      });
     }
     const child = spawn(process.execPath, [cli, 'webhook', '--apply', '--format', 'json', ws.root], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

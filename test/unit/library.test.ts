@@ -10,7 +10,20 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { main } from '../../src/cli/main';
 import { type S3ObjectInfo, analyze, applyWebhook, cleanup, styleIdOfFolder, syncObjects } from '../../src/lib';
-import { BUCKET, JOB, NOW, PREFIX, captureIO, copyExamples, detailed, file, minimal, modelKey, tempDir, versionsOfText } from '../support/helpers';
+import {
+  BUCKET,
+  JOB,
+  NOW,
+  PREFIX,
+  captureIO,
+  copyExamples,
+  detailed,
+  file,
+  minimal,
+  modelKey,
+  tempDir,
+  versionsOfText,
+} from '../support/helpers';
 
 const FILE = 'training_versions.json';
 
@@ -23,7 +36,8 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
 async function styleFiles(dir: string): Promise<{ folder: string; path: string }[]> {
   const out: { folder: string; path: string }[] = [];
   for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-    if (e.isDirectory() && (await fs.stat(path.join(dir, e.name, FILE)).catch(() => undefined))) out.push({ folder: e.name, path: path.join(dir, e.name, FILE) });
+    if (e.isDirectory() && (await fs.stat(path.join(dir, e.name, FILE)).catch(() => undefined)))
+      out.push({ folder: e.name, path: path.join(dir, e.name, FILE) });
   }
   assert.ok(out.length >= 5, 'examples/ holds the style folders');
   return out;
@@ -93,7 +107,11 @@ describe('library = command, on the examples', () => {
 describe('applyWebhook = webhook --apply', () => {
   const completedAt = '2025-10-14T10:00:00.000Z';
   const lora = `https://${BUCKET}.s3.us-west-1.amazonaws.com/${modelKey(59, 'V4')}`;
-  const payload = { id: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918', status: 'COMPLETED', output: { lora_url: lora, completed_at: completedAt } };
+  const payload = {
+    id: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918',
+    status: 'COMPLETED',
+    output: { lora_url: lora, completed_at: completedAt },
+  };
   let tmp: { dir: string; remove: () => Promise<void> };
   let ex: string;
   before(async () => {
@@ -124,18 +142,38 @@ describe('applyWebhook = webhook --apply', () => {
     assert.equal(v.completedAt, completedAt);
     assert.equal(v.loraUrl, `https://${BUCKET}.s3-accelerate.amazonaws.com/${modelKey(59, 'V4')}`, 'the output URL is written accelerated');
     // A repeated webhook finds its entry and changes nothing.
-    assert.deepEqual(applyWebhook(written, payload), { text: written, changed: false, versionId: v.id, problem: null, message: applyWebhook(written, payload).message });
+    assert.deepEqual(applyWebhook(written, payload), {
+      text: written,
+      changed: false,
+      versionId: v.id,
+      problem: null,
+      message: applyWebhook(written, payload).message,
+    });
   });
 
   test('exact id before base id; failed jobs; now', () => {
-    const text = file([detailed(`${JOB.c}-e1`, 'V1', { status: 'failed', completedAt: undefined }), detailed(`${JOB.c}-e2`, 'V1', { status: 'training', completedAt: undefined })], { indent: 4, eol: '\r\n' });
+    const text = file(
+      [
+        detailed(`${JOB.c}-e1`, 'V1', { status: 'failed', completedAt: undefined }),
+        detailed(`${JOB.c}-e2`, 'V1', { status: 'training', completedAt: undefined }),
+      ],
+      { indent: 4, eol: '\r\n' },
+    );
     const done = applyWebhook(text, { id: `${JOB.c}-e2`, status: 'COMPLETED' }, { now: new Date(NOW) });
     assert.equal(done.versionId, `${JOB.c}-e2`);
     const second = versionsOfText(done.text)[1];
     assert.equal(second.status, 'completed');
     assert.equal(second.completedAt, new Date(NOW).toISOString());
     assert.ok(done.text.includes('\r\n    '), 'CRLF and 4-space indent survive');
-    const failed = applyWebhook(text, { id: `${JOB.c}-e2`, status: 'FAILED', error: JSON.stringify({ error_type: 'OutOfMemory', error_message: 'CUDA out of memory', error_traceback: 'Traceback…' }) }, { now: new Date(NOW) });
+    const failed = applyWebhook(
+      text,
+      {
+        id: `${JOB.c}-e2`,
+        status: 'FAILED',
+        error: JSON.stringify({ error_type: 'OutOfMemory', error_message: 'CUDA out of memory', error_traceback: 'Traceback…' }),
+      },
+      { now: new Date(NOW) },
+    );
     const f = versionsOfText(failed.text)[1];
     assert.equal(f.status, 'failed');
     assert.equal(f.failedAt, new Date(NOW).toISOString());
@@ -160,7 +198,10 @@ describe('applyWebhook = webhook --apply', () => {
     cyclic.self = cyclic;
     assert.equal(applyWebhook(text, cyclic).problem, 'invalid-payload');
     const broken = '{ "versions": [ { "id": "x", } ';
-    assert.deepEqual({ ...applyWebhook(broken, { id: 'x', status: 'COMPLETED' }), message: '' }, { text: broken, changed: false, versionId: null, problem: 'invalid-file', message: '' });
+    assert.deepEqual(
+      { ...applyWebhook(broken, { id: 'x', status: 'COMPLETED' }), message: '' },
+      { text: broken, changed: false, versionId: null, problem: 'invalid-file', message: '' },
+    );
     assert.throws(() => applyWebhook(text, {}, { now: new Date('nope') }), TypeError);
   });
 });
@@ -172,7 +213,10 @@ describe('syncObjects', () => {
 
   test('matches the webhook entry instead of adding a duplicate; a new file becomes a minimal entry', () => {
     const text = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: undefined })]);
-    const r = syncObjects(text, [...listing(1, ['V7', 'V8']), ...listing(2, ['V1']), { bucket: BUCKET, key: `${PREFIX}notes.txt` }], { styleId: '1', now });
+    const r = syncObjects(text, [...listing(1, ['V7', 'V8']), ...listing(2, ['V1']), { bucket: BUCKET, key: `${PREFIX}notes.txt` }], {
+      styleId: '1',
+      now,
+    });
     assert.equal(r.changed, true);
     const vs = versionsOfText(r.text);
     assert.equal(vs.length, 2);
@@ -180,8 +224,14 @@ describe('syncObjects', () => {
     assert.equal(vs[0].loraUrl, `https://${BUCKET}.s3-accelerate.amazonaws.com/${modelKey(1, 'V7')}`);
     assert.equal(vs[0].lastSynced, now.toISOString());
     assert.deepEqual(vs[1], {
-      id: 'style_1_vV8', name: 'style_1_vV8.safetensors', status: 'completed', loraUrl: `https://${BUCKET}.s3-accelerate.amazonaws.com/${modelKey(1, 'V8')}`,
-      timestamp: '2025-10-12T08:41:02.000Z', lastSynced: now.toISOString(), parameters: {}, description: 'Synced from S3',
+      id: 'style_1_vV8',
+      name: 'style_1_vV8.safetensors',
+      status: 'completed',
+      loraUrl: `https://${BUCKET}.s3-accelerate.amazonaws.com/${modelKey(1, 'V8')}`,
+      timestamp: '2025-10-12T08:41:02.000Z',
+      lastSynced: now.toISOString(),
+      parameters: {},
+      description: 'Synced from S3',
     });
     assert.ok(!analyze(r.text, { styleId: '1' }).findings.some((f) => f.code === 'duplicate-version'));
     // Twice: nothing more to do at the same time.
@@ -189,7 +239,10 @@ describe('syncObjects', () => {
   });
 
   test('metadata job id, regional URLs, custom endpoints, never a downgrade', () => {
-    const text = file([detailed(`${JOB.d}-e2`, 'Final', { loraUrl: undefined }), minimal(3, 'V2', { loraUrl: `https://${BUCKET}.s3-accelerate.amazonaws.com/${modelKey(3, 'V2')}` })]);
+    const text = file([
+      detailed(`${JOB.d}-e2`, 'Final', { loraUrl: undefined }),
+      minimal(3, 'V2', { loraUrl: `https://${BUCKET}.s3-accelerate.amazonaws.com/${modelKey(3, 'V2')}` }),
+    ]);
     const objs: S3ObjectInfo[] = [
       { bucket: BUCKET, key: modelKey(3, 'V9'), metadata: { 'runpod-job-id': JOB.d } },
       { bucket: BUCKET, key: modelKey(3, 'V2') },
@@ -198,7 +251,9 @@ describe('syncObjects', () => {
     assert.equal(regional.length, 2, 'the metadata names the job: no new entry');
     assert.equal(regional[0].loraUrl, `https://${BUCKET}.s3.us-west-1.amazonaws.com/${modelKey(3, 'V9')}`);
     assert.equal(regional[1].loraUrl, `https://${BUCKET}.s3-accelerate.amazonaws.com/${modelKey(3, 'V2')}`, 'accelerated kept');
-    const minio = versionsOfText(syncObjects(text, objs, { styleId: '3', now, endpoint: 'http://127.0.0.1:9000', forcePathStyle: true }).text);
+    const minio = versionsOfText(
+      syncObjects(text, objs, { styleId: '3', now, endpoint: 'http://127.0.0.1:9000', forcePathStyle: true }).text,
+    );
     assert.equal(minio[0].loraUrl, `http://127.0.0.1:9000/${BUCKET}/${modelKey(3, 'V9')}`);
   });
 
@@ -207,7 +262,10 @@ describe('syncObjects', () => {
       assert.deepEqual(syncObjects(bad, listing(1, ['V1']), { styleId: '1', now }), { text: bad, changed: false });
     }
     const text = file([]);
-    assert.deepEqual(syncObjects(text, [null, 3, { key: 'x' }, { bucket: BUCKET }] as unknown as S3ObjectInfo[], { styleId: '1', now }), { text, changed: false });
+    assert.deepEqual(syncObjects(text, [null, 3, { key: 'x' }, { bucket: BUCKET }] as unknown as S3ObjectInfo[], { styleId: '1', now }), {
+      text,
+      changed: false,
+    });
     assert.throws(() => syncObjects(text, [], {} as unknown as { styleId: string }), TypeError);
   });
 });
@@ -223,11 +281,20 @@ function usable(text: string): boolean {
 
 describe('never throws on bad text', () => {
   test('any string: analyze gives findings, cleanup/applyWebhook/syncObjects give text back', () => {
-    const jsonish = fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ versions: [v, { id: 'style_1_vV1', loraUrl: `https://${BUCKET}.s3.us-west-1.amazonaws.com/${modelKey(1, 'V1')}` }] })));
+    const jsonish = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.jsonValue().map((v) =>
+        JSON.stringify({
+          versions: [v, { id: 'style_1_vV1', loraUrl: `https://${BUCKET}.s3.us-west-1.amazonaws.com/${modelKey(1, 'V1')}` }],
+        }),
+      ),
+    );
     fc.assert(
       fc.property(jsonish, fc.jsonValue(), (text, payload) => {
         const a = analyze(text, { styleId: '1' });
-        for (const f of a.findings) assert.ok(f.line >= 1 && f.column >= 1 && (f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column)));
+        for (const f of a.findings)
+          assert.ok(f.line >= 1 && f.column >= 1 && (f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column)));
         const c = cleanup(text, { styleId: '1' });
         // A file that does not parse as an object with a "versions" array is never rewritten.
         const invalid = !usable(text);

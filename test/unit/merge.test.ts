@@ -4,8 +4,21 @@ import { describe, test } from 'node:test';
 import { applyEdits } from '../../src/core/edits';
 import { analyze, fixFor } from '../../src/core/findings';
 import {
-  JOB, type Entry, acceleratedModelUrl, assertOnlyEditsChanged, assertParses, detailed, file, findingsOf, fixAll, minimal,
-  regularModelUrl, urlSpellings, BUCKET, modelKey, versionsOfText,
+  JOB,
+  type Entry,
+  acceleratedModelUrl,
+  assertOnlyEditsChanged,
+  assertParses,
+  detailed,
+  file,
+  findingsOf,
+  fixAll,
+  minimal,
+  regularModelUrl,
+  urlSpellings,
+  BUCKET,
+  modelKey,
+  versionsOfText,
 } from '../support/helpers';
 
 /** Applies the merge fix of the (single) duplicate group; returns the resulting versions. */
@@ -27,11 +40,21 @@ const url7 = acceleratedModelUrl(1, 'V7');
 describe('fill what the winner lacks', () => {
   test('missing, null, "" and {} are filled; present values are kept', () => {
     const winner = detailed(`${JOB.a}-e2`, '', {
-      timestamp: '2025-10-13T00:00:00Z', selectionSetId: null, imageCount: undefined, notes: {}, loraUrl: url7, trainer: 'carol',
+      timestamp: '2025-10-13T00:00:00Z',
+      selectionSetId: null,
+      imageCount: undefined,
+      notes: {},
+      loraUrl: url7,
+      trainer: 'carol',
     });
     const other = detailed(`${JOB.a}-e1`, 'V7', {
-      timestamp: '2025-10-12T00:00:00Z', completedAt: undefined, selectionSetId: 4, imageCount: 51, notes: { seed: 42 },
-      parameters: { network_dim: 99 }, trainer: 'dave',
+      timestamp: '2025-10-12T00:00:00Z',
+      completedAt: undefined,
+      selectionSetId: 4,
+      imageCount: 51,
+      notes: { seed: 42 },
+      parameters: { network_dim: 99 },
+      trainer: 'dave',
     });
     const [m] = merged([winner, other], '1');
     assert.equal(m.id, `${JOB.a}-e2`);
@@ -49,20 +72,32 @@ describe('fill what the winner lacks', () => {
     const w = detailed(`${JOB.a}-e3`, 'V7', { loraUrl: url7, timestamp: '2025-10-14T00:00:00Z' });
     // Later in the file but higher priority (has completedAt, newer).
     const low = { id: `${JOB.a}-e1`, name: 'V7', timestamp: '2025-10-01T00:00:00Z', trainer: 'low', parameters: {} };
-    const high = { id: `${JOB.a}-e2`, name: 'V7', timestamp: '2025-10-02T00:00:00Z', completedAt: '2025-10-02T01:00:00Z', trainer: 'high', parameters: {} };
+    const high = {
+      id: `${JOB.a}-e2`,
+      name: 'V7',
+      timestamp: '2025-10-02T00:00:00Z',
+      completedAt: '2025-10-02T01:00:00Z',
+      trainer: 'high',
+      parameters: {},
+    };
     const [m] = merged([low, w, high], '1');
     assert.equal(m.id, w.id);
     assert.equal(m.trainer, 'high');
   });
 
   test('unknown keys are preserved and filled too', () => {
-    const [m] = merged([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }), minimal(1, 'V7', { x_custom: [1, 2], nested: { a: null } })], '1');
+    const [m] = merged(
+      [detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }), minimal(1, 'V7', { x_custom: [1, 2], nested: { a: null } })],
+      '1',
+    );
     assert.deepEqual(m.x_custom, [1, 2]);
     assert.deepEqual(m.nested, { a: null });
   });
 
   test('keys named like Object.prototype members are filled like any other', () => {
-    const member = JSON.parse('{"id": "style_1_vV7", "parameters": {}, "hasOwnProperty": 3, "toString": "t", "constructor": {"a": 1}, "__proto__": {"b": 2}}') as Entry;
+    const member = JSON.parse(
+      '{"id": "style_1_vV7", "parameters": {}, "hasOwnProperty": 3, "toString": "t", "constructor": {"a": 1}, "__proto__": {"b": 2}}',
+    ) as Entry;
     const [m] = merged([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }), { ...member, loraUrl: regularModelUrl(1, 'V7') }], '1');
     assert.equal(Object.prototype.hasOwnProperty.call(m, 'hasOwnProperty') && m.hasOwnProperty, 3);
     assert.equal(Object.prototype.hasOwnProperty.call(m, 'toString') && m.toString, 't');
@@ -70,8 +105,14 @@ describe('fill what the winner lacks', () => {
     assert.deepEqual(Object.getOwnPropertyDescriptor(m, '__proto__')?.value, { b: 2 });
   });
 
-  test('parameters are never replaced by a member\'s', () => {
-    const [m] = merged([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7, parameters: { network_dim: 16 } }), detailed(`${JOB.a}-e2`, 'V7', { parameters: { network_dim: 32, extra: 1 }, completedAt: undefined })], '1');
+  test("parameters are never replaced by a member's", () => {
+    const [m] = merged(
+      [
+        detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7, parameters: { network_dim: 16 } }),
+        detailed(`${JOB.a}-e2`, 'V7', { parameters: { network_dim: 32, extra: 1 }, completedAt: undefined }),
+      ],
+      '1',
+    );
     assert.deepEqual(m.parameters, { network_dim: 16 });
   });
 });
@@ -102,9 +143,16 @@ describe('description "Synced from S3"', () => {
   });
 });
 
-describe('a failed attempt\'s error and failedAt', () => {
+describe("a failed attempt's error and failedAt", () => {
   const failed = (extra: Entry = {}) =>
-    detailed(`${JOB.c}-e1`, 'V2', { status: 'failed', completedAt: undefined, failedAt: '2025-10-13T10:09:12.001Z', error: 'CUDA out of memory', timestamp: '2025-10-13T10:02:44.310Z', ...extra });
+    detailed(`${JOB.c}-e1`, 'V2', {
+      status: 'failed',
+      completedAt: undefined,
+      failedAt: '2025-10-13T10:09:12.001Z',
+      error: 'CUDA out of memory',
+      timestamp: '2025-10-13T10:02:44.310Z',
+      ...extra,
+    });
 
   test('never carried onto an entry that is completed', () => {
     const ok = detailed(`${JOB.c}-e2`, 'V2', { timestamp: '2025-10-13T10:11:05.877Z', loraUrl: acceleratedModelUrl(3, 'V2') });
@@ -157,13 +205,19 @@ describe('loraUrl', () => {
     }
   });
 
-  test('never replaces the winner\'s accelerated URL', () => {
-    const [m] = merged([minimal(1, 'V7', { loraUrl: spell.global }), detailed(`${JOB.a}-e1`, 'V7', { loraUrl: spell.acceleratedDualStack })], '1');
+  test("never replaces the winner's accelerated URL", () => {
+    const [m] = merged(
+      [minimal(1, 'V7', { loraUrl: spell.global }), detailed(`${JOB.a}-e1`, 'V7', { loraUrl: spell.acceleratedDualStack })],
+      '1',
+    );
     assert.equal(m.loraUrl, spell.acceleratedDualStack);
   });
 
-  test('else the winner\'s', () => {
-    const [m] = merged([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: spell.virtualHostedDash }), minimal(1, 'V7', { loraUrl: spell.dualStack })], '1');
+  test("else the winner's", () => {
+    const [m] = merged(
+      [detailed(`${JOB.a}-e1`, 'V7', { loraUrl: spell.virtualHostedDash }), minimal(1, 'V7', { loraUrl: spell.dualStack })],
+      '1',
+    );
     assert.equal(m.loraUrl, spell.virtualHostedDash);
   });
 
@@ -177,15 +231,29 @@ describe('status and completedAt', () => {
   test('completed if any member is completed; completedAt follows that member', () => {
     const w = detailed(`${JOB.a}-e2`, 'V4', { status: 'training', completedAt: undefined, timestamp: '2025-10-14T08:00:12.000Z' });
     // Higher priority than `done` (newer) but it did not supply "completed".
-    const odd = { id: 'style_59_v4', name: 'style_59_v4.safetensors', parameters: {}, status: 'failed', completedAt: '2025-10-15T00:00:00Z', timestamp: '2025-10-15T00:00:00Z' };
-    const done = { id: 'style_59_vV4', name: 'style_59_vV4.safetensors', parameters: {}, status: 'completed', completedAt: '2025-10-14T09:02:31Z', timestamp: '2025-10-14T09:02:31Z' };
+    const odd = {
+      id: 'style_59_v4',
+      name: 'style_59_v4.safetensors',
+      parameters: {},
+      status: 'failed',
+      completedAt: '2025-10-15T00:00:00Z',
+      timestamp: '2025-10-15T00:00:00Z',
+    };
+    const done = {
+      id: 'style_59_vV4',
+      name: 'style_59_vV4.safetensors',
+      parameters: {},
+      status: 'completed',
+      completedAt: '2025-10-14T09:02:31Z',
+      timestamp: '2025-10-14T09:02:31Z',
+    };
     const [m] = merged([w, odd, done], '59');
     assert.equal(m.id, w.id);
     assert.equal(m.status, 'completed');
     assert.equal(m.completedAt, '2025-10-14T09:02:31Z');
   });
 
-  test('the winner\'s completedAt stays when the winner is completed', () => {
+  test("the winner's completedAt stays when the winner is completed", () => {
     const [m] = merged([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }), minimal(1, 'V7', { completedAt: '2030-01-01T00:00:00Z' })], '1');
     assert.equal(m.completedAt, '2025-10-12T08:41:05.201Z');
   });
@@ -203,7 +271,7 @@ describe('status and completedAt', () => {
     assert.deepEqual(m.parameters, w.parameters);
   });
 
-  test('otherwise the winner\'s status', () => {
+  test("otherwise the winner's status", () => {
     const w = detailed(`${JOB.a}-e2`, 'V4', { status: 'training', completedAt: undefined, timestamp: '2025-10-14T00:00:00Z' });
     const f = detailed(`${JOB.a}-e1`, 'V4', { status: 'failed', completedAt: undefined, timestamp: '2025-10-13T00:00:00Z' });
     const [m] = merged([f, w], '59');
@@ -214,20 +282,23 @@ describe('status and completedAt', () => {
 
 describe('lastSynced', () => {
   const ls = (t: string | undefined) => ({ lastSynced: t });
-  test('the latest of the members\'', () => {
-    const [m] = merged([
-      detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7, ...ls('2025-10-12T09:00:00Z') }),
-      minimal(1, 'V7', ls('2025-10-13T09:00:00Z')),
-      minimal(1, 'V7', { id: 'x', ...ls('2025-10-11T09:00:00Z') }),
-    ], '1');
+  test("the latest of the members'", () => {
+    const [m] = merged(
+      [
+        detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7, ...ls('2025-10-12T09:00:00Z') }),
+        minimal(1, 'V7', ls('2025-10-13T09:00:00Z')),
+        minimal(1, 'V7', { id: 'x', ...ls('2025-10-11T09:00:00Z') }),
+      ],
+      '1',
+    );
     assert.equal(m.lastSynced, '2025-10-13T09:00:00Z');
   });
 
-  test('the winner\'s when it is the latest (compared as instants)', () => {
-    const [m] = merged([
-      detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7, ...ls('2025-10-13T10:00:00+02:00') }),
-      minimal(1, 'V7', ls('2025-10-13T07:59:59Z')),
-    ], '1');
+  test("the winner's when it is the latest (compared as instants)", () => {
+    const [m] = merged(
+      [detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7, ...ls('2025-10-13T10:00:00+02:00') }), minimal(1, 'V7', ls('2025-10-13T07:59:59Z'))],
+      '1',
+    );
     assert.equal(m.lastSynced, '2025-10-13T10:00:00+02:00');
   });
 });
@@ -239,13 +310,19 @@ describe('the rest of the file', () => {
     const after = detailed(`${JOB.b}-e1`, 'V6', { loraUrl: acceleratedModelUrl(1, 'V6') });
     const w = detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 });
     const out = merged([before, s3, after, w], '1');
-    assert.deepEqual(out.map((v) => v.id), [before.id, after.id, w.id]);
+    assert.deepEqual(
+      out.map((v) => v.id),
+      [before.id, after.id, w.id],
+    );
     assert.deepEqual(out[0], before);
     assert.deepEqual(out[1], after);
   });
 
   test('the kept entry gains only the merged fields; top-level keys stay', () => {
-    const text = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }), minimal(1, 'V7')]).replace('{\n  "versions"', '{\n  "updatedBy": "webhook-handler",\n  "versions"');
+    const text = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }), minimal(1, 'V7')]).replace(
+      '{\n  "versions"',
+      '{\n  "updatedBy": "webhook-handler",\n  "versions"',
+    );
     const { text: out } = fixAll(text, { styleId: '1' });
     const root = JSON.parse(out) as Record<string, unknown>;
     assert.equal(root.updatedBy, 'webhook-handler');
@@ -253,19 +330,28 @@ describe('the rest of the file', () => {
     assert.deepEqual(Object.keys(m), [...Object.keys(detailed('x', 'y', { loraUrl: url7 })), 'lastSynced']);
   });
 
-  test('a group of three, fixed from any member\'s finding, gives the same text', () => {
-    const entries = [minimal(1, 'V7'), detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }), { id: `${JOB.a}-e2`, name: 'V7', status: 'pending', parameters: {} }];
+  test("a group of three, fixed from any member's finding, gives the same text", () => {
+    const entries = [
+      minimal(1, 'V7'),
+      detailed(`${JOB.a}-e1`, 'V7', { loraUrl: url7 }),
+      { id: `${JOB.a}-e2`, name: 'V7', status: 'pending', parameters: {} },
+    ];
     const text = file(entries);
     const a = analyze(text, { styleId: '1' });
     const dups = findingsOf(a, 'duplicate-version');
     assert.equal(dups.length, 2);
     const outs = dups.map((d) => applyEdits(text, fixFor(a, d)!));
     assert.equal(outs[0], outs[1]);
-    assert.deepEqual(versionsOfText(outs[0]).map((v) => v.id), [`${JOB.a}-e1`]);
+    assert.deepEqual(
+      versionsOfText(outs[0]).map((v) => v.id),
+      [`${JOB.a}-e1`],
+    );
   });
 
   test('with the regular URL of the example, the merge in fix-all also upgrades (no downgrade ever)', () => {
-    const { text } = fixAll(file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: regularModelUrl(1, 'V7') }), minimal(1, 'V7')]), { styleId: '1' });
+    const { text } = fixAll(file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: regularModelUrl(1, 'V7') }), minimal(1, 'V7')]), {
+      styleId: '1',
+    });
     assert.equal(versionsOfText(text)[0].loraUrl, url7);
   });
 });

@@ -10,22 +10,68 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { planCleanup } from '../../src/core/cleanup';
 import { analyze } from '../../src/core/findings';
-import { acceleratedUrl, baseJobId, fileStem, isJobId, objectIdentity, parseModelStem, parseS3Url, urlFileName, versionNameOf } from '../../src/core/identity';
+import {
+  acceleratedUrl,
+  baseJobId,
+  fileStem,
+  isJobId,
+  objectIdentity,
+  parseModelStem,
+  parseS3Url,
+  urlFileName,
+  versionNameOf,
+} from '../../src/core/identity';
 import { isEmptyValue, isMinimal } from '../../src/core/versions';
-import { type Entry, type Layout, PREFIX, assertEol, assertOnlyEditsChanged, assertParses, render, urlSpellings, versionsOfText } from '../support/helpers';
+import {
+  type Entry,
+  type Layout,
+  PREFIX,
+  assertEol,
+  assertOnlyEditsChanged,
+  assertParses,
+  render,
+  urlSpellings,
+  versionsOfText,
+} from '../support/helpers';
 import { rng } from '../support/rng';
 
 const TAG = 'modelTag';
-const SPELLINGS = ['virtualHostedRegion', 'virtualHostedDash', 'global', 'dualStack', 'pathStyle', 'accelerated', 'acceleratedDualStack'] as const;
+const SPELLINGS = [
+  'virtualHostedRegion',
+  'virtualHostedDash',
+  'global',
+  'dualStack',
+  'pathStyle',
+  'accelerated',
+  'acceleratedDualStack',
+] as const;
 const STATUSES = ['pending', 'starting', 'training', 'completed', 'failed'] as const;
 
 // ---------------------------------------------------------------- generators
 
-const isoTime = fc.integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2025-12-31T00:00:00Z') }).map((ms) => new Date(ms).toISOString());
+const isoTime = fc
+  .integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2025-12-31T00:00:00Z') })
+  .map((ms) => new Date(ms).toISOString());
 const s3Time = isoTime.map((t) => t.replace(/\.\d{3}Z$/, '+00:00'));
 const params = fc.dictionary(
-  fc.constantFrom('network_dim', 'network_alpha', 'learning_rate', 'max_train_epochs', 'resolution', 'batch_size', 'optimizer', 'seed', 'noise_offset', 'caption_ext', 'clip_skip'),
-  fc.oneof(fc.integer({ min: 1, max: 128 }), fc.double({ min: 1e-6, max: 1, noNaN: true }), fc.constantFrom('adamw8bit', 'prodigy', '.txt')),
+  fc.constantFrom(
+    'network_dim',
+    'network_alpha',
+    'learning_rate',
+    'max_train_epochs',
+    'resolution',
+    'batch_size',
+    'optimizer',
+    'seed',
+    'noise_offset',
+    'caption_ext',
+    'clip_skip',
+  ),
+  fc.oneof(
+    fc.integer({ min: 1, max: 128 }),
+    fc.double({ min: 1e-6, max: 1, noNaN: true }),
+    fc.constantFrom('adamw8bit', 'prodigy', '.txt'),
+  ),
   { minKeys: 1, maxKeys: 10 },
 );
 const labelSpelling = fc.constantFrom('vV', 'v', 'vv');
@@ -39,7 +85,10 @@ const copySpec = fc.record({
   description: fc.constantFrom('Synced from S3', 'Synced from S3', 'uploaded by hand', undefined),
   completedAt: fc.option(isoTime, { nil: undefined }),
   // Unknown keys, some named like Object.prototype members: merged like any other field.
-  extra: fc.record({ notes: fc.string({ maxLength: 8 }), toString: fc.constantFrom('a', ''), constructor: fc.integer() }, { requiredKeys: [] }),
+  extra: fc.record(
+    { notes: fc.string({ maxLength: 8 }), toString: fc.constantFrom('a', ''), constructor: fc.integer() },
+    { requiredKeys: [] },
+  ),
 });
 
 const retrySpec = fc.record({
@@ -73,20 +122,27 @@ const modelSpec = fc.record({
   retries: fc.array(retrySpec, { maxLength: 2 }),
 });
 
-const foreignSpec = fc.record({ styleOffset: fc.integer({ min: 1, max: 30 }), label: fc.integer({ min: 1, max: 80 }), spelling: fc.constantFrom(...SPELLINGS) });
+const foreignSpec = fc.record({
+  styleOffset: fc.integer({ min: 1, max: 30 }),
+  label: fc.integer({ min: 1, max: 80 }),
+  spelling: fc.constantFrom(...SPELLINGS),
+});
 
 const fileSpec = fc.record({
   styleId: fc.integer({ min: 1, max: 60 }),
   labels: fc.uniqueArray(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 7 }),
   models: fc.array(modelSpec, { minLength: 7, maxLength: 7 }),
   foreign: fc.array(foreignSpec, { maxLength: 2 }),
-  layout: fc.record({ indent: fc.constantFrom<number | string>(2, 4, '\t'), eol: fc.constantFrom<'\n' | '\r\n'>('\n', '\r\n'), bom: fc.boolean() }),
+  layout: fc.record({
+    indent: fc.constantFrom<number | string>(2, 4, '\t'),
+    eol: fc.constantFrom<'\n' | '\r\n'>('\n', '\r\n'),
+    bom: fc.boolean(),
+  }),
   shuffleSeed: fc.integer(),
   otherTopLevel: fc.boolean(),
 });
 
 type FileSpec = typeof fileSpec extends fc.Arbitrary<infer T> ? T : never;
-
 
 function shuffle<T>(xs: T[], r: () => number): T[] {
   const a = [...xs];
@@ -174,7 +230,15 @@ function build(spec: FileSpec): { entries: Entry[]; models: number } {
     foreign.add(`${f.styleOffset}/${f.label}`);
     // A model file of another style: never a duplicate of this folder's models.
     const stem = `style_${style + f.styleOffset}_vV${f.label}`;
-    entries.push({ id: stem, name: `${stem}.safetensors`, status: 'completed', loraUrl: urlSpellings('storyboard-user-files', `${PREFIX}${stem}.safetensors`)[f.spelling], parameters: {}, description: 'Synced from S3', [TAG]: tag++ });
+    entries.push({
+      id: stem,
+      name: `${stem}.safetensors`,
+      status: 'completed',
+      loraUrl: urlSpellings('storyboard-user-files', `${PREFIX}${stem}.safetensors`)[f.spelling],
+      parameters: {},
+      description: 'Synced from S3',
+      [TAG]: tag++,
+    });
   }
   return { entries: shuffle(entries, r).map((e) => shuffleKeys(e, r)), models: tag };
 }
@@ -188,11 +252,13 @@ const nonEmptyStr = (x: unknown) => typeof x === 'string' && x !== '';
 /** Members in §2 winner order: parameters; completedAt; newest timestamp; earliest in the file. */
 function byPriority(members: { e: Entry; i: number }[]): Entry[] {
   return [...members]
-    .sort((a, b) =>
-      Number(hasParams(b.e)) - Number(hasParams(a.e)) ||
-      Number(nonEmptyStr(b.e.completedAt)) - Number(nonEmptyStr(a.e.completedAt)) ||
-      (time(b.e.timestamp) === time(a.e.timestamp) ? 0 : time(b.e.timestamp) > time(a.e.timestamp) ? 1 : -1) ||
-      a.i - b.i)
+    .sort(
+      (a, b) =>
+        Number(hasParams(b.e)) - Number(hasParams(a.e)) ||
+        Number(nonEmptyStr(b.e.completedAt)) - Number(nonEmptyStr(a.e.completedAt)) ||
+        (time(b.e.timestamp) === time(a.e.timestamp) ? 0 : time(b.e.timestamp) > time(a.e.timestamp) ? 1 : -1) ||
+        a.i - b.i,
+    )
     .map((m) => m.e);
 }
 
@@ -205,7 +271,7 @@ function expectedMerge(ordered: Entry[]): Entry {
   const completedBy = w.status === 'completed' ? w : ordered.find((e) => e.status === 'completed');
   const own = (e: Entry, k: string) => (Object.prototype.hasOwnProperty.call(e, k) ? e[k] : undefined);
   const fill = (k: string, ok: (e: Entry) => boolean = () => true) =>
-    isEmptyValue(own(w, k)) ? others.find((e) => !isEmptyValue(own(e, k)) && ok(e))?.[k] ?? own(w, k) : w[k];
+    isEmptyValue(own(w, k)) ? (others.find((e) => !isEmptyValue(own(e, k)) && ok(e))?.[k] ?? own(w, k)) : w[k];
   const out: Entry = {};
   const keys = new Set(ordered.flatMap((e) => Object.keys(e)));
   for (const k of keys) {
@@ -217,7 +283,7 @@ function expectedMerge(ordered: Entry[]): Entry {
         out[k] = completedBy && completedBy !== w && !isEmptyValue(completedBy.completedAt) ? completedBy.completedAt : fill(k);
         break;
       case 'loraUrl':
-        out[k] = accelerated(w.loraUrl) ? w.loraUrl : others.find((e) => accelerated(e.loraUrl))?.loraUrl ?? fill(k);
+        out[k] = accelerated(w.loraUrl) ? w.loraUrl : (others.find((e) => accelerated(e.loraUrl))?.loraUrl ?? fill(k));
         break;
       case 'lastSynced': {
         const latest = ordered.reduce<Entry | undefined>((best, e) => (time(e.lastSynced) > time(best?.lastSynced) ? e : best), undefined);
@@ -257,7 +323,7 @@ function identities(entries: Entry[], styleId: string) {
     if (loc) objects.add(objectIdentity(loc));
     if (typeof e.id === 'string' && isJobId(e.id)) jobs.add(baseJobId(e.id));
     for (const s of [u && urlFileName(u), e.id, e.name]) {
-      const stem = typeof s === 'string' ? fileStem(s) ?? s : undefined;
+      const stem = typeof s === 'string' ? (fileStem(s) ?? s) : undefined;
       const mf = stem ? parseModelStem(stem) : undefined;
       if (mf) files.add(`${mf.styleId}/${mf.label}`);
     }
@@ -324,11 +390,18 @@ function checkCleanup(spec: FileSpec): void {
     winnersInOrder.push(members.find((m) => m.e === ordered[0])!.i);
   }
   const tagsInOrder = after.map((e) => e[TAG] as number);
-  assert.deepEqual(tagsInOrder, [...tagsInOrder].sort((a, b) => winnersInOrder[a] - winnersInOrder[b]), 'winners stay in their places');
+  assert.deepEqual(
+    tagsInOrder,
+    [...tagsInOrder].sort((a, b) => winnersInOrder[a] - winnersInOrder[b]),
+    'winners stay in their places',
+  );
 
   // Analysing again: no duplicate, no regular URL that could be accelerated; a second cleanup is a no-op.
   const again = analyze(out, { styleId });
-  assert.deepEqual(again.findings.filter((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url').map((f) => f.message), []);
+  assert.deepEqual(
+    again.findings.filter((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url').map((f) => f.message),
+    [],
+  );
   const second = planCleanup(again);
   assert.equal(second.changed, false);
   assert.equal(second.newText, out);
@@ -353,7 +426,10 @@ describe('cleanup properties', () => {
           if (before.get(e[TAG])) assert.ok(accelerated(e.loraUrl), 'an accelerated URL stays accelerated');
         }
         const again = analyze(out, { styleId, preferAcceleratedUrls: false });
-        assert.equal(again.findings.some((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url'), false);
+        assert.equal(
+          again.findings.some((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url'),
+          false,
+        );
         assert.equal(planCleanup(again).changed, false);
       }),
       { numRuns: 80, includeErrorInReport: true },

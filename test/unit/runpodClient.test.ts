@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { describeFailure, describeHealth, describeJob, type SurfaceWords } from '../../src/flows/statusText';
-import { type StatusCheckOptions, type StatusCheckResult, type StatusFileInput, createStatusCache, runStatusCheck } from '../../src/flows/status';
+import {
+  type StatusCheckOptions,
+  type StatusCheckResult,
+  type StatusFileInput,
+  createStatusCache,
+  runStatusCheck,
+} from '../../src/flows/status';
 import { RunpodClient, type RunpodClientOptions, RunpodConfigError } from '../../src/services/runpodClient';
 import { StatusPoller } from '../../src/services/runpodPoller';
 import { backoffDelay } from '../../src/services/runpodRateWindow';
@@ -58,7 +64,15 @@ function client(options: Partial<RunpodClientOptions> = {}): RunpodClient {
 }
 
 function entry(id: string, status = 'pending'): Record<string, unknown> {
-  return { id, name: 'V8', timestamp: '2025-10-14T09:00:00.000Z', parameters: { network_dim: 16 }, status, selectionSetId: 1, imageCount: 40 };
+  return {
+    id,
+    name: 'V8',
+    timestamp: '2025-10-14T09:00:00.000Z',
+    parameters: { network_dim: 16 },
+    status,
+    selectionSetId: 1,
+    imageCount: 40,
+  };
 }
 
 function fileOf(ids: (string | [string, string])[]): StatusFileInput {
@@ -75,7 +89,11 @@ function keep<T>(x: T): T {
   return x;
 }
 
-async function check(files: StatusFileInput[], c: RunpodClient, options: Partial<StatusCheckOptions<unknown>> = {}): Promise<StatusCheckResult> {
+async function check(
+  files: StatusFileInput[],
+  c: RunpodClient,
+  options: Partial<StatusCheckOptions<unknown>> = {},
+): Promise<StatusCheckResult> {
   const r = await runStatusCheck([{ client: c, files }], { now: () => NOW, health: false, ...options });
   for (const f of r.files) for (const j of f.jobs) captured.push(describeJob(j, WORDS));
   return keep(r);
@@ -94,7 +112,7 @@ describe('the client', () => {
     assert.equal(req.auth, 'bearer');
   });
 
-  test('the bare key (RunPod\'s curl examples) is accepted too', async () => {
+  test("the bare key (RunPod's curl examples) is accepted too", async () => {
     fake.setJob(uuid(2), { kind: 'status', body: statusBody(uuid(2), 'IN_QUEUE') });
     const r = await client({ auth: 'bare' }).status(uuid(2));
     assert.equal(r.kind, 'ok');
@@ -112,12 +130,20 @@ describe('the client', () => {
     const r = keep(await client({ apiKey: 'wrong-key-123' }).status(uuid(4)));
     assert.equal(r.kind, 'failure');
     assert.ok(r.kind === 'failure' && r.failure.kind === 'unauthorized' && r.failure.status === 401);
-    assert.match(describeFailure(r.kind === 'failure' ? r.failure : (undefined as never), WORDS), /refused the API key \(401\): set RUNPOD_API_KEY/);
+    assert.match(
+      describeFailure(r.kind === 'failure' ? r.failure : (undefined as never), WORDS),
+      /refused the API key \(401\): set RUNPOD_API_KEY/,
+    );
     assert.equal(fake.requests.length, 1);
   });
 
   test('429 with Retry-After (seconds, or an HTTP date): retried, waiting as asked', async () => {
-    fake.setJob(uuid(5), { kind: 'rate-limited', times: 2, retryAfter: '1', then: { kind: 'status', body: statusBody(uuid(5), 'COMPLETED') } });
+    fake.setJob(uuid(5), {
+      kind: 'rate-limited',
+      times: 2,
+      retryAfter: '1',
+      then: { kind: 'status', body: statusBody(uuid(5), 'COMPLETED') },
+    });
     const c = client();
     const r = keep(await c.status(uuid(5)));
     assert.equal(r.kind, 'ok');
@@ -125,7 +151,12 @@ describe('the client', () => {
     assert.deepEqual(sleeps, [1000, 1000]);
     assert.deepEqual(c.stats, { requests: 3, rateLimited: 2, retries: 2, waitedMs: 2000 });
     sleeps = [];
-    fake.setJob(uuid(6), { kind: 'rate-limited', times: 1, retryAfter: new Date(NOW + 3000).toUTCString(), then: { kind: 'status', body: statusBody(uuid(6), 'IN_QUEUE') } });
+    fake.setJob(uuid(6), {
+      kind: 'rate-limited',
+      times: 1,
+      retryAfter: new Date(NOW + 3000).toUTCString(),
+      then: { kind: 'status', body: statusBody(uuid(6), 'IN_QUEUE') },
+    });
     assert.equal((await client().status(uuid(6))).kind, 'ok');
     assert.deepEqual(sleeps, [3000]);
   });
@@ -138,9 +169,18 @@ describe('the client', () => {
     assert.deepEqual(sleeps, [1000, 2000, 4000]);
     assert.match(describeFailure(r.kind === 'failure' ? r.failure : (undefined as never), WORDS), /rate-limited the request 4 times/);
     // The jitter spreads a wait between half and all of it, and never past the window.
-    assert.equal(backoffDelay(1, 1000, 10_000, () => 0), 500);
-    assert.equal(backoffDelay(1, 1000, 10_000, () => 1), 1000);
-    assert.equal(backoffDelay(9, 1000, 10_000, () => 1), 10_000);
+    assert.equal(
+      backoffDelay(1, 1000, 10_000, () => 0),
+      500,
+    );
+    assert.equal(
+      backoffDelay(1, 1000, 10_000, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffDelay(9, 1000, 10_000, () => 1),
+      10_000,
+    );
   });
 
   test('a Retry-After longer than the client accepts ends the retries at once', async () => {
@@ -166,15 +206,21 @@ describe('the client', () => {
     fake.setJob(uuid(11), { kind: 'slow', delayMs: 10_000, body: statusBody(uuid(11), 'COMPLETED') });
     const r = keep(await client({ timeoutMs: 100 }).status(uuid(11)));
     assert.ok(r.kind === 'failure' && r.failure.kind === 'timeout');
-    assert.match(describeFailure(r.kind === 'failure' ? r.failure : (undefined as never), WORDS), /did not answer within 100 ms; try again later \(or raise --timeout-ms\)/);
+    assert.match(
+      describeFailure(r.kind === 'failure' ? r.failure : (undefined as never), WORDS),
+      /did not answer within 100 ms; try again later \(or raise --timeout-ms\)/,
+    );
     assert.equal(fake.requestsFor(uuid(11)).length, 1);
   });
 
-  test('a malformed body → malformed, with the schema\'s one-line problem', async () => {
+  test("a malformed body → malformed, with the schema's one-line problem", async () => {
     fake.setJob(uuid(12), { kind: 'malformed', body: '{"id": "x"}' });
     const r = keep(await client().status(uuid(12)));
     assert.ok(r.kind === 'failure' && r.failure.kind === 'malformed');
-    assert.match(describeFailure(r.kind === 'failure' ? r.failure : (undefined as never), WORDS), /unexpected answer from RunPod: it has no "status"; nothing changed/);
+    assert.match(
+      describeFailure(r.kind === 'failure' ? r.failure : (undefined as never), WORDS),
+      /unexpected answer from RunPod: it has no "status"; nothing changed/,
+    );
   });
 
   test('a server that echoes the request headers cannot leak the key', async () => {
@@ -206,7 +252,10 @@ describe('the client', () => {
       const h = keep(await c.health());
       assert.ok(h.kind === 'ok');
       assert.deepEqual([h.value.jobs.inQueue, h.value.jobs.inProgress, h.value.workers.running], [1, 1, 1]);
-      assert.match(describeHealth({ host: c.host, endpointId: ENDPOINT, answer: h }, WORDS), /endpoint ep-test-123: 1 in queue, 1 in progress; workers: 0 idle, 1 running/);
+      assert.match(
+        describeHealth({ host: c.host, endpointId: ENDPOINT, answer: h }, WORDS),
+        /endpoint ep-test-123: 1 in queue, 1 in progress; workers: 0 idle, 1 running/,
+      );
       const cancelled = keep(await c.cancel(`${uuid(15)}-u1`));
       assert.ok(cancelled.kind === 'ok' && cancelled.value.status === 'CANCELLED');
       const req = own.requests.at(-1)!;
@@ -219,9 +268,18 @@ describe('the client', () => {
   });
 
   test('configuration errors are data, and never hold the key', () => {
-    assert.throws(() => client({ endpointId: ' ' }), (e: Error) => e instanceof RunpodConfigError && e.problem === 'endpoint-id');
-    assert.throws(() => client({ apiKey: `${KEY}\n` }), (e: Error) => e instanceof RunpodConfigError && e.problem === 'api-key-characters' && !e.message.includes(KEY));
-    assert.throws(() => client({ apiUrl: 'ftp://x' }), (e: Error) => e instanceof RunpodConfigError && e.problem === 'api-url');
+    assert.throws(
+      () => client({ endpointId: ' ' }),
+      (e: Error) => e instanceof RunpodConfigError && e.problem === 'endpoint-id',
+    );
+    assert.throws(
+      () => client({ apiKey: `${KEY}\n` }),
+      (e: Error) => e instanceof RunpodConfigError && e.problem === 'api-key-characters' && !e.message.includes(KEY),
+    );
+    assert.throws(
+      () => client({ apiUrl: 'ftp://x' }),
+      (e: Error) => e instanceof RunpodConfigError && e.problem === 'api-url',
+    );
   });
 });
 
@@ -231,7 +289,10 @@ describe('bounds: requests in flight and per window', () => {
     for (const id of ids) fake.setJob(id, { kind: 'slow', delayMs: 30, body: statusBody(id, 'IN_PROGRESS') });
     const c = client({ concurrency: 2 });
     const rs = await Promise.all(ids.map((id) => c.status(id)));
-    assert.deepEqual(rs.map((r) => r.kind), ids.map(() => 'ok'));
+    assert.deepEqual(
+      rs.map((r) => r.kind),
+      ids.map(() => 'ok'),
+    );
     assert.ok(fake.maxConcurrent <= 2, `at most 2 in flight, saw ${fake.maxConcurrent}`);
   });
 
@@ -239,13 +300,26 @@ describe('bounds: requests in flight and per window', () => {
     let clock = NOW;
     const ids = [30, 31, 32].map(uuid);
     for (const id of ids) fake.setJob(id, { kind: 'status', body: statusBody(id, 'IN_QUEUE') });
-    const c = client({ maxRequestsPerWindow: 2, windowMs: 10_000, now: () => clock, sleep: async (ms) => { sleeps.push(ms); clock += ms; } });
+    const c = client({
+      maxRequestsPerWindow: 2,
+      windowMs: 10_000,
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    });
     for (const id of ids) assert.equal((await c.status(id)).kind, 'ok');
     assert.deepEqual(sleeps, [10_000]);
   });
 
   test('a 429 with Retry-After holds back the other requests of the client too', async () => {
-    fake.setJob(uuid(33), { kind: 'rate-limited', times: 1, retryAfter: '2', then: { kind: 'status', body: statusBody(uuid(33), 'IN_QUEUE') } });
+    fake.setJob(uuid(33), {
+      kind: 'rate-limited',
+      times: 1,
+      retryAfter: '2',
+      then: { kind: 'status', body: statusBody(uuid(33), 'IN_QUEUE') },
+    });
     fake.setJob(uuid(34), { kind: 'status', body: statusBody(uuid(34), 'IN_QUEUE') });
     const c = client({ concurrency: 1 });
     const first = await c.status(uuid(33));
@@ -263,15 +337,22 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
 
     test('every RunPod state, asked by the stored id; COMPLETED brings loraUrl (also from an array); a Python error is shortened', async () => {
       const jobs: [string, string, Record<string, unknown>][] = [
-        [`${uuid(40)}-e1`, 'IN_QUEUE', {}], [`${uuid(41)}-u1`, 'IN_PROGRESS', { output: 'epoch 3/10' }], [`${uuid(42)}-u2`, 'RUNNING', {}],
+        [`${uuid(40)}-e1`, 'IN_QUEUE', {}],
+        [`${uuid(41)}-u1`, 'IN_PROGRESS', { output: 'epoch 3/10' }],
+        [`${uuid(42)}-u2`, 'RUNNING', {}],
         [`${uuid(43)}-e2`, 'COMPLETED', { output: [{ log: 'done' }, { loraUrl: FAST }] }],
-        [uuid(44), 'FAILED', { error: pythonError('RuntimeError', 'CUDA out of memory') }], [`${uuid(45)}-e1`, 'CANCELLED', {}], [`${uuid(46)}-e1`, 'TIMED_OUT', {}],
+        [uuid(44), 'FAILED', { error: pythonError('RuntimeError', 'CUDA out of memory') }],
+        [`${uuid(45)}-e1`, 'CANCELLED', {}],
+        [`${uuid(46)}-e1`, 'TIMED_OUT', {}],
       ];
       for (const [id, s, extra] of jobs) fake.setJob(id, { kind: 'status', body: statusBody(id, s, extra) });
       const f = fileOf([[jobs[0][0], 'starting'], jobs[1][0], jobs[2][0], jobs[3][0], [jobs[4][0], 'training'], jobs[5][0], jobs[6][0]]);
       const r = await check([f], client());
       const v = versionsAfter(r);
-      assert.deepEqual(v.map((x) => x.status), ['pending', 'training', 'training', 'completed', 'failed', 'failed', 'failed']);
+      assert.deepEqual(
+        v.map((x) => x.status),
+        ['pending', 'training', 'training', 'completed', 'failed', 'failed', 'failed'],
+      );
       assert.equal(v[3].loraUrl, FAST);
       assert.equal(v[3].completedAt, new Date(NOW).toISOString());
       assert.equal(v[4].error, 'RuntimeError: CUDA out of memory');
@@ -285,7 +366,10 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
       fake.setJob(`${uuid(47)}-u1`, { kind: 'status', body: statusBody(`${uuid(47)}-u1`, 'PAUSED') });
       fake.setJob(`${uuid(48)}-u1`, { kind: 'status', body: statusBody(`${uuid(48)}-u1`, 'COMPLETED') });
       const r = await check([fileOf([[`${uuid(47)}-u1`, 'training'], `${uuid(48)}-u1`])], client());
-      assert.deepEqual(r.files[0].jobs.map((j) => j.outcome), ['unknown-status', 'updated']);
+      assert.deepEqual(
+        r.files[0].jobs.map((j) => j.outcome),
+        ['unknown-status', 'updated'],
+      );
       assert.equal(versionsAfter(r)[0].status, 'training');
       assert.deepEqual([r.summary.unknown, r.summary.errors, r.summary.running], [1, 0, 1]);
       assert.equal(r.stopped, undefined);
@@ -294,7 +378,11 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
     test('404 for every form: never a failure; an old entry is expired (S3 sync), its status kept', async () => {
       const f = fileOf([[`${uuid(50)}-e1`, 'training']]);
       const r = await check([f], client());
-      assert.deepEqual(fake.requests.map((q) => q.jobId), [`${uuid(50)}-e1`, uuid(50)], 'the stored id, then the base id once');
+      assert.deepEqual(
+        fake.requests.map((q) => q.jobId),
+        [`${uuid(50)}-e1`, uuid(50)],
+        'the stored id, then the base id once',
+      );
       assert.equal(r.files[0].newText, f.text);
       assert.equal(r.summary.expired, 1);
       assert.equal(r.summary.errors, 0);
@@ -315,7 +403,12 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
       for (const id of ids) fake.setJob(id, { kind: 'status', body: statusBody(id, 'COMPLETED') });
       const f = fileOf(ids);
       let wrote = false;
-      const r = await check([f], client({ apiKey: 'wrong-key-123', concurrency: 1 }), { concurrency: 1, write: async () => { wrote = true; } });
+      const r = await check([f], client({ apiKey: 'wrong-key-123', concurrency: 1 }), {
+        concurrency: 1,
+        write: async () => {
+          wrote = true;
+        },
+      });
       assert.equal(fake.requests.length, 1, 'one refused request, then no more');
       assert.equal(r.stopped?.reason, 'unauthorized');
       assert.equal(r.stopped?.failure?.status, 401);
@@ -339,8 +432,14 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
       fake.setJob(uuid(71), { kind: 'status', body: statusBody(uuid(71), 'COMPLETED') });
       fake.setJob(uuid(72), { kind: 'slow', delayMs: 10_000, body: statusBody(uuid(72), 'COMPLETED') });
       const r = await check([fileOf([uuid(70), uuid(71), uuid(72)])], client({ timeoutMs: 200 }));
-      assert.deepEqual(r.files[0].jobs.map((j) => j.outcome), ['error', 'updated', 'error']);
-      assert.deepEqual(versionsAfter(r).map((v) => v.status), ['pending', 'completed', 'pending']);
+      assert.deepEqual(
+        r.files[0].jobs.map((j) => j.outcome),
+        ['error', 'updated', 'error'],
+      );
+      assert.deepEqual(
+        versionsAfter(r).map((v) => v.status),
+        ['pending', 'completed', 'pending'],
+      );
       assert.equal(r.stopped, undefined);
     });
 
@@ -353,7 +452,11 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
       assert.equal(fake.requests.length, 3);
       fake.reset();
       const again = await check([f], client(), { cache });
-      assert.deepEqual(fake.requests.map((q) => q.jobId), [uuid(81)], 'only the running job is asked again');
+      assert.deepEqual(
+        fake.requests.map((q) => q.jobId),
+        [uuid(81)],
+        'only the running job is asked again',
+      );
       assert.equal(again.summary.expired, 1);
     });
 
@@ -361,7 +464,10 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
       fake.setJob(`${uuid(83)}-e1`, { kind: 'status', body: statusBody(`${uuid(83)}-e1`, 'FAILED', { error: 'late failure' }) });
       const f = fileOf([[`${uuid(83)}-e1`, 'failed'], uuid(84)]);
       const r = await check([f], client(), { only: `${uuid(83)}-e1` });
-      assert.deepEqual(fake.requests.map((q) => q.jobId), [`${uuid(83)}-e1`]);
+      assert.deepEqual(
+        fake.requests.map((q) => q.jobId),
+        [`${uuid(83)}-e1`],
+      );
       assert.equal(versionsAfter(r)[0].error, 'late failure');
       const none = await check([f], client(), { only: 'no-such-id' });
       assert.deepEqual(none.notes, [{ kind: 'no-such-version', only: 'no-such-id', files: 1 }]);
@@ -372,7 +478,12 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
       const ac = new AbortController();
       ac.abort();
       let wrote = false;
-      const r = await check([fileOf([uuid(85)])], client(), { signal: ac.signal, write: async () => { wrote = true; } });
+      const r = await check([fileOf([uuid(85)])], client(), {
+        signal: ac.signal,
+        write: async () => {
+          wrote = true;
+        },
+      });
       assert.equal(fake.requests.length, 0);
       assert.equal(r.stopped?.reason, 'cancelled');
       assert.equal(wrote, false);
@@ -412,12 +523,15 @@ for (const mode of ['strict', 'lenient'] as FakeMode[]) {
   });
 }
 
-describe('the seed\'s RunPod: only the base id answers', () => {
+describe("the seed's RunPod: only the base id answers", () => {
   test('the stored id first, then, after its 404, the base id; the report says which form answered', async () => {
     fake.mode = 'base-only';
     fake.setJob(`${uuid(90)}-e2`, { kind: 'status', body: statusBody(`${uuid(90)}-e2`, 'COMPLETED', { output: { loraUrl: FAST } }) });
     const r = await check([fileOf([`${uuid(90)}-e2`])], client());
-    assert.deepEqual(fake.requests.map((q) => q.jobId), [`${uuid(90)}-e2`, uuid(90)]);
+    assert.deepEqual(
+      fake.requests.map((q) => q.jobId),
+      [`${uuid(90)}-e2`, uuid(90)],
+    );
     assert.equal(r.files[0].jobs[0].askedAs, 'base-id');
     assert.equal(r.summary.byBaseId, 1);
     assert.equal(versionsAfter(r)[0].status, 'completed');

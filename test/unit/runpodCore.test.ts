@@ -5,7 +5,14 @@ import { analyze } from '../../src/core/findings';
 import { redactSecret } from '../../src/core/redact';
 import type { RunpodFailure } from '../../src/core/runpodFailure';
 import { chooseLoraUrl, loraUrlOfOutput, stringifyError } from '../../src/core/runpodOutput';
-import { type JobLookup, type StatusSummary, emptySummary, planStatusFile, selectStatusTargets, summarizeStatus } from '../../src/core/runpodPlan';
+import {
+  type JobLookup,
+  type StatusSummary,
+  emptySummary,
+  planStatusFile,
+  selectStatusTargets,
+  summarizeStatus,
+} from '../../src/core/runpodPlan';
 import { pollDecision } from '../../src/core/runpodPoll';
 import { type RunpodJobResult, parseHealthBody, parseStatusBody, validateStatusBody } from '../../src/core/runpodSchemas';
 import { statusUpdate } from '../../src/core/runpodUpdate';
@@ -27,7 +34,16 @@ const LATER = Date.parse('2025-10-14T11:30:00.000Z');
 type Entry = Record<string, unknown>;
 
 function pending(id: string, extra: Entry = {}): Entry {
-  return { id, name: 'V8', timestamp: '2025-10-14T09:00:00.000Z', parameters: { network_dim: 16 }, status: 'pending', selectionSetId: 1, imageCount: 40, ...extra };
+  return {
+    id,
+    name: 'V8',
+    timestamp: '2025-10-14T09:00:00.000Z',
+    parameters: { network_dim: 16 },
+    status: 'pending',
+    selectionSetId: 1,
+    imageCount: 40,
+    ...extra,
+  };
 }
 
 function file(entries: Entry[], indent: string | number = 2, eol = '\n', bom = false): string {
@@ -43,7 +59,14 @@ function result(body: Entry): RunpodJobResult {
 
 const WORDS: SurfaceWords = { setKey: 'set the key', endpointSetting: 'the endpoint setting' };
 const notes = (u: { notes: Parameters<typeof describeUpdateNote>[0][] }) => u.notes.map(describeUpdateNote).join(' ');
-const timeout = (jobId: string): RunpodFailure => ({ kind: 'timeout', host: '127.0.0.1', endpointId: 'ep', jobId, attempts: 1, timeoutMs: 100 });
+const timeout = (jobId: string): RunpodFailure => ({
+  kind: 'timeout',
+  host: '127.0.0.1',
+  endpointId: 'ep',
+  jobId,
+  attempts: 1,
+  timeoutMs: 100,
+});
 
 function versionOf(entry: Entry) {
   const a = analyze(file([entry]));
@@ -63,8 +86,13 @@ function parsedVersions(text: string): Entry[] {
 
 describe('status map (every RunPod status)', () => {
   const cases: [string, string][] = [
-    ['IN_QUEUE', 'pending'], ['IN_PROGRESS', 'training'], ['RUNNING', 'training'], ['COMPLETED', 'completed'],
-    ['FAILED', 'failed'], ['CANCELLED', 'failed'], ['TIMED_OUT', 'failed'],
+    ['IN_QUEUE', 'pending'],
+    ['IN_PROGRESS', 'training'],
+    ['RUNNING', 'training'],
+    ['COMPLETED', 'completed'],
+    ['FAILED', 'failed'],
+    ['CANCELLED', 'failed'],
+    ['TIMED_OUT', 'failed'],
   ];
   for (const [runpod, ours] of cases) {
     test(`${runpod} → ${ours}`, () => {
@@ -106,7 +134,10 @@ describe('status map (every RunPod status)', () => {
     assert.equal(JSON.parse(fromArray.changes.find((c) => c.key === 'loraUrl')!.raw), FAST);
     const progress = statusUpdate(v, result({ id: JOB, status: 'IN_PROGRESS', output: 'epoch 3/10' }), { now: NOW });
     assert.equal(progress.status, 'training');
-    assert.deepEqual(progress.changes.map((c) => c.key), ['status']);
+    assert.deepEqual(
+      progress.changes.map((c) => c.key),
+      ['status'],
+    );
   });
 
   test('a status RunPod does not document: unknown, nothing changes, the entry stays in flight', () => {
@@ -121,10 +152,18 @@ describe('status map (every RunPod status)', () => {
 
   test('FAILED stores RunPod error; the Python worker\'s JSON string becomes "<type>: <message>"; other objects are stringified', () => {
     const v = versionOf(pending(`${JOB}-e1`, { status: 'training' }));
-    const stored = (body: Entry) => JSON.parse(statusUpdate(v, result(body), { now: NOW }).changes.find((c) => c.key === 'error')!.raw) as unknown;
+    const stored = (body: Entry) =>
+      JSON.parse(statusUpdate(v, result(body), { now: NOW }).changes.find((c) => c.key === 'error')!.raw) as unknown;
     assert.equal(stored({ id: JOB, status: 'FAILED', error: 'CUDA out of memory' }), 'CUDA out of memory');
     // As runpod/serverless/modules/rp_job.py sends it: a string holding JSON, with a traceback, host name and worker id.
-    const worker = JSON.stringify({ error_type: "<class 'RuntimeError'>", error_message: 'CUDA out of memory', error_traceback: 'Traceback (most recent call last):\n  File "h.py"', hostname: 'hpcm7-64410a1c', worker_id: 'hpcm7', runpod_version: '1.7.9' });
+    const worker = JSON.stringify({
+      error_type: "<class 'RuntimeError'>",
+      error_message: 'CUDA out of memory',
+      error_traceback: 'Traceback (most recent call last):\n  File "h.py"',
+      hostname: 'hpcm7-64410a1c',
+      worker_id: 'hpcm7',
+      runpod_version: '1.7.9',
+    });
     const short = stored({ id: JOB, status: 'FAILED', error: worker });
     assert.equal(short, 'RuntimeError: CUDA out of memory');
     assert.ok(!String(short).includes('hpcm7') && !String(short).includes('Traceback'), 'no host, worker or traceback');
@@ -169,8 +208,14 @@ describe('status map (every RunPod status)', () => {
 describe('the URL rule: never replace an accelerated URL by a regular one', () => {
   test('an accelerated loraUrl stays when RunPod reports the regular spelling', () => {
     const v = versionOf(pending(`${JOB}-e1`, { loraUrl: FAST }));
-    const u = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { loraUrl: REGULAR } }), { now: NOW, preferAcceleratedUrls: false });
-    assert.equal(u.changes.find((c) => c.key === 'loraUrl'), undefined);
+    const u = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { loraUrl: REGULAR } }), {
+      now: NOW,
+      preferAcceleratedUrls: false,
+    });
+    assert.equal(
+      u.changes.find((c) => c.key === 'loraUrl'),
+      undefined,
+    );
     assert.match(notes(u), /kept the accelerated loraUrl/);
   });
 
@@ -183,7 +228,10 @@ describe('the URL rule: never replace an accelerated URL by a regular one', () =
     const v = versionOf(pending(`${JOB}-e1`));
     const u = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { lora_url: REGULAR } }), { now: NOW });
     assert.equal(JSON.parse(u.changes.find((c) => c.key === 'loraUrl')!.raw), FAST);
-    const off = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { lora_url: REGULAR } }), { now: NOW, preferAcceleratedUrls: false });
+    const off = statusUpdate(v, result({ id: JOB, status: 'COMPLETED', output: { lora_url: REGULAR } }), {
+      now: NOW,
+      preferAcceleratedUrls: false,
+    });
     assert.equal(JSON.parse(off.changes.find((c) => c.key === 'loraUrl')!.raw), REGULAR);
   });
 
@@ -213,7 +261,12 @@ describe('parsing status bodies', () => {
   });
 
   test('/health: strict on the counts we show, the rest passes through', () => {
-    const h = parseHealthBody(JSON.stringify({ jobs: { completed: 5, failed: 1, inProgress: 2, inQueue: 3, retried: 0 }, workers: { idle: 0, running: 2, throttled: 1, newField: 9 } }));
+    const h = parseHealthBody(
+      JSON.stringify({
+        jobs: { completed: 5, failed: 1, inProgress: 2, inQueue: 3, retried: 0 },
+        workers: { idle: 0, running: 2, throttled: 1, newField: 9 },
+      }),
+    );
     assert.ok(h.ok);
     assert.equal(h.value.jobs.inQueue, 3);
     assert.equal((h.value.workers as Record<string, unknown>).newField, 9);
@@ -251,16 +304,31 @@ describe('which entries are checked', () => {
 
   test('every pending / starting / training entry with a string id (and its base id, asked only after a 404)', () => {
     const { targets, skipped } = selectStatusTargets(analyze(text));
-    assert.deepEqual(targets.map((t) => t.id), [`${JOB}-e1`, `${JOB2}-e2`, JOB3]);
-    assert.deepEqual(targets.map((t) => t.baseId), [JOB, JOB2, JOB3]);
-    assert.deepEqual(skipped.map((s) => s.version.id), ['style_1_vV3']);
+    assert.deepEqual(
+      targets.map((t) => t.id),
+      [`${JOB}-e1`, `${JOB2}-e2`, JOB3],
+    );
+    assert.deepEqual(
+      targets.map((t) => t.baseId),
+      [JOB, JOB2, JOB3],
+    );
+    assert.deepEqual(
+      skipped.map((s) => s.version.id),
+      ['style_1_vV3'],
+    );
   });
 
   test('one given version, whatever its status; by id or base id', () => {
     const byId = selectStatusTargets(analyze(text), '4d1c0f7e-1111-4222-8333-944455556666-e1');
-    assert.deepEqual(byId.targets.map((t) => t.id), ['4d1c0f7e-1111-4222-8333-944455556666-e1']);
+    assert.deepEqual(
+      byId.targets.map((t) => t.id),
+      ['4d1c0f7e-1111-4222-8333-944455556666-e1'],
+    );
     const byBase = selectStatusTargets(analyze(text), JOB2);
-    assert.deepEqual(byBase.targets.map((t) => t.id), [`${JOB2}-e2`]);
+    assert.deepEqual(
+      byBase.targets.map((t) => t.id),
+      [`${JOB2}-e2`],
+    );
     assert.deepEqual(selectStatusTargets(analyze(text), 'nope').targets, []);
   });
 
@@ -270,7 +338,12 @@ describe('which entries are checked', () => {
 });
 
 describe('planning a check', () => {
-  const entries = [pending(`${JOB}-e2`), pending(`${JOB2}-e1`, { status: 'training' }), pending(JOB3), pending('style_1_vV3', { parameters: {} })];
+  const entries = [
+    pending(`${JOB}-e2`),
+    pending(`${JOB2}-e1`, { status: 'training' }),
+    pending(JOB3),
+    pending('style_1_vV3', { parameters: {} }),
+  ];
 
   test('results are applied as minimal edits; expired and errors change nothing', () => {
     const text = file(entries);
@@ -286,7 +359,10 @@ describe('planning a check', () => {
     assert.equal(after[0].loraUrl, FAST);
     assert.equal(after[0].completedAt, new Date(NOW).toISOString());
     assert.deepEqual(after.slice(1), before.slice(1), 'expired, errored and skipped entries are untouched');
-    assert.deepEqual(p.jobs.map((j) => j.outcome), ['updated', 'expired', 'error', 'skipped']);
+    assert.deepEqual(
+      p.jobs.map((j) => j.outcome),
+      ['updated', 'expired', 'error', 'skipped'],
+    );
     const expired = p.jobs[1];
     assert.equal(expired.to, 'training', 'expired keeps its status');
     assert.match(describeJob(expired, WORDS), /no longer holds this job/);
@@ -295,7 +371,15 @@ describe('planning a check', () => {
     assert.match(describeJob(p.jobs[2], WORDS), /did not answer within 100 ms/);
     const s = summarizeStatus([p]);
     assert.deepEqual(
-      { checked: s.checked, updated: s.updated, running: s.running, expired: s.expired, errors: s.errors, skipped: s.skipped, filesChanged: s.filesChanged },
+      {
+        checked: s.checked,
+        updated: s.updated,
+        running: s.running,
+        expired: s.expired,
+        errors: s.errors,
+        skipped: s.skipped,
+        filesChanged: s.filesChanged,
+      },
       { checked: 3, updated: 1, running: 0, expired: 1, errors: 1, skipped: 1, filesChanged: 1 },
     );
     assert.match(describeSummary(s), /1 updated, 0 still running, 1 expired, 1 error/);
@@ -304,7 +388,9 @@ describe('planning a check', () => {
 
   test('only the edited values change; CRLF, BOM and 4-space indentation survive', () => {
     const text = file(entries, 4, '\r\n', true);
-    const p = plan(text, { [`${JOB}-e2`]: { kind: 'result', result: result({ id: `${JOB}-e2`, status: 'FAILED', error: { message: 'OOM' } }), askedAs: 'id' } });
+    const p = plan(text, {
+      [`${JOB}-e2`]: { kind: 'result', result: result({ id: `${JOB}-e2`, status: 'FAILED', error: { message: 'OOM' } }), askedAs: 'id' },
+    });
     assert.ok(p.newText.startsWith('\uFEFF{\r\n    "versions": ['));
     assert.equal(p.newText.replace(/\r\n/g, '').includes('\n'), false, 'no bare LF introduced');
     assert.ok(p.newText.includes('\r\n            "failedAt": "2025-10-14T10:00:00.000Z"'), 'new keys follow the entry layout');
@@ -333,13 +419,15 @@ describe('planning a check', () => {
   });
 
   test('an answer for another job is an error, nothing changes', () => {
-    const p = plan(file([pending(`${JOB}-e1`)]), { [`${JOB}-e1`]: { kind: 'result', result: result({ id: JOB2, status: 'COMPLETED' }), askedAs: 'id' } });
+    const p = plan(file([pending(`${JOB}-e1`)]), {
+      [`${JOB}-e1`]: { kind: 'result', result: result({ id: JOB2, status: 'COMPLETED' }), askedAs: 'id' },
+    });
     assert.equal(p.changed, false);
     assert.equal(p.jobs[0].outcome, 'error');
     assert.match(describeJob(p.jobs[0], WORDS), /another job/);
   });
 
-  test('404 for every form: expired for an entry older than RunPod\'s retention, not found (with likely causes) for a younger one', () => {
+  test("404 for every form: expired for an entry older than RunPod's retention, not found (with likely causes) for a younger one", () => {
     const young = pending(`${JOB}-u1`, { timestamp: new Date(NOW - 5 * 60_000).toISOString() });
     const old = pending(`${JOB2}-u1`, { timestamp: new Date(NOW - 3 * 3_600_000).toISOString() });
     const p = plan(file([young, old]), {
@@ -347,7 +435,10 @@ describe('planning a check', () => {
       [`${JOB2}-u1`]: { kind: 'unknown-id', asked: [`${JOB2}-u1`, JOB2] },
     });
     assert.equal(p.changed, false, 'never a failure: both keep their status');
-    assert.deepEqual(p.jobs.map((j) => j.outcome), ['not-found', 'expired']);
+    assert.deepEqual(
+      p.jobs.map((j) => j.outcome),
+      ['not-found', 'expired'],
+    );
     const said = describeJob(p.jobs[0], WORDS);
     assert.match(said, /only 5 min old/);
     assert.match(said, /the endpoint setting is not the endpoint it was submitted to/);
@@ -359,7 +450,9 @@ describe('planning a check', () => {
   });
 
   test('the report says which form of the id answered', () => {
-    const p = plan(file([pending(`${JOB}-e1`)]), { [`${JOB}-e1`]: { kind: 'result', result: result({ id: JOB, status: 'IN_QUEUE' }), askedAs: 'base-id' } });
+    const p = plan(file([pending(`${JOB}-e1`)]), {
+      [`${JOB}-e1`]: { kind: 'result', result: result({ id: JOB, status: 'IN_QUEUE' }), askedAs: 'base-id' },
+    });
     assert.equal(p.jobs[0].askedAs, 'base-id');
     assert.match(describeJob(p.jobs[0], WORDS), new RegExp(`answered for the base id ${JOB} after a 404 for ${JOB}-e1`));
     assert.match(describeSummary(summarizeStatus([p])), /1 answered only for the base id/);
@@ -407,7 +500,10 @@ describe('webhook payloads', () => {
     const m = matchWebhookEntry(versions, JOB);
     assert.equal(m?.version.id, JOB);
     assert.equal(m?.by, 'id');
-    assert.deepEqual(m?.others.map((o) => o.id), [`${JOB}-e1`]);
+    assert.deepEqual(
+      m?.others.map((o) => o.id),
+      [`${JOB}-e1`],
+    );
   });
 
   test('nothing matches: a clear message, nothing changed', () => {

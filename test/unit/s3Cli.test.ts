@@ -37,7 +37,20 @@ async function workspace(extra: Record<string, string> = {}): Promise<{ dir: str
 }
 
 function args(dir: string, ...more: string[]): string[] {
-  return ['--bucket', BUCKET, '--prefix', PREFIX, '--region', REGION, '--endpoint', server.endpoint, '--path-style', '--read-metadata', ...more, dir];
+  return [
+    '--bucket',
+    BUCKET,
+    '--prefix',
+    PREFIX,
+    '--region',
+    REGION,
+    '--endpoint',
+    server.endpoint,
+    '--path-style',
+    '--read-metadata',
+    ...more,
+    dir,
+  ];
 }
 
 function io(env: NodeJS.ProcessEnv = { ...S3RVER_ENV }) {
@@ -55,14 +68,35 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
     assert.equal(await main(['sync', ...args(dir)], out), 0);
     assert.deepEqual(await snapshot(dir), before);
     const text = out.outText;
-    assert.match(text, /^Listed s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/: 10 objects in 1 page, 8 model files\./);
-    assert.match(text, /1_ink_intensity\/training_versions\.json \(style 1\):\n {2}update "V7" \(3e248bb6-012c-4384-ae6c-4b19c126d093-e1\) ← style_1_vV7\.safetensors \(same S3 object\): lastSynced → "/);
-    assert.match(text, /update "V6" .*\n {6}loraUrl: "https:\/\/storyboard-user-files\.s3\.us-west-1\.amazonaws\.com\/.*style_1_vV6\.safetensors" → "https:\/\/storyboard-user-files\.s3-accelerate\.amazonaws\.com\/.*style_1_vV6\.safetensors"/);
+    assert.match(
+      text,
+      /^Listed s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/: 10 objects in 1 page, 8 model files\./,
+    );
+    assert.match(
+      text,
+      /1_ink_intensity\/training_versions\.json \(style 1\):\n {2}update "V7" \(3e248bb6-012c-4384-ae6c-4b19c126d093-e1\) ← style_1_vV7\.safetensors \(same S3 object\): lastSynced → "/,
+    );
+    assert.match(
+      text,
+      /update "V6" .*\n {6}loraUrl: "https:\/\/storyboard-user-files\.s3\.us-west-1\.amazonaws\.com\/.*style_1_vV6\.safetensors" → "https:\/\/storyboard-user-files\.s3-accelerate\.amazonaws\.com\/.*style_1_vV6\.safetensors"/,
+    );
     assert.match(text, /add "style_1_vV8" ← style_1_vV8\.safetensors/);
-    assert.match(text, /update "V4" \(7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918-e2\) ← style_59_vV4\.safetensors \(version name is the file label\)\n {6}because version name V4 is the label of style_59_vV4\.safetensors \(style 59\)\n {6}loraUrl: \(none\) → "http:\/\/127\.0\.0\.1:\d+\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/style_59_vV4\.safetensors"\n {6}status: "training" → "completed"/);
-    assert.match(text, /\(RunPod job id in the object metadata\)\n {6}because the object's runpod-job-id metadata names the job 26945dbf-4e87-4574-ad26-b1f71e865942, the base id of "26945dbf-4e87-4574-ad26-b1f71e865942-e2"/);
-    assert.match(text, /Model files with no style folder here \(not written anywhere\):\n {2}style_99_vV1\.safetensors — no style folder with style id 99/);
-    assert.match(text, /Summary: 8 model files: 6 matched an entry, 1 new entry, 1 without a style folder; 2 other objects ignored\. 4 files would change\./);
+    assert.match(
+      text,
+      /update "V4" \(7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918-e2\) ← style_59_vV4\.safetensors \(version name is the file label\)\n {6}because version name V4 is the label of style_59_vV4\.safetensors \(style 59\)\n {6}loraUrl: \(none\) → "http:\/\/127\.0\.0\.1:\d+\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/style_59_vV4\.safetensors"\n {6}status: "training" → "completed"/,
+    );
+    assert.match(
+      text,
+      /\(RunPod job id in the object metadata\)\n {6}because the object's runpod-job-id metadata names the job 26945dbf-4e87-4574-ad26-b1f71e865942, the base id of "26945dbf-4e87-4574-ad26-b1f71e865942-e2"/,
+    );
+    assert.match(
+      text,
+      /Model files with no style folder here \(not written anywhere\):\n {2}style_99_vV1\.safetensors — no style folder with style id 99/,
+    );
+    assert.match(
+      text,
+      /Summary: 8 model files: 6 matched an entry, 1 new entry, 1 without a style folder; 2 other objects ignored\. 4 files would change\./,
+    );
     assert.match(text, /Nothing was written: run again with --apply/);
     assert.ok(!text.includes('5_pencil'), 'a file with nothing to change is not listed');
   });
@@ -82,7 +116,10 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
     assert.equal(await fs.readFile(paths['5_pencil'], 'utf8'), original.get(paths['5_pencil']));
     await assert.rejects(fs.stat(`${paths['5_pencil']}.backup`), { code: 'ENOENT' });
     const ink = parseText(await fs.readFile(paths['1_ink_intensity'], 'utf8'));
-    assert.deepEqual(ink.versions.map((v) => v.id), ['3e248bb6-012c-4384-ae6c-4b19c126d093-e1', 'b91f0c2e-6a1d-4f7e-9c55-2d8e0a7b3c41-e1', 'style_1_vV8']);
+    assert.deepEqual(
+      ink.versions.map((v) => v.id),
+      ['3e248bb6-012c-4384-ae6c-4b19c126d093-e1', 'b91f0c2e-6a1d-4f7e-9c55-2d8e0a7b3c41-e1', 'style_1_vV8'],
+    );
     assert.equal(ink.versions[1].loraUrl, `${ACCEL}style_1_vV6.safetensors`);
     assert.match(out.outText, /Wrote 4 files\./);
 
@@ -92,7 +129,11 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
     for (const folder of changed) {
       const now = await fs.readFile(paths[folder], 'utf8');
       assert.deepEqual(withoutLastSynced(now), withoutLastSynced(firstTexts.get(folder)!), `${folder}: only lastSynced moved`);
-      assert.equal(await fs.readFile(`${paths[folder]}.backup`, 'utf8'), original.get(paths[folder]), '--no-backup leaves the old backup alone');
+      assert.equal(
+        await fs.readFile(`${paths[folder]}.backup`, 'utf8'),
+        original.get(paths[folder]),
+        '--no-backup leaves the old backup alone',
+      );
     }
     assert.match(again.outText, /0 new entries/);
   });
@@ -117,7 +158,10 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
       [['sync', '--bucket', 's3://bucket/prefix', dir], /--bucket takes a bucket name/],
       [['sync', '--bucket', BUCKET, '--endpoint', 'ftp://127.0.0.1', dir], /--endpoint must be an http\(s\) URL/],
       [['sync', '--bucket', BUCKET, '--no-such-flag', dir], /unknown option --no-such-flag/],
-      [['sync', '--bucket', BUCKET, '--endpoint', server.endpoint, path.join(dir, 'missing')], /Cannot read .*missing: no such file or folder/],
+      [
+        ['sync', '--bucket', BUCKET, '--endpoint', server.endpoint, path.join(dir, 'missing')],
+        /Cannot read .*missing: no such file or folder/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const out = io();
@@ -133,7 +177,10 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
     const before = await snapshot(dir);
     const out = io();
     assert.equal(await main(['sync', '--bucket', 'not-a-bucket', '--endpoint', server.endpoint, '--path-style', '--apply', dir], out), 1);
-    assert.match(out.errText, /training-versions sync: The bucket "not-a-bucket" does not exist on http:\/\/127\.0\.0\.1:\d+\. Check --bucket/);
+    assert.match(
+      out.errText,
+      /training-versions sync: The bucket "not-a-bucket" does not exist on http:\/\/127\.0\.0\.1:\d+\. Check --bucket/,
+    );
     assert.equal(out.outText, '');
     assert.deepEqual(await snapshot(dir), before);
   });
@@ -145,14 +192,29 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
       const { dir } = await workspace();
       const before = await snapshot(dir);
       const out = io();
-      const argv = ['--bucket', BUCKET, '--prefix', PREFIX, '--region', REGION, '--endpoint', doomed.endpoint, '--path-style', '--apply', dir];
+      const argv = [
+        '--bucket',
+        BUCKET,
+        '--prefix',
+        PREFIX,
+        '--region',
+        REGION,
+        '--endpoint',
+        doomed.endpoint,
+        '--path-style',
+        '--apply',
+        dir,
+      ];
       const code = await runSync(argv, out, {
         onProgress: (p) => {
           if (p.phase === 'list' && p.pages === 1) doomed.kill();
         },
       });
       assert.equal(code, 1);
-      assert.match(out.errText, /Lost the connection to http:\/\/127\.0\.0\.1:\d+ while listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ \((ECONNREFUSED|connection reset)\)\. .*nothing was written/);
+      assert.match(
+        out.errText,
+        /Lost the connection to http:\/\/127\.0\.0\.1:\d+ while listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ \((ECONNREFUSED|connection reset)\)\. .*nothing was written/,
+      );
       assert.deepEqual(await snapshot(dir), before);
     } finally {
       await doomed.stop();
@@ -177,7 +239,8 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
 
   test('rejected credentials: exit 1, and the credential values appear nowhere in the output', async () => {
     const { dir } = await workspace();
-    const id = 'AKIAQQQQTESTKEYID0002', secret = 'aB3/+secret+ValueThatMustNotLeak0987654321';
+    const id = 'AKIAQQQQTESTKEYID0002',
+      secret = 'aB3/+secret+ValueThatMustNotLeak0987654321';
     const out = io({ AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: 'session-token-value-0001' });
     assert.equal(await main(['sync', ...args(dir)], out), 1);
     const all = out.outText + out.errText;
@@ -197,8 +260,13 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
       AWS_SHARED_CREDENTIALS_FILE: path.join(home.dir, 'none-credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'sync', ...args(dir, '--apply')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'sync', ...args(dir, '--apply')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -221,15 +289,25 @@ describe('training-versions sync', { timeout: 120_000 }, () => {
       AWS_PROFILE: 'elsewhere',
       ...S3RVER_ENV,
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'sync', ...args(dir)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'sync', ...args(dir)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 0, stderr);
-    assert.match(stderr, /^Listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from --endpoint, path-style; region us-west-1\)…\n/);
+    assert.match(
+      stderr,
+      /^Listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from --endpoint, path-style; region us-west-1\)…\n/,
+    );
     const notes = stderr.split('\n').filter((l) => l.startsWith('Note: '));
-    assert.deepEqual(notes, ['Note: Using AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment, as the AWS CLI does; AWS_PROFILE=elsewhere is not used for credentials.']);
+    assert.deepEqual(notes, [
+      'Note: Using AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment, as the AWS CLI does; AWS_PROFILE=elsewhere is not used for credentials.',
+    ]);
     assert.doesNotMatch(stderr, /NodeVersionSupportWarning|Multiple credential sources|WARNING|Warning/);
     assert.match(stderr, /\n {2}page 1: 10 objects so far\n/, 'progress from the first page');
     assert.match(stdout, /^Listed s3:\/\//);

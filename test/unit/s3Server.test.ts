@@ -21,7 +21,18 @@ import type { RetryNotice } from '../../src/services/s3Types';
 import { createS3Lister, type S3ErrorKind, type S3Failure, type S3Lister, type S3Settings, S3SyncError } from '../../src/services/s3';
 import { assertEol, assertParses, parseText, tempDir } from '../support/helpers';
 import { putObjects, S3RVER_ENV, type S3rverHandle, seedClient, startS3rver } from '../support/s3rver';
-import { ACCEL, BUCKET, FIRST_JOB, PREFIX, REGION, REGULAR, RETRIED_JOB, SEED_OBJECTS, withoutLastSynced, writeSeedWorkspace } from '../support/syncFixtures';
+import {
+  ACCEL,
+  BUCKET,
+  FIRST_JOB,
+  PREFIX,
+  REGION,
+  REGULAR,
+  RETRIED_JOB,
+  SEED_OBJECTS,
+  withoutLastSynced,
+  writeSeedWorkspace,
+} from '../support/syncFixtures';
 
 const MANY = 'many-models';
 const MANY_COUNT = 2500;
@@ -34,7 +45,15 @@ let manyWorkspace: { dir: string; remove: () => Promise<void> };
 let paths: Record<string, string>;
 
 function settings(extra: Partial<S3Settings> = {}): S3Settings {
-  return { bucket: BUCKET, prefix: PREFIX, region: REGION, endpoint: server.endpoint, forcePathStyle: true, env: { ...S3RVER_ENV }, ...extra };
+  return {
+    bucket: BUCKET,
+    prefix: PREFIX,
+    region: REGION,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    env: { ...S3RVER_ENV },
+    ...extra,
+  };
 }
 
 async function load(dir: string) {
@@ -46,7 +65,9 @@ function endpointUrl(key: string): string {
 }
 
 before(async () => {
-  const many = Array.from({ length: MANY_COUNT }, (_, i) => ({ key: `models/style_${i % MANY_STYLES}_vV${Math.floor(i / MANY_STYLES) + 1}.safetensors` }));
+  const many = Array.from({ length: MANY_COUNT }, (_, i) => ({
+    key: `models/style_${i % MANY_STYLES}_vV${Math.floor(i / MANY_STYLES) + 1}.safetensors`,
+  }));
   server = await startS3rver({ buckets: [BUCKET, MANY], seed: [{ bucket: MANY, objects: many }] });
   // The seed cases go through the S3 API itself, metadata as x-amz-meta-* headers.
   const client = seedClient(server.endpoint);
@@ -77,7 +98,12 @@ describe('S3 sync against s3rver', LIMIT, () => {
     await server.resetStats();
     const progress: SyncProgress[] = [];
     const started = Date.now();
-    const result = await syncWorkspace(files, lister, { ...settings({ readMetadata: true }), preferAcceleratedUrls: true, now: SYNC_NOW }, (p) => progress.push(p));
+    const result = await syncWorkspace(
+      files,
+      lister,
+      { ...settings({ readMetadata: true }), preferAcceleratedUrls: true, now: SYNC_NOW },
+      (p) => progress.push(p),
+    );
     lister.destroy();
     const plan = result.plan;
     const fileOf = (folder: string) => plan.files.find((f) => f.path === paths[folder])!;
@@ -91,7 +117,13 @@ describe('S3 sync against s3rver', LIMIT, () => {
     const ink = fileOf('1_ink_intensity');
     assert.equal(byId('1_ink_intensity', '3e248bb6-012c-4384-ae6c-4b19c126d093-e1').loraUrl, `${ACCEL}style_1_vV7.safetensors`);
     assert.equal(byId('1_ink_intensity', 'b91f0c2e-6a1d-4f7e-9c55-2d8e0a7b3c41-e1').loraUrl, `${ACCEL}style_1_vV6.safetensors`);
-    assert.deepEqual(ink.updates.map((u) => [u.rule, u.changes.map((c) => c.field)]), [['same-object', ['lastSynced']], ['same-object', ['loraUrl', 'lastSynced']]]);
+    assert.deepEqual(
+      ink.updates.map((u) => [u.rule, u.changes.map((c) => c.field)]),
+      [
+        ['same-object', ['lastSynced']],
+        ['same-object', ['loraUrl', 'lastSynced']],
+      ],
+    );
     assert.equal(ink.updates[1].changes[0].from, `${REGULAR}style_1_vV6.safetensors`);
 
     // A new file: exactly one minimal entry, its timestamp the object's LastModified.
@@ -106,7 +138,10 @@ describe('S3 sync against s3rver', LIMIT, () => {
 
     // "V4" is style_59_vV4.safetensors; style 5's "V4" is not.
     const v4 = fileOf('59_comic_halftone');
-    assert.deepEqual(v4.updates.map((u) => u.rule), ['version-name']);
+    assert.deepEqual(
+      v4.updates.map((u) => u.rule),
+      ['version-name'],
+    );
     const after59 = byId('59_comic_halftone', '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918-e2');
     assert.equal(after59.status, 'completed');
     assert.equal(after59.loraUrl, endpointUrl(`${PREFIX}style_59_vV4.safetensors`));
@@ -114,11 +149,20 @@ describe('S3 sync against s3rver', LIMIT, () => {
     assert.equal(fileOf('5_pencil').changed, false);
 
     // Id is the stem.
-    assert.deepEqual(fileOf('12_charcoal_sketch').updates.map((u) => u.rule), ['id-is-stem']);
+    assert.deepEqual(
+      fileOf('12_charcoal_sketch').updates.map((u) => u.rule),
+      ['id-is-stem'],
+    );
 
     // Job ids from metadata: base id against "-e2", and runpod_job_id; the layout survives.
     const water = fileOf('3_watercolor_wash');
-    assert.deepEqual(water.updates.map((u) => [u.id, u.rule]), [[`${RETRIED_JOB}-e2`, 'job-id'], [FIRST_JOB, 'job-id']]);
+    assert.deepEqual(
+      water.updates.map((u) => [u.id, u.rule]),
+      [
+        [`${RETRIED_JOB}-e2`, 'job-id'],
+        [FIRST_JOB, 'job-id'],
+      ],
+    );
     assert.equal(water.additions.length, 0);
     assert.ok(water.newText.startsWith('\ufeff'));
     assertEol(water.newText, '\r\n');
@@ -126,28 +170,57 @@ describe('S3 sync against s3rver', LIMIT, () => {
     assert.equal(parseText(water.newText).updatedBy, 'webhook-handler');
 
     // No folder for style 99.
-    assert.deepEqual(plan.unplaced.map((u) => u.key), [`${PREFIX}style_99_vV1.safetensors`]);
+    assert.deepEqual(
+      plan.unplaced.map((u) => u.key),
+      [`${PREFIX}style_99_vV1.safetensors`],
+    );
 
     // One list request; a HEAD for each model file of a style that has a folder (not style 99, not the others).
     const stats = await server.stats();
     assert.equal(stats.list, 1);
     assert.equal(stats.head, 7);
-    assert.deepEqual(progress.filter((p) => p.phase === 'list'), [{ phase: 'list', pages: 1, objects: SEED_OBJECTS.length }]);
+    assert.deepEqual(
+      progress.filter((p) => p.phase === 'list'),
+      [{ phase: 'list', pages: 1, objects: SEED_OBJECTS.length }],
+    );
     assert.deepEqual(progress.at(-1), { phase: 'plan', matched: 6, added: 1, files: 4 });
-    assert.deepEqual(result.changes.map((c) => c.path).sort(), plan.files.filter((f) => f.changed).map((f) => f.path).sort());
+    assert.deepEqual(
+      result.changes.map((c) => c.path).sort(),
+      plan.files
+        .filter((f) => f.changed)
+        .map((f) => f.path)
+        .sort(),
+    );
   });
 
   test('a second sync changes nothing but lastSynced', async () => {
     const lister = await createS3Lister(settings({ readMetadata: true }));
-    const first = await syncWorkspace(await load(workspace.dir), lister, { ...settings({ readMetadata: true }), preferAcceleratedUrls: true, now: new Date('2025-11-01T00:00:00Z') });
-    const synced = first.plan.files.map((f) => ({ path: f.path, text: f.newText, analysis: analyze(f.newText, { styleId: styleIdOfFolder(styleFolderOf(f.path)) }) }));
-    const second = await syncWorkspace(synced, lister, { ...settings({ readMetadata: true }), preferAcceleratedUrls: true, now: new Date('2025-11-02T00:00:00Z') });
+    const first = await syncWorkspace(await load(workspace.dir), lister, {
+      ...settings({ readMetadata: true }),
+      preferAcceleratedUrls: true,
+      now: new Date('2025-11-01T00:00:00Z'),
+    });
+    const synced = first.plan.files.map((f) => ({
+      path: f.path,
+      text: f.newText,
+      analysis: analyze(f.newText, { styleId: styleIdOfFolder(styleFolderOf(f.path)) }),
+    }));
+    const second = await syncWorkspace(synced, lister, {
+      ...settings({ readMetadata: true }),
+      preferAcceleratedUrls: true,
+      now: new Date('2025-11-02T00:00:00Z'),
+    });
     lister.destroy();
     assert.equal(second.plan.counts.added, 0);
     assert.equal(second.plan.counts.notAdded, 0);
     assert.equal(second.plan.counts.matched, first.plan.counts.matched + first.plan.counts.added);
     for (const f of second.plan.files) {
-      for (const u of f.updates) assert.deepEqual(u.changes.map((c) => c.field), ['lastSynced'], `${f.path} ${u.label}`);
+      for (const u of f.updates)
+        assert.deepEqual(
+          u.changes.map((c) => c.field),
+          ['lastSynced'],
+          `${f.path} ${u.label}`,
+        );
       const before = synced.find((s) => s.path === f.path)!;
       assert.deepEqual(withoutLastSynced(f.newText), withoutLastSynced(before.text));
     }
@@ -157,14 +230,22 @@ describe('S3 sync against s3rver', LIMIT, () => {
     const lister = await createS3Lister(settings({ bucket: MANY, prefix: 'models/' }));
     await server.resetStats();
     const pages: SyncProgress[] = [];
-    const result = await syncWorkspace(await load(manyWorkspace.dir), lister, { ...settings({ bucket: MANY, prefix: 'models/' }), preferAcceleratedUrls: true, now: SYNC_NOW }, (p) => {
-      if (p.phase === 'list') pages.push(p);
-    });
+    const result = await syncWorkspace(
+      await load(manyWorkspace.dir),
+      lister,
+      { ...settings({ bucket: MANY, prefix: 'models/' }), preferAcceleratedUrls: true, now: SYNC_NOW },
+      (p) => {
+        if (p.phase === 'list') pages.push(p);
+      },
+    );
     lister.destroy();
     assert.equal((await server.stats()).list, Math.ceil(MANY_COUNT / 1000));
     assert.equal(result.pages, 3);
     assert.equal(result.objects, MANY_COUNT);
-    assert.deepEqual(pages.map((p) => p.phase === 'list' && p.objects), [1000, 2000, 2500]);
+    assert.deepEqual(
+      pages.map((p) => p.phase === 'list' && p.objects),
+      [1000, 2000, 2500],
+    );
     assert.equal(result.plan.counts.added, MANY_COUNT);
     assert.equal(result.changes.length, MANY_STYLES);
     for (const c of result.changes) {
@@ -175,7 +256,9 @@ describe('S3 sync against s3rver', LIMIT, () => {
 
   test('HeadObject requests stay within the concurrency bound', async () => {
     const real = await createS3Lister(settings({ readMetadata: true }));
-    let inFlight = 0, max = 0, calls = 0;
+    let inFlight = 0,
+      max = 0,
+      calls = 0;
     const lister: S3Lister = {
       ...real,
       head: async (key, signal) => {
@@ -188,7 +271,12 @@ describe('S3 sync against s3rver', LIMIT, () => {
         }
       },
     };
-    await syncWorkspace(await load(workspace.dir), lister, { ...settings({ readMetadata: true }), preferAcceleratedUrls: true, now: SYNC_NOW, headConcurrency: 2 });
+    await syncWorkspace(await load(workspace.dir), lister, {
+      ...settings({ readMetadata: true }),
+      preferAcceleratedUrls: true,
+      now: SYNC_NOW,
+      headConcurrency: 2,
+    });
     real.destroy();
     assert.equal(calls, 7);
     assert.equal(max, 2);
@@ -199,16 +287,26 @@ describe('S3 sync against s3rver', LIMIT, () => {
     await server.resetStats();
     const ac = new AbortController();
     await assert.rejects(
-      syncWorkspace(await load(manyWorkspace.dir), lister, { ...settings({ bucket: MANY, prefix: 'models/' }), preferAcceleratedUrls: true, now: SYNC_NOW }, (p) => {
-        if (p.phase === 'list' && p.pages === 1) ac.abort();
-      }, ac.signal),
-      (e: unknown) => e instanceof S3SyncError && e.kind === 'cancelled' && /nothing was written/.test(describeS3Failure(e.failure, CLI_WORDING)),
+      syncWorkspace(
+        await load(manyWorkspace.dir),
+        lister,
+        { ...settings({ bucket: MANY, prefix: 'models/' }), preferAcceleratedUrls: true, now: SYNC_NOW },
+        (p) => {
+          if (p.phase === 'list' && p.pages === 1) ac.abort();
+        },
+        ac.signal,
+      ),
+      (e: unknown) =>
+        e instanceof S3SyncError && e.kind === 'cancelled' && /nothing was written/.test(describeS3Failure(e.failure, CLI_WORDING)),
     );
     lister.destroy();
     assert.ok((await server.stats()).list < 3, 'the listing stopped early');
     const already = new AbortController();
     already.abort();
-    await assert.rejects(syncWorkspace([], lister, { ...settings(), preferAcceleratedUrls: true, now: SYNC_NOW }, undefined, already.signal), /cancelled/);
+    await assert.rejects(
+      syncWorkspace([], lister, { ...settings(), preferAcceleratedUrls: true, now: SYNC_NOW }, undefined, already.signal),
+      /cancelled/,
+    );
   });
 });
 
@@ -251,13 +349,25 @@ describe('S3 sync: errors a user meets', LIMIT, () => {
     let reply: (req: http.IncomingMessage, res: http.ServerResponse) => void = () => undefined;
     let requests = 0;
 
-    const xml = (code: string, message: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>TESTREQUEST</RequestId></Error>`;
-    const answer = (status: number, body: string, headers: Record<string, string> = {}) => (_req: http.IncomingMessage, res: http.ServerResponse) => {
-      res.writeHead(status, { 'content-type': 'application/xml', ...headers });
-      res.end(body);
-    };
+    const xml = (code: string, message: string, extra = '') =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>TESTREQUEST</RequestId></Error>`;
+    const answer =
+      (status: number, body: string, headers: Record<string, string> = {}) =>
+      (_req: http.IncomingMessage, res: http.ServerResponse) => {
+        res.writeHead(status, { 'content-type': 'application/xml', ...headers });
+        res.end(body);
+      };
     const errorSettings = (extra: Partial<S3Settings> = {}) =>
-      ({ bucket: BUCKET, prefix: PREFIX, region: 'us-east-1', endpoint, forcePathStyle: true, env: { AWS_ACCESS_KEY_ID: SECRET_ID, AWS_SECRET_ACCESS_KEY: SECRET_KEY }, maxAttempts: 2, ...extra }) satisfies S3Settings;
+      ({
+        bucket: BUCKET,
+        prefix: PREFIX,
+        region: 'us-east-1',
+        endpoint,
+        forcePathStyle: true,
+        env: { AWS_ACCESS_KEY_ID: SECRET_ID, AWS_SECRET_ACCESS_KEY: SECRET_KEY },
+        maxAttempts: 2,
+        ...extra,
+      }) satisfies S3Settings;
 
     before(async () => {
       errorServer = http.createServer((req, res) => {
@@ -279,15 +389,30 @@ describe('S3 sync: errors a user meets', LIMIT, () => {
       assert.match(e.message, /s3:ListBucket on arn:aws:s3:::storyboard-user-files/);
     });
 
-    test('PermanentRedirect (wrong region) names the bucket\'s region', async () => {
-      reply = answer(301, xml('PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.', `<Endpoint>${BUCKET}.s3.us-west-1.amazonaws.com</Endpoint><Bucket>${BUCKET}</Bucket>`), { 'x-amz-bucket-region': 'us-west-1' });
+    test("PermanentRedirect (wrong region) names the bucket's region", async () => {
+      reply = answer(
+        301,
+        xml(
+          'PermanentRedirect',
+          'The bucket you are attempting to access must be addressed using the specified endpoint.',
+          `<Endpoint>${BUCKET}.s3.us-west-1.amazonaws.com</Endpoint><Bucket>${BUCKET}</Bucket>`,
+        ),
+        { 'x-amz-bucket-region': 'us-west-1' },
+      );
       const e = await listError(errorSettings());
       assert.equal(e.kind, 'region');
       assert.match(e.message, /is in the region us-west-1, not "us-east-1"\. Pass --region us-west-1/);
     });
 
     test('AuthorizationHeaderMalformed (signed for the wrong region) names the right one', async () => {
-      reply = answer(400, xml('AuthorizationHeaderMalformed', "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'", '<Region>eu-west-1</Region>'));
+      reply = answer(
+        400,
+        xml(
+          'AuthorizationHeaderMalformed',
+          "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'",
+          '<Region>eu-west-1</Region>',
+        ),
+      );
       const e = await listError(errorSettings());
       assert.equal(e.kind, 'region');
       assert.match(e.message, /--region eu-west-1/);
@@ -316,7 +441,11 @@ describe('S3 sync: errors a user meets', LIMIT, () => {
       const retries: RetryNotice[] = [];
       const e = await listError(errorSettings({ timeoutMs: 300, retryBaseMs: 10, onRetry: (r) => retries.push(r) }));
       assert.equal(e.kind, 'network');
-      assert.deepEqual(retries.map((r) => [r.attempt, r.maxAttempts, r.reason, r.host]), [[1, 2, 'timed out', new URL(endpoint).host]], 'the retry is announced, naming the host');
+      assert.deepEqual(
+        retries.map((r) => [r.attempt, r.maxAttempts, r.reason, r.host]),
+        [[1, 2, 'timed out', new URL(endpoint).host]],
+        'the retry is announced, naming the host',
+      );
       assert.match(e.message, /Lost the connection to http:\/\/127\.0\.0\.1:\d+ while listing .* \(timed out\)/);
       assert.ok(Date.now() - started < 10_000);
       assert.equal(requests, 2, 'a timed-out request is retried once (maxAttempts 2)');
@@ -327,11 +456,21 @@ describe('S3 sync: errors a user meets', LIMIT, () => {
       const e = await listError(errorSettings({ timeoutMs: 5_000, totalTimeoutMs: 400, maxAttempts: 5 }));
       assert.equal(e.kind, 'network');
       assert.equal(e.failure.totalTimeout, true);
-      assert.match(e.message, /^The listing of s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ at http:\/\/127\.0\.0\.1:\d+ did not finish in the time allowed \(timed out\)/);
+      assert.match(
+        e.message,
+        /^The listing of s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ at http:\/\/127\.0\.0\.1:\d+ did not finish in the time allowed \(timed out\)/,
+      );
     });
 
     test('no message ever holds the credential values', async () => {
-      reply = answer(403, xml('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', `<AWSAccessKeyId>${SECRET_ID}</AWSAccessKeyId>`));
+      reply = answer(
+        403,
+        xml(
+          'InvalidAccessKeyId',
+          'The AWS Access Key Id you provided does not exist in our records.',
+          `<AWSAccessKeyId>${SECRET_ID}</AWSAccessKeyId>`,
+        ),
+      );
       const e = await listError(errorSettings());
       assert.equal(e.kind, 'credentials');
       reply = answer(400, xml('SomethingNew', `Echoing ${SECRET_ID} and ${SECRET_KEY}`));

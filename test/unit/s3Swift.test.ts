@@ -41,7 +41,10 @@ async function load(dir: string) {
 
 /** A sync through the flow, as the CLI and the editor run it. */
 async function sync(s3: S3Settings, dir = ws.dir, progress?: (p: SyncProgress) => void) {
-  return syncFromS3({ files: await load(dir), s3, preferAcceleratedUrls: true }, { createLister: createS3Lister, now: () => NOW, onProgress: progress });
+  return syncFromS3(
+    { files: await load(dir), s3, preferAcceleratedUrls: true },
+    { createLister: createS3Lister, now: () => NOW, onProgress: progress },
+  );
 }
 
 function failed(run: Awaited<ReturnType<typeof sync>>): S3Failure {
@@ -63,7 +66,11 @@ const ADMIN_KEYS = `aws_access_key_id = ${SWIFT_ADMIN.accessKeyId}\naws_secret_a
 before(async () => {
   swift = await startSwift();
   await seedSwift(swift.endpoint, BUCKET, SEED_OBJECTS);
-  await seedSwift(swift.endpoint, MANY, Array.from({ length: MANY_COUNT }, (_, i) => ({ key: `models/style_${i % 10}_vV${Math.floor(i / 10) + 1}.safetensors` })));
+  await seedSwift(
+    swift.endpoint,
+    MANY,
+    Array.from({ length: MANY_COUNT }, (_, i) => ({ key: `models/style_${i % 10}_vV${Math.floor(i / 10) + 1}.safetensors` })),
+  );
   ws = await tempDir('tv-swift-ws-');
   aws = await tempDir('tv-swift-aws-');
   paths = await writeSeedWorkspace(ws.dir);
@@ -77,19 +84,50 @@ after(async () => {
 
 describe('S3 sync against Swift (s3api, strict Signature V4)', LIMIT, () => {
   test('every case of the seeds, through ListObjectsV2 and HeadObject', async () => {
-    const run = await sync({ bucket: BUCKET, prefix: PREFIX, endpoint: swift.endpoint, forcePathStyle: true, readMetadata: true, env: ADMIN_ENV });
+    const run = await sync({
+      bucket: BUCKET,
+      prefix: PREFIX,
+      endpoint: swift.endpoint,
+      forcePathStyle: true,
+      readMetadata: true,
+      env: ADMIN_ENV,
+    });
     assert.ok(run.ok, run.ok ? '' : describeS3Failure(run.failure, CLI_WORDING));
     const plan = run.result.plan;
     const fileOf = (folder: string) => plan.files.find((f) => f.path === paths[folder])!;
     const byId = (folder: string, id: string) => parseText(fileOf(folder).newText).versions.find((v) => v.id === id)!;
     assert.equal(run.result.objects, SEED_OBJECTS.length);
     assert.equal(run.result.region, 'us-east-1', 'a custom endpoint defaults to us-east-1');
-    assert.equal(byId('1_ink_intensity', '3e248bb6-012c-4384-ae6c-4b19c126d093-e1').loraUrl, `${ACCEL}style_1_vV7.safetensors`, 'accelerated URL kept');
-    assert.equal(byId('1_ink_intensity', 'style_1_vV8').loraUrl, `${swift.endpoint}/${BUCKET}/${PREFIX}style_1_vV8.safetensors`, 'the new entry\'s URL is on Swift');
-    assert.deepEqual(fileOf('59_comic_halftone').updates.map((u) => u.rule), ['version-name']);
-    assert.deepEqual(fileOf('12_charcoal_sketch').updates.map((u) => u.rule), ['id-is-stem']);
-    assert.deepEqual(fileOf('3_watercolor_wash').updates.map((u) => [u.id, u.rule]), [[`${RETRIED_JOB}-e2`, 'job-id'], [FIRST_JOB, 'job-id']], 'HeadObject metadata from Swift');
-    assert.deepEqual(plan.unplaced.map((u) => u.key), [`${PREFIX}style_99_vV1.safetensors`]);
+    assert.equal(
+      byId('1_ink_intensity', '3e248bb6-012c-4384-ae6c-4b19c126d093-e1').loraUrl,
+      `${ACCEL}style_1_vV7.safetensors`,
+      'accelerated URL kept',
+    );
+    assert.equal(
+      byId('1_ink_intensity', 'style_1_vV8').loraUrl,
+      `${swift.endpoint}/${BUCKET}/${PREFIX}style_1_vV8.safetensors`,
+      "the new entry's URL is on Swift",
+    );
+    assert.deepEqual(
+      fileOf('59_comic_halftone').updates.map((u) => u.rule),
+      ['version-name'],
+    );
+    assert.deepEqual(
+      fileOf('12_charcoal_sketch').updates.map((u) => u.rule),
+      ['id-is-stem'],
+    );
+    assert.deepEqual(
+      fileOf('3_watercolor_wash').updates.map((u) => [u.id, u.rule]),
+      [
+        [`${RETRIED_JOB}-e2`, 'job-id'],
+        [FIRST_JOB, 'job-id'],
+      ],
+      'HeadObject metadata from Swift',
+    );
+    assert.deepEqual(
+      plan.unplaced.map((u) => u.key),
+      [`${PREFIX}style_99_vV1.safetensors`],
+    );
   });
 
   test('1000 keys a page: two pages, progress from the first', async () => {
@@ -98,11 +136,21 @@ describe('S3 sync against Swift (s3api, strict Signature V4)', LIMIT, () => {
     try {
       await fs.mkdir(path.join(dir.dir, '3_style'));
       await fs.writeFile(path.join(dir.dir, '3_style', 'training_versions.json'), '{\n  "versions": []\n}\n');
-      const run = await sync({ bucket: MANY, prefix: 'models/', endpoint: swift.endpoint, forcePathStyle: true, env: ADMIN_ENV }, dir.dir, (p) => progress.push(p));
+      const run = await sync(
+        { bucket: MANY, prefix: 'models/', endpoint: swift.endpoint, forcePathStyle: true, env: ADMIN_ENV },
+        dir.dir,
+        (p) => progress.push(p),
+      );
       assert.ok(run.ok);
       assert.equal(run.result.pages, 2);
       assert.equal(run.result.objects, MANY_COUNT);
-      assert.deepEqual(progress.filter((p) => p.phase === 'list'), [{ phase: 'list', pages: 1, objects: 1000 }, { phase: 'list', pages: 2, objects: MANY_COUNT }]);
+      assert.deepEqual(
+        progress.filter((p) => p.phase === 'list'),
+        [
+          { phase: 'list', pages: 1, objects: 1000 },
+          { phase: 'list', pages: 2, objects: MANY_COUNT },
+        ],
+      );
       assert.equal(run.result.plan.counts.added, MANY_COUNT / 10);
     } finally {
       await dir.remove();
@@ -113,7 +161,11 @@ describe('S3 sync against Swift (s3api, strict Signature V4)', LIMIT, () => {
 describe('where S3 is: the endpoint from each of its sources, used for the URLs written', LIMIT, () => {
   const urlOfNew = (run: Awaited<ReturnType<typeof sync>>) => {
     assert.ok(run.ok, run.ok ? '' : describeS3Failure(run.failure, CLI_WORDING));
-    return String(parseText(run.result.plan.files.find((f) => f.path === paths['1_ink_intensity'])!.newText).versions.find((v) => v.id === 'style_1_vV8')!.loraUrl);
+    return String(
+      parseText(run.result.plan.files.find((f) => f.path === paths['1_ink_intensity'])!.newText).versions.find(
+        (v) => v.id === 'style_1_vV8',
+      )!.loraUrl,
+    );
   };
   const expected = () => `${swift.endpoint}/${BUCKET}/${PREFIX}style_1_vV8.safetensors`;
   const DEAD = 'http://127.0.0.1:9'; // nothing listens on the discard port
@@ -125,17 +177,25 @@ describe('where S3 is: the endpoint from each of its sources, used for the URLs 
   });
 
   test('AWS_ENDPOINT_URL_S3, before AWS_ENDPOINT_URL', async () => {
-    const run = await sync({ bucket: BUCKET, prefix: PREFIX, env: { ...ADMIN_ENV, AWS_ENDPOINT_URL_S3: swift.endpoint, AWS_ENDPOINT_URL: DEAD, ...(await awsFiles('', '')) } });
+    const run = await sync({
+      bucket: BUCKET,
+      prefix: PREFIX,
+      env: { ...ADMIN_ENV, AWS_ENDPOINT_URL_S3: swift.endpoint, AWS_ENDPOINT_URL: DEAD, ...(await awsFiles('', '')) },
+    });
     assert.equal(urlOfNew(run), expected(), 'not an s3-accelerate URL: the object is only on Swift');
     assert.ok(run.ok && run.config?.endpoint.source === 'AWS_ENDPOINT_URL_S3');
   });
 
   test('AWS_ENDPOINT_URL', async () => {
-    const run = await sync({ bucket: BUCKET, prefix: PREFIX, env: { ...ADMIN_ENV, AWS_ENDPOINT_URL: swift.endpoint, ...(await awsFiles('', '')) } });
+    const run = await sync({
+      bucket: BUCKET,
+      prefix: PREFIX,
+      env: { ...ADMIN_ENV, AWS_ENDPOINT_URL: swift.endpoint, ...(await awsFiles('', '')) },
+    });
     assert.equal(urlOfNew(run), expected());
   });
 
-  test('the selected profile\'s services section, with the profile\'s own keys', async () => {
+  test("the selected profile's services section, with the profile's own keys", async () => {
     const env = await awsFiles(
       `[default]\nendpoint_url = ${DEAD}\n\n[profile swift]\nservices = local-swift\n\n[services local-swift]\ns3 =\n  endpoint_url = ${swift.endpoint}\n`,
       `[swift]\n${ADMIN_KEYS}`,
@@ -145,26 +205,39 @@ describe('where S3 is: the endpoint from each of its sources, used for the URLs 
     assert.ok(run.ok && run.config?.endpoint.source === 'profile-services' && run.config.credentials.kind === 'profile');
   });
 
-  test('the selected profile\'s endpoint_url (AWS_PROFILE), never [default]\'s', async () => {
-    const env = await awsFiles(`[default]\nendpoint_url = ${DEAD}\n\n[profile swift]\nendpoint_url = ${swift.endpoint}\n`, `[swift]\n${ADMIN_KEYS}`);
+  test("the selected profile's endpoint_url (AWS_PROFILE), never [default]'s", async () => {
+    const env = await awsFiles(
+      `[default]\nendpoint_url = ${DEAD}\n\n[profile swift]\nendpoint_url = ${swift.endpoint}\n`,
+      `[swift]\n${ADMIN_KEYS}`,
+    );
     const run = await sync({ bucket: BUCKET, prefix: PREFIX, env: { ...env, AWS_PROFILE: 'swift' } });
     assert.equal(urlOfNew(run), expected());
     assert.ok(run.ok && run.config?.endpoint.source === 'profile');
   });
 
-  test('a profile without endpoint_url: the profile\'s keys with the endpoint setting; [default]\'s endpoint is not taken', async () => {
-    const env = await awsFiles(`[default]\nendpoint_url = ${DEAD}\n\n[profile keysonly]\nregion = us-east-1\n`, `[keysonly]\n${ADMIN_KEYS}`);
+  test("a profile without endpoint_url: the profile's keys with the endpoint setting; [default]'s endpoint is not taken", async () => {
+    const env = await awsFiles(
+      `[default]\nendpoint_url = ${DEAD}\n\n[profile keysonly]\nregion = us-east-1\n`,
+      `[keysonly]\n${ADMIN_KEYS}`,
+    );
     const lister = await createS3Lister({ bucket: BUCKET, profile: 'keysonly', env });
-    assert.equal(lister.config?.endpoint.source, 'aws', 'no endpoint of its own: AWS, not [default]\'s');
+    assert.equal(lister.config?.endpoint.source, 'aws', "no endpoint of its own: AWS, not [default]'s");
     lister.destroy();
     const run = await sync({ bucket: BUCKET, prefix: PREFIX, profile: 'keysonly', endpoint: swift.endpoint, env });
     assert.equal(urlOfNew(run), expected());
   });
 
-  test('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS skips the environment\'s and the profile\'s endpoints', async () => {
+  test("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS skips the environment's and the profile's endpoints", async () => {
     const env = await awsFiles(`[profile swift]\nendpoint_url = ${swift.endpoint}\nregion = us-west-1\n`, `[swift]\n${ADMIN_KEYS}`);
-    const lister = await createS3Lister({ bucket: BUCKET, profile: 'swift', env: { ...env, AWS_ENDPOINT_URL_S3: swift.endpoint, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' } });
-    assert.deepEqual([lister.config?.endpoint.source, lister.config?.endpoint.url, lister.config?.region?.value], ['aws', undefined, 'us-west-1']);
+    const lister = await createS3Lister({
+      bucket: BUCKET,
+      profile: 'swift',
+      env: { ...env, AWS_ENDPOINT_URL_S3: swift.endpoint, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' },
+    });
+    assert.deepEqual(
+      [lister.config?.endpoint.source, lister.config?.endpoint.url, lister.config?.region?.value],
+      ['aws', undefined, 'us-west-1'],
+    );
     lister.destroy();
   });
 
@@ -181,11 +254,18 @@ describe('where S3 is: the endpoint from each of its sources, used for the URLs 
     const dir = await tempDir('tv-swift-ip-');
     try {
       await fs.mkdir(path.join(dir.dir, '1_ink'));
-      await fs.writeFile(path.join(dir.dir, '1_ink', 'training_versions.json'), JSON.stringify({ versions: [{ id: 'style_1_vV8', name: 'V8', status: 'completed', loraUrl: broken, parameters: {} }] }, null, 2) + '\n');
+      await fs.writeFile(
+        path.join(dir.dir, '1_ink', 'training_versions.json'),
+        JSON.stringify({ versions: [{ id: 'style_1_vV8', name: 'V8', status: 'completed', loraUrl: broken, parameters: {} }] }, null, 2) +
+          '\n',
+      );
       const run = await sync({ bucket: BUCKET, prefix: PREFIX, endpoint: swift.endpoint, forcePathStyle: false, env: ADMIN_ENV }, dir.dir);
       assert.ok(run.ok, run.ok ? '' : describeS3Failure(run.failure, CLI_WORDING));
       const f = run.result.plan.files[0];
-      assert.deepEqual(f.updates[0].changes.find((c) => c.field === 'loraUrl'), { field: 'loraUrl', from: broken, to: `${swift.endpoint}/${BUCKET}/${PREFIX}style_1_vV8.safetensors` });
+      assert.deepEqual(
+        f.updates[0].changes.find((c) => c.field === 'loraUrl'),
+        { field: 'loraUrl', from: broken, to: `${swift.endpoint}/${BUCKET}/${PREFIX}style_1_vV8.safetensors` },
+      );
       for (const a of f.additions) assert.ok(String(a.entry.loraUrl).startsWith(`${swift.endpoint}/${BUCKET}/`), String(a.entry.loraUrl));
     } finally {
       await dir.remove();
@@ -205,39 +285,70 @@ describe('errors from a strict server', LIMIT, () => {
   });
 
   test('a missing bucket', async () => {
-    const f = failed(await sync({ bucket: 'tv-no-such-bucket', prefix: PREFIX, endpoint: swift.endpoint, forcePathStyle: true, env: ADMIN_ENV }));
+    const f = failed(
+      await sync({ bucket: 'tv-no-such-bucket', prefix: PREFIX, endpoint: swift.endpoint, forcePathStyle: true, env: ADMIN_ENV }),
+    );
     assert.equal(f.kind, 'no-such-bucket');
-    assert.equal(describeS3Failure(f, CLI_WORDING), `The bucket "tv-no-such-bucket" does not exist on ${swift.endpoint}. Check --bucket and --endpoint.`);
+    assert.equal(
+      describeS3Failure(f, CLI_WORDING),
+      `The bucket "tv-no-such-bucket" does not exist on ${swift.endpoint}. Check --bucket and --endpoint.`,
+    );
   });
 
   test('a user without rights: AccessDenied names the permission', async () => {
     const env = { AWS_ACCESS_KEY_ID: SWIFT_READER.accessKeyId, AWS_SECRET_ACCESS_KEY: SWIFT_READER.secretAccessKey };
     const f = failed(await sync({ bucket: BUCKET, prefix: PREFIX, endpoint: swift.endpoint, forcePathStyle: true, env }));
     assert.equal(f.kind, 'access-denied');
-    assert.match(describeS3Failure(f, CLI_WORDING), new RegExp(`Access denied by ${new URL(swift.endpoint).host.replace(/\./g, '\\.')} .*needs s3:ListBucket on arn:aws:s3:::${BUCKET}`));
+    assert.match(
+      describeS3Failure(f, CLI_WORDING),
+      new RegExp(`Access denied by ${new URL(swift.endpoint).host.replace(/\./g, '\\.')} .*needs s3:ListBucket on arn:aws:s3:::${BUCKET}`),
+    );
   });
 
-  test('real SlowDown from Swift\'s rate limit: every retry announced, then throttled', async () => {
+  test("real SlowDown from Swift's rate limit: every retry announced, then throttled", async () => {
     const retries: RetryNotice[] = [];
     let f: S3Failure | undefined;
     // The limit is one listing a second: listings in quick succession are throttled.
     for (let k = 0; k < 5 && !f; k++) {
-      const run = await sync({ bucket: BUCKET, prefix: PREFIX, endpoint: swift.throttledEndpoint, forcePathStyle: true, env: ADMIN_ENV, maxAttempts: 3, retryBaseMs: 5 }, ws.dir, (p) => {
-        if (p.phase === 'retry') retries.push(p.retry);
-      });
+      const run = await sync(
+        {
+          bucket: BUCKET,
+          prefix: PREFIX,
+          endpoint: swift.throttledEndpoint,
+          forcePathStyle: true,
+          env: ADMIN_ENV,
+          maxAttempts: 3,
+          retryBaseMs: 5,
+        },
+        ws.dir,
+        (p) => {
+          if (p.phase === 'retry') retries.push(p.retry);
+        },
+      );
       if (!run.ok) f = run.failure;
     }
     assert.ok(f, 'a listing was throttled');
     assert.equal(f.kind, 'throttled');
     assert.equal(f.code, 'SlowDown');
     assert.equal(f.attempts, 3);
-    assert.ok(retries.length >= 2 && retries.every((r) => r.reason === 'SlowDown' && r.host === new URL(swift.throttledEndpoint).host), JSON.stringify(retries));
+    assert.ok(
+      retries.length >= 2 && retries.every((r) => r.reason === 'SlowDown' && r.host === new URL(swift.throttledEndpoint).host),
+      JSON.stringify(retries),
+    );
     assert.match(describeS3Failure(f, CLI_WORDING), /throttling requests \(SlowDown\) and kept doing so after 3 attempts/);
   });
 
   // Last: it stops the proxy.
   test('the server stopped mid-listing: a network error naming the endpoint, nothing planned', async () => {
-    const lister = await createS3Lister({ bucket: MANY, prefix: 'models/', endpoint: swift.endpoint, forcePathStyle: true, env: ADMIN_ENV, maxAttempts: 2, retryBaseMs: 10 });
+    const lister = await createS3Lister({
+      bucket: MANY,
+      prefix: 'models/',
+      endpoint: swift.endpoint,
+      forcePathStyle: true,
+      env: ADMIN_ENV,
+      maxAttempts: 2,
+      retryBaseMs: 10,
+    });
     try {
       await assert.rejects(
         syncWorkspace([], lister, { bucket: MANY, prefix: 'models/', preferAcceleratedUrls: true, now: NOW }, (p) => {
@@ -246,7 +357,12 @@ describe('errors from a strict server', LIMIT, () => {
         (e: unknown) => {
           assert.ok(e instanceof S3SyncError);
           assert.equal(e.kind, 'network');
-          assert.match(describeS3Failure(e.failure, CLI_WORDING), new RegExp(`^Lost the connection to ${swift.endpoint.replace(/[.:/]/g, '\\$&')} while listing s3://${MANY}/models/ \\((ECONNREFUSED|connection reset|ECONNRESET)\\)\\. Tried 2 times\\..*nothing was written`));
+          assert.match(
+            describeS3Failure(e.failure, CLI_WORDING),
+            new RegExp(
+              `^Lost the connection to ${swift.endpoint.replace(/[.:/]/g, '\\$&')} while listing s3://${MANY}/models/ \\((ECONNREFUSED|connection reset|ECONNRESET)\\)\\. Tried 2 times\\..*nothing was written`,
+            ),
+          );
           return true;
         },
       );

@@ -5,18 +5,36 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/core/findings';
-import {
-  planSync,
-  type S3ObjectInfo, type SyncPlanOptions, type SyncTarget,
-} from '../../src/core/s3Sync';
+import { planSync, type S3ObjectInfo, type SyncPlanOptions, type SyncTarget } from '../../src/core/s3Sync';
 import { metadataJobId } from '../../src/core/s3Metadata';
 import {
-  acceleratedUrl, encodeKeyPath, endpointObjectIdentity, isPresigned, objectIdentity as urlIdentity, objectUrl, parseS3Url, urlFileName, usesPathStyle,
+  acceleratedUrl,
+  encodeKeyPath,
+  endpointObjectIdentity,
+  isPresigned,
+  objectIdentity as urlIdentity,
+  objectUrl,
+  parseS3Url,
+  urlFileName,
+  usesPathStyle,
 } from '../../src/core/s3Url';
 import { objectIdentity } from '../../src/core/identity';
 import {
-  BUCKET, JOB, PREFIX, REGION, acceleratedModelUrl, assertEol, assertOnlyEditsChanged, assertParses, detailed, file,
-  minimal, modelKey, regularModelUrl, render, versionsOfText,
+  BUCKET,
+  JOB,
+  PREFIX,
+  REGION,
+  acceleratedModelUrl,
+  assertEol,
+  assertOnlyEditsChanged,
+  assertParses,
+  detailed,
+  file,
+  minimal,
+  modelKey,
+  regularModelUrl,
+  render,
+  versionsOfText,
 } from '../support/helpers';
 
 const NOW = '2025-11-01T12:00:00.000Z';
@@ -50,10 +68,16 @@ describe('S3 sync: what a match changes', () => {
   test('a regular URL of the same object is upgraded to accelerated when preferred, left alone otherwise', () => {
     const text = file([detailed(`${JOB.b}-e1`, 'V6', { loraUrl: regularModelUrl(1, 'V6') })]);
     const up = plan1(text, '1', [obj(1, 'V6')]);
-    assert.deepEqual(up.file.updates[0].changes.find((c) => c.field === 'loraUrl'), { field: 'loraUrl', from: regularModelUrl(1, 'V6'), to: acceleratedModelUrl(1, 'V6') });
+    assert.deepEqual(
+      up.file.updates[0].changes.find((c) => c.field === 'loraUrl'),
+      { field: 'loraUrl', from: regularModelUrl(1, 'V6'), to: acceleratedModelUrl(1, 'V6') },
+    );
     assert.equal(versionsOfText(up.text)[0].loraUrl, acceleratedModelUrl(1, 'V6'));
     const keep = plan1(text, '1', [obj(1, 'V6')], { preferAcceleratedUrls: false });
-    assert.equal(keep.file.updates[0].changes.some((c) => c.field === 'loraUrl'), false);
+    assert.equal(
+      keep.file.updates[0].changes.some((c) => c.field === 'loraUrl'),
+      false,
+    );
     assert.equal(versionsOfText(keep.text)[0].loraUrl, regularModelUrl(1, 'V6'));
   });
 
@@ -62,9 +86,17 @@ describe('S3 sync: what a match changes', () => {
     const text = file([before]);
     const { file: f, text: out } = plan1(text, '59', [obj(59, 'V4')]);
     assert.equal(f.updates[0].rule, 'version-name');
-    assert.deepEqual(f.updates[0].changes.map((c) => c.field), ['loraUrl', 'status', 'lastSynced']);
+    assert.deepEqual(
+      f.updates[0].changes.map((c) => c.field),
+      ['loraUrl', 'status', 'lastSynced'],
+    );
     const after = versionsOfText(out)[0];
-    assert.deepEqual(after, { ...JSON.parse(JSON.stringify(before)), loraUrl: acceleratedModelUrl(59, 'V4'), status: 'completed', lastSynced: NOW });
+    assert.deepEqual(after, {
+      ...JSON.parse(JSON.stringify(before)),
+      loraUrl: acceleratedModelUrl(59, 'V4'),
+      status: 'completed',
+      lastSynced: NOW,
+    });
     assertOnlyEditsChanged(text, out, f.edits);
   });
 
@@ -88,7 +120,9 @@ describe('S3 sync: match order', () => {
   });
 
   test('an id equal to the file stem matches', () => {
-    const text = file([{ id: 'style_12_vV2', name: 'style_12_vV2.safetensors', status: 'completed', parameters: {}, description: 'Synced from S3' }]);
+    const text = file([
+      { id: 'style_12_vV2', name: 'style_12_vV2.safetensors', status: 'completed', parameters: {}, description: 'Synced from S3' },
+    ]);
     const { file: f, text: out } = plan1(text, '12', [obj(12, 'V2')]);
     assert.equal(f.updates[0].rule, 'id-is-stem');
     assert.equal(f.additions.length, 0);
@@ -128,13 +162,19 @@ describe('S3 sync: match order', () => {
     const entry = detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7').replace(PREFIX, 'new/') });
     const text = file([entry]);
     // "a/…" sorts before "new/…": by key order alone it would take V7 by its name.
-    const objects = [{ key: 'a/style_1_vV7.safetensors', lastModified: MODIFIED }, { key: 'new/style_1_vV7.safetensors', lastModified: MODIFIED }];
+    const objects = [
+      { key: 'a/style_1_vV7.safetensors', lastModified: MODIFIED },
+      { key: 'new/style_1_vV7.safetensors', lastModified: MODIFIED },
+    ];
     const { file: f, text: out } = plan1(text, '1', objects);
     assert.equal(f.updates.length, 1);
     assert.equal(f.updates[0].key, 'new/style_1_vV7.safetensors');
     assert.equal(f.updates[0].rule, 'same-object');
     // Another key is another object (§2: not a duplicate): its own entry.
-    assert.deepEqual(f.additions.map((a) => a.key), ['a/style_1_vV7.safetensors']);
+    assert.deepEqual(
+      f.additions.map((a) => a.key),
+      ['a/style_1_vV7.safetensors'],
+    );
     assert.equal(analyze(out, { styleId: '1' }).groups.length, 0);
   });
 
@@ -143,8 +183,14 @@ describe('S3 sync: match order', () => {
     // "style_1_v7" sorts before "style_1_vV7": it claims "V7" by name first.
     const objects = [obj(1, 'V7'), { key: `${PREFIX}style_1_v7.safetensors`, lastModified: MODIFIED }];
     const { file: f, text: out } = plan1(text, '1', objects);
-    assert.deepEqual(f.updates.map((u) => [u.key, u.rule]), [[`${PREFIX}style_1_v7.safetensors`, 'version-name']]);
-    assert.deepEqual(f.additions.map((a) => a.key), [modelKey(1, 'V7')]);
+    assert.deepEqual(
+      f.updates.map((u) => [u.key, u.rule]),
+      [[`${PREFIX}style_1_v7.safetensors`, 'version-name']],
+    );
+    assert.deepEqual(
+      f.additions.map((a) => a.key),
+      [modelKey(1, 'V7')],
+    );
     assert.equal(analyze(out, { styleId: '1' }).groups.length, 0);
   });
 
@@ -155,19 +201,32 @@ describe('S3 sync: match order', () => {
     assert.equal(f.updates.length, 1);
     assert.equal(f.updates[0].key, `${PREFIX}style_1_v7.safetensors`);
     assert.equal(f.additions.length, 0);
-    assert.deepEqual(f.notAdded.map((n) => n.key), [modelKey(1, 'V7')]);
+    assert.deepEqual(
+      f.notAdded.map((n) => n.key),
+      [modelKey(1, 'V7')],
+    );
     assert.match(f.notAdded[0].reason, /would duplicate "V7".*style_1_v7\.safetensors already matched/);
     assert.equal(versionsOfText(out).length, 1);
     assert.equal(analyze(out, { styleId: '1' }).groups.length, 0);
   });
 
   test('an entry whose non-S3 URL names the same file is matched (the §2 rules), not duplicated', () => {
-    const text = file([detailed(`${JOB.a}-e1`, 'Final', { loraUrl: 'https://cdn.example.com/models/style_1_vV7.safetensors', status: 'training', completedAt: undefined })]);
+    const text = file([
+      detailed(`${JOB.a}-e1`, 'Final', {
+        loraUrl: 'https://cdn.example.com/models/style_1_vV7.safetensors',
+        status: 'training',
+        completedAt: undefined,
+      }),
+    ]);
     const { file: f, text: out } = plan1(text, '1', [obj(1, 'V7')]);
     assert.equal(f.additions.length, 0);
     assert.equal(f.updates.length, 1);
     assert.equal(f.updates[0].rule, 'linked');
-    assert.equal(versionsOfText(out)[0].loraUrl, 'https://cdn.example.com/models/style_1_vV7.safetensors', 'a URL that is there is never replaced');
+    assert.equal(
+      versionsOfText(out)[0].loraUrl,
+      'https://cdn.example.com/models/style_1_vV7.safetensors',
+      'a URL that is there is never replaced',
+    );
     assert.equal(versionsOfText(out)[0].status, 'completed');
   });
 });
@@ -180,29 +239,53 @@ describe('S3 sync: new entries and reports', () => {
     const added = versionsOfText(out)[1];
     assert.deepEqual(Object.keys(added), ['id', 'name', 'status', 'loraUrl', 'timestamp', 'lastSynced', 'parameters', 'description']);
     assert.deepEqual(added, {
-      id: 'style_1_vV8', name: 'style_1_vV8.safetensors', status: 'completed', loraUrl: acceleratedModelUrl(1, 'V8'),
-      timestamp: MODIFIED.toISOString(), lastSynced: NOW, parameters: {}, description: 'Synced from S3',
+      id: 'style_1_vV8',
+      name: 'style_1_vV8.safetensors',
+      status: 'completed',
+      loraUrl: acceleratedModelUrl(1, 'V8'),
+      timestamp: MODIFIED.toISOString(),
+      lastSynced: NOW,
+      parameters: {},
+      description: 'Synced from S3',
     });
     assert.equal(versionsOfText(out).length, 2);
     const after = analyze(out, { styleId: '1' });
     assert.equal(after.groups.length, 0);
-    assert.deepEqual(after.findings.map((x) => x.code), ['minimal-entry']);
+    assert.deepEqual(
+      after.findings.map((x) => x.code),
+      ['minimal-entry'],
+    );
   });
 
   test('two objects with the same file name under two prefixes make one entry', () => {
-    const objects = [{ key: 'a/style_1_vV9.safetensors', lastModified: MODIFIED }, { key: 'b/style_1_vV9.safetensors', lastModified: MODIFIED }];
+    const objects = [
+      { key: 'a/style_1_vV9.safetensors', lastModified: MODIFIED },
+      { key: 'b/style_1_vV9.safetensors', lastModified: MODIFIED },
+    ];
     const { file: f, text: out } = plan1(file([]), '1', objects);
     assert.equal(f.additions.length, 1);
     assert.equal(f.additions[0].key, 'a/style_1_vV9.safetensors');
-    assert.deepEqual(f.notAdded.map((n) => n.key), ['b/style_1_vV9.safetensors']);
+    assert.deepEqual(
+      f.notAdded.map((n) => n.key),
+      ['b/style_1_vV9.safetensors'],
+    );
     assert.equal(versionsOfText(out).length, 1);
   });
 
   test('a file for a style with no folder is reported and written nowhere; other objects are ignored', () => {
     const text = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') })]);
-    const objects = [obj(1, 'V7'), obj(99, 'V1'), { key: `${PREFIX}notes.txt` }, { key: `${PREFIX}style_1_vV7.ckpt` }, { key: `${PREFIX}lora_final.safetensors` }];
+    const objects = [
+      obj(1, 'V7'),
+      obj(99, 'V1'),
+      { key: `${PREFIX}notes.txt` },
+      { key: `${PREFIX}style_1_vV7.ckpt` },
+      { key: `${PREFIX}lora_final.safetensors` },
+    ];
     const { plan } = plan1(text, '1', objects);
-    assert.deepEqual(plan.unplaced.map((u) => [u.key, u.styleId]), [[modelKey(99, 'V1'), '99']]);
+    assert.deepEqual(
+      plan.unplaced.map((u) => [u.key, u.styleId]),
+      [[modelKey(99, 'V1'), '99']],
+    );
     assert.match(plan.unplaced[0].reason, /no style folder/);
     assert.equal(plan.counts.ignored, 3);
     assert.equal(plan.counts.models, 2);
@@ -213,7 +296,10 @@ describe('S3 sync: new entries and reports', () => {
     const good = target(file([detailed(`${JOB.a}-e1`, 'V7', { status: 'training' })]), '1');
     const bad = target('{ "versions": [ { "id": ', '2', '/ws/2_bad/training_versions.json');
     const plan = planSync([obj(1, 'V7'), obj(2, 'V1')], [bad, good], OPTIONS);
-    assert.deepEqual(plan.skipped.map((s) => [s.path, s.kind]), [['/ws/2_bad/training_versions.json', 'invalid']]);
+    assert.deepEqual(
+      plan.skipped.map((s) => [s.path, s.kind]),
+      [['/ws/2_bad/training_versions.json', 'invalid']],
+    );
     assert.match(plan.skipped[0].reason, /invalid-json/);
     assert.equal(plan.files.length, 1);
     assert.equal(plan.files[0].updates.length, 1);
@@ -223,11 +309,21 @@ describe('S3 sync: new entries and reports', () => {
   test('a folder without a style id receives nothing; two folders with one style id do not guess', () => {
     const plan = planSync(
       [obj(4, 'V1')],
-      [target(file([]), undefined, '/ws/misc/training_versions.json'), target(file([]), '4', '/ws/4_a/training_versions.json'), target(file([]), '4', '/ws/04_b/training_versions.json')],
+      [
+        target(file([]), undefined, '/ws/misc/training_versions.json'),
+        target(file([]), '4', '/ws/4_a/training_versions.json'),
+        target(file([]), '4', '/ws/04_b/training_versions.json'),
+      ],
       OPTIONS,
     );
-    assert.deepEqual(plan.skipped.map((s) => s.kind), ['no-style-id']);
-    assert.equal(plan.files.every((f) => !f.changed), true);
+    assert.deepEqual(
+      plan.skipped.map((s) => s.kind),
+      ['no-style-id'],
+    );
+    assert.equal(
+      plan.files.every((f) => !f.changed),
+      true,
+    );
     assert.match(plan.unplaced[0].reason, /2 style folders have style id 4/);
   });
 
@@ -238,7 +334,14 @@ describe('S3 sync: new entries and reports', () => {
       detailed(`${JOB.c}-e2`, 'V5', { status: 'training', completedAt: undefined }),
       minimal(1, 'V3', { loraUrl: undefined }),
     ]);
-    const objects = [obj(1, 'V7'), obj(1, 'V6'), obj(1, 'V5'), obj(1, 'V3'), obj(1, 'V8'), obj(1, 'V9', { metadata: { 'runpod-job-id': 'x' } })];
+    const objects = [
+      obj(1, 'V7'),
+      obj(1, 'V6'),
+      obj(1, 'V5'),
+      obj(1, 'V3'),
+      obj(1, 'V8'),
+      obj(1, 'V9', { metadata: { 'runpod-job-id': 'x' } }),
+    ];
     const first = plan1(text, '1', objects);
     assert.equal(first.file.additions.length, 2);
     const second = plan1(first.text, '1', objects, { now: LATER });
@@ -254,7 +357,10 @@ describe('S3 sync: new entries and reports', () => {
 
 describe('S3 sync: the file layout survives', () => {
   test('BOM, CRLF, 4-space indentation and unknown keys are kept; only the edits change bytes', () => {
-    const root = { versions: [detailed(`${JOB.a}-e1`, 'V7', { status: 'training', completedAt: undefined })], updatedBy: 'webhook-handler' };
+    const root = {
+      versions: [detailed(`${JOB.a}-e1`, 'V7', { status: 'training', completedAt: undefined })],
+      updatedBy: 'webhook-handler',
+    };
     const text = render(root, { indent: 4, eol: '\r\n', bom: true });
     const { file: f, text: out } = plan1(text, '1', [obj(1, 'V7'), obj(1, 'V8')]);
     assert.ok(out.startsWith('\ufeff{'));
@@ -269,7 +375,10 @@ describe('S3 sync: the file layout survives', () => {
   test('an empty versions array gets its first entries', () => {
     const { text: out } = plan1('{"versions": []}\n', '7', [obj(7, 'V1'), obj(7, 'V2')]);
     assertParses(out);
-    assert.deepEqual(versionsOfText(out).map((v) => v.id), ['style_7_vV1', 'style_7_vV2']);
+    assert.deepEqual(
+      versionsOfText(out).map((v) => v.id),
+      ['style_7_vV1', 'style_7_vV2'],
+    );
   });
 
   test('an unchanged plan leaves the text identical', () => {
@@ -284,20 +393,35 @@ describe('S3 sync: the file layout survives', () => {
 describe('S3 sync: URLs', () => {
   test('keys are encoded per path segment', () => {
     assert.equal(encodeKeyPath('a b/c+d#e?.safetensors'), 'a%20b/c%2Bd%23e%3F.safetensors');
-    assert.equal(objectUrl(BUCKET, 'x y/style_1_vV1.safetensors', { region: REGION, preferAcceleratedUrls: false }), `https://${BUCKET}.s3.${REGION}.amazonaws.com/x%20y/style_1_vV1.safetensors`);
+    assert.equal(
+      objectUrl(BUCKET, 'x y/style_1_vV1.safetensors', { region: REGION, preferAcceleratedUrls: false }),
+      `https://${BUCKET}.s3.${REGION}.amazonaws.com/x%20y/style_1_vV1.safetensors`,
+    );
   });
 
   test('a custom endpoint gets its own URL (path-style or virtual-hosted), never accelerated; AWS endpoints stay AWS URLs', () => {
     const key = 'p/style_1_vV1.safetensors';
-    assert.equal(objectUrl('b', key, { region: 'auto', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, preferAcceleratedUrls: true }), 'http://127.0.0.1:9000/b/p/style_1_vV1.safetensors');
-    assert.equal(objectUrl('b', key, { region: 'auto', endpoint: 'https://minio.example.com/s3/', preferAcceleratedUrls: true }), 'https://b.minio.example.com/s3/p/style_1_vV1.safetensors');
-    assert.equal(objectUrl('bkt', key, { region: 'us-east-1', endpoint: 'https://s3-fips.us-east-1.amazonaws.com', preferAcceleratedUrls: true }), 'https://bkt.s3-accelerate.amazonaws.com/p/style_1_vV1.safetensors');
+    assert.equal(
+      objectUrl('b', key, { region: 'auto', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, preferAcceleratedUrls: true }),
+      'http://127.0.0.1:9000/b/p/style_1_vV1.safetensors',
+    );
+    assert.equal(
+      objectUrl('b', key, { region: 'auto', endpoint: 'https://minio.example.com/s3/', preferAcceleratedUrls: true }),
+      'https://b.minio.example.com/s3/p/style_1_vV1.safetensors',
+    );
+    assert.equal(
+      objectUrl('bkt', key, { region: 'us-east-1', endpoint: 'https://s3-fips.us-east-1.amazonaws.com', preferAcceleratedUrls: true }),
+      'https://bkt.s3-accelerate.amazonaws.com/p/style_1_vV1.safetensors',
+    );
   });
 
   test('a URL on the custom endpoint names the same object as the listing', () => {
     const key = 'p/a b/style_1_vV1.safetensors';
     const id = objectIdentity({ bucket: 'b', key });
-    for (const [endpoint, pathStyle] of [['http://127.0.0.1:9000', true], ['https://minio.example.com/s3', false]] as const) {
+    for (const [endpoint, pathStyle] of [
+      ['http://127.0.0.1:9000', true],
+      ['https://minio.example.com/s3', false],
+    ] as const) {
       const url = objectUrl('b', key, { region: 'x', endpoint, forcePathStyle: pathStyle, preferAcceleratedUrls: true });
       assert.equal(endpointObjectIdentity(url, endpoint), id, url);
     }
@@ -341,7 +465,10 @@ describe('S3 URLs: addressing, encoded keys, presigned URLs (SPEC.md §1, §5)',
     assert.equal(urlFileName(withPercent), 'style_1_vV8.safetensors');
     const text = file([detailed(`${JOB.a}-e1`, 'V8', { loraUrl: withPercent })]);
     const { file: f } = plan1(text, '1', [obj(1, 'V8')]);
-    assert.deepEqual(f.updates.map((u) => u.rule), ['same-object']);
+    assert.deepEqual(
+      f.updates.map((u) => u.rule),
+      ['same-object'],
+    );
     assert.equal(f.additions.length, 0, 'no second entry for the same object');
   });
 
@@ -358,7 +485,11 @@ describe('S3 URLs: addressing, encoded keys, presigned URLs (SPEC.md §1, §5)',
     assert.equal(isPresigned(`${regularModelUrl(1, 'V6')}?versionId=X-Amz-Signature`), false);
     assert.equal(acceleratedUrl(parseS3Url(signed)!), undefined);
     const { file: f } = plan1(file([detailed(`${JOB.b}-e1`, 'V6', { loraUrl: signed })]), '1', [obj(1, 'V6')]);
-    assert.deepEqual(f.updates[0].changes.map((c) => c.field), ['lastSynced'], 'the presigned URL stays');
+    assert.deepEqual(
+      f.updates[0].changes.map((c) => c.field),
+      ['lastSynced'],
+      'the presigned URL stays',
+    );
   });
 
   test('an unreachable <bucket>.<IP> URL of this object on this endpoint is repaired to path-style; other hosts are not touched', () => {
@@ -366,11 +497,24 @@ describe('S3 URLs: addressing, encoded keys, presigned URLs (SPEC.md §1, §5)',
     const broken = `http://${BUCKET}.127.0.0.1:8080/${key}`;
     const good = `${endpoint}/${BUCKET}/${key}`;
     const { file: f } = plan1(file([detailed(`${JOB.a}-e1`, 'V8', { loraUrl: broken })]), '1', [obj(1, 'V8')], { endpoint });
-    assert.deepEqual(f.updates[0].changes.find((c) => c.field === 'loraUrl'), { field: 'loraUrl', from: broken, to: good });
+    assert.deepEqual(
+      f.updates[0].changes.find((c) => c.field === 'loraUrl'),
+      { field: 'loraUrl', from: broken, to: good },
+    );
     const again = plan1(f.newText, '1', [obj(1, 'V8')], { endpoint, now: LATER });
-    assert.deepEqual(again.file.updates[0].changes.map((c) => c.field), ['lastSynced'], 'repaired once, then kept');
+    assert.deepEqual(
+      again.file.updates[0].changes.map((c) => c.field),
+      ['lastSynced'],
+      'repaired once, then kept',
+    );
     const dns = `https://${BUCKET}.minio.example.com/${key}`;
-    const other = plan1(file([detailed(`${JOB.a}-e1`, 'V8', { loraUrl: dns })]), '1', [obj(1, 'V8')], { endpoint: 'https://minio.example.com' });
-    assert.equal(other.file.updates[0].changes.some((c) => c.field === 'loraUrl'), false, 'a resolvable virtual-hosted URL stays');
+    const other = plan1(file([detailed(`${JOB.a}-e1`, 'V8', { loraUrl: dns })]), '1', [obj(1, 'V8')], {
+      endpoint: 'https://minio.example.com',
+    });
+    assert.equal(
+      other.file.updates[0].changes.some((c) => c.field === 'loraUrl'),
+      false,
+      'a resolvable virtual-hosted URL stays',
+    );
   });
 });

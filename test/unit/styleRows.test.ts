@@ -27,8 +27,12 @@ function rows(folder: string, entries: Entry[]) {
 describe('style order', () => {
   test('by style id as a number, then name; folders without a style id last, by name', () => {
     const m = new StyleTreeModel();
-    for (const f of ['10_clean_line', 'zeta_extra', '59_comic', '3_water', 'Alpha_misc', '1_ink', '003_b_copy', '12_charcoal']) m.upsert(styleFile(f, []));
-    assert.deepEqual(m.styles().map((s) => s.label), ['1_ink', '003_b_copy', '3_water', '10_clean_line', '12_charcoal', '59_comic', 'Alpha_misc', 'zeta_extra']);
+    for (const f of ['10_clean_line', 'zeta_extra', '59_comic', '3_water', 'Alpha_misc', '1_ink', '003_b_copy', '12_charcoal'])
+      m.upsert(styleFile(f, []));
+    assert.deepEqual(
+      m.styles().map((s) => s.label),
+      ['1_ink', '003_b_copy', '3_water', '10_clean_line', '12_charcoal', '59_comic', 'Alpha_misc', 'zeta_extra'],
+    );
   });
 
   test('ids longer than a safe integer still compare as numbers', () => {
@@ -43,12 +47,24 @@ describe('style order', () => {
     m.upsert(styleFile('7_b', []), 'g1');
     m.upsert(styleFile('2_a', []), 'g1');
     m.upsert(styleFile('5_c', []), 'g2');
-    assert.deepEqual(m.styles('g1').map((s) => s.label), ['2_a', '7_b']);
-    assert.deepEqual(m.styles('g2').map((s) => s.label), ['5_c']);
+    assert.deepEqual(
+      m.styles('g1').map((s) => s.label),
+      ['2_a', '7_b'],
+    );
+    assert.deepEqual(
+      m.styles('g2').map((s) => s.label),
+      ['5_c'],
+    );
     m.upsert(styleFile('4_d', []), 'g1');
-    assert.deepEqual(m.styles('g1').map((s) => s.label), ['2_a', '4_d', '7_b']);
+    assert.deepEqual(
+      m.styles('g1').map((s) => s.label),
+      ['2_a', '4_d', '7_b'],
+    );
     m.remove('file:///ws/2_a/training_versions.json');
-    assert.deepEqual(m.styles('g1').map((s) => s.label), ['4_d', '7_b']);
+    assert.deepEqual(
+      m.styles('g1').map((s) => s.label),
+      ['4_d', '7_b'],
+    );
     assert.deepEqual(m.groups().sort(), ['g1', 'g2']);
   });
 });
@@ -62,18 +78,34 @@ describe('version rows', () => {
       detailed(`${JOB.d}-e1`, 'V4', { timestamp: 'yesterday' }),
       detailed('e-e1', 'V5', { timestamp: iso(NOW - 5 * DAY) }),
     ]);
-    assert.deepEqual(r.map((x) => x.label), ['V3', 'V5', 'V1', 'V2', 'V4']);
+    assert.deepEqual(
+      r.map((x) => x.label),
+      ['V3', 'V5', 'V1', 'V2', 'V4'],
+    );
   });
 
   test('label is the name, else the id, else the position', () => {
-    const r = rows('1_ink', [{ id: 'only-id', timestamp: iso(NOW - 3 * HOUR) }, { name: 'V9', timestamp: iso(NOW - 2 * HOUR) }, { timestamp: iso(NOW - HOUR) }]);
-    assert.deepEqual(r.map((x) => x.label), ['#3', 'V9', 'only-id']);
+    const r = rows('1_ink', [
+      { id: 'only-id', timestamp: iso(NOW - 3 * HOUR) },
+      { name: 'V9', timestamp: iso(NOW - 2 * HOUR) },
+      { timestamp: iso(NOW - HOUR) },
+    ]);
+    assert.deepEqual(
+      r.map((x) => x.label),
+      ['#3', 'V9', 'only-id'],
+    );
   });
 
   test('description: relative time and key parameters, lr in exponent form, alpha only when it differs from dim', () => {
     const [a, b] = rows('1_ink', [
-      detailed(`${JOB.a}-e1`, 'V1', { timestamp: iso(NOW - 2 * DAY - HOUR), parameters: { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 } }),
-      detailed(`${JOB.b}-e1`, 'V2', { timestamp: iso(NOW - 3 * DAY), parameters: { network_dim: 32, network_alpha: 8, learning_rate: 0.00005 } }),
+      detailed(`${JOB.a}-e1`, 'V1', {
+        timestamp: iso(NOW - 2 * DAY - HOUR),
+        parameters: { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 },
+      }),
+      detailed(`${JOB.b}-e1`, 'V2', {
+        timestamp: iso(NOW - 3 * DAY),
+        parameters: { network_dim: 32, network_alpha: 8, learning_rate: 0.00005 },
+      }),
     ]);
     assert.equal(a.description, '2 d ago · dim 16 · lr 1e-4');
     assert.equal(b.description, '3 d ago · dim 32 · α 8 · lr 5e-5');
@@ -132,13 +164,20 @@ describe('version rows', () => {
       minimal(1, 'V9', { timestamp: iso(NOW - 3 * DAY), loraUrl: acceleratedModelUrl(1, 'V9') }),
     ]);
     const by = Object.fromEntries(r.map((x) => [x.label, x]));
-    assert.deepEqual([versionIcon(by.V5), by.V5.worst, by.V5.description], [{ id: 'warning', color: 'list.warningForeground' }, 'warning', 'regular URL · 24 h ago · dim 16 · lr 1e-4']);
+    assert.deepEqual(
+      [versionIcon(by.V5), by.V5.worst, by.V5.description],
+      [{ id: 'warning', color: 'list.warningForeground' }, 'warning', 'regular URL · 24 h ago · dim 16 · lr 1e-4'],
+    );
     const copy = by['style_1_vV7.safetensors'];
     assert.deepEqual(versionIcon(copy), { id: 'warning', color: 'list.warningForeground' }, 'a duplicate is a warning, not a check');
     assert.ok(copy.description.startsWith('duplicate of V7'), copy.description);
     assert.deepEqual(versionIcon(by.V7), { id: 'pass', color: 'testing.iconPassed' }, 'the kept entry has no finding');
     const v9 = by['style_1_vV9.safetensors'];
-    assert.deepEqual([versionIcon(v9), v9.worst], [{ id: 'pass', color: 'testing.iconPassed' }, 'information'], 'a minimal entry is a note: its status icon stays');
+    assert.deepEqual(
+      [versionIcon(v9), v9.worst],
+      [{ id: 'pass', color: 'testing.iconPassed' }, 'information'],
+      'a minimal entry is a note: its status icon stays',
+    );
     for (const x of r) if (x.problemCount > 0) assert.notEqual(versionIcon(x).id, 'pass', `${x.label} has a problem`);
   });
 
@@ -185,25 +224,33 @@ describe('version rows', () => {
   });
 
   test('loraUrl only for http(s) URLs', () => {
-    const r = rows('1_ink', [detailed('a-e1', 'V1', { loraUrl: 's3://bucket/key.safetensors' }), detailed('b-e1', 'V2', { loraUrl: regularModelUrl(1, 'V2') })]);
+    const r = rows('1_ink', [
+      detailed('a-e1', 'V1', { loraUrl: 's3://bucket/key.safetensors' }),
+      detailed('b-e1', 'V2', { loraUrl: regularModelUrl(1, 'V2') }),
+    ]);
     assert.equal(r.find((x) => x.label === 'V1')!.loraUrl, undefined);
-    assert.equal(r.find((x) => x.label === 'V2')!.loraUrl, `https://${BUCKET}.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV2.safetensors`);
+    assert.equal(
+      r.find((x) => x.label === 'V2')!.loraUrl,
+      `https://${BUCKET}.s3.us-west-1.amazonaws.com/actor_maker_user/custom-styles-models/style_1_vV2.safetensors`,
+    );
   });
 });
 
 describe('style rows', () => {
   test('description: style id, version count, problems (errors and warnings only), jobs in flight', () => {
-    const s = summarizeStyle(styleFile('1_ink', [
-      detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }),
-      minimal(1, 'V7'),
-      minimal(1, 'V8', { loraUrl: acceleratedModelUrl(1, 'V8') }),
-      detailed(`${JOB.b}-e1`, 'V9', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined }),
-      detailed(`${JOB.c}-e1`, 'V5', { loraUrl: regularModelUrl(1, 'V5') }),
-    ]));
+    const s = summarizeStyle(
+      styleFile('1_ink', [
+        detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }),
+        minimal(1, 'V7'),
+        minimal(1, 'V8', { loraUrl: acceleratedModelUrl(1, 'V8') }),
+        detailed(`${JOB.b}-e1`, 'V9', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined }),
+        detailed(`${JOB.c}-e1`, 'V5', { loraUrl: regularModelUrl(1, 'V5') }),
+      ]),
+    );
     assert.equal(s.label, '1_ink');
     assert.equal(s.styleId, '1');
     assert.equal(s.versionCount, 5);
-    assert.equal(s.problemCount, 3, 'the duplicate, its regular URL and V5\'s regular URL; the minimal V8 is a note');
+    assert.equal(s.problemCount, 3, "the duplicate, its regular URL and V5's regular URL; the minimal V8 is a note");
     assert.equal(s.description, '3 problems · 5 versions · 1 in flight', 'problems first; the label already names the style');
     assert.deepEqual([s.duplicateCount, s.minimalCount, s.inFlightCount, s.staleCount], [1, 1, 1, 0]);
     assert.equal(styleContextValue(s), 'style;styleId;problems;duplicates;inFlight;fixable;');
@@ -227,7 +274,9 @@ describe('style rows', () => {
   });
 
   test('a stale job is counted as stale, not in flight', () => {
-    const s = summarizeStyle(styleFile('7_pastel', [detailed(`${JOB.a}-e1`, 'V3', { status: 'pending', timestamp: iso(NOW - 2 * DAY), completedAt: undefined })]));
+    const s = summarizeStyle(
+      styleFile('7_pastel', [detailed(`${JOB.a}-e1`, 'V3', { status: 'pending', timestamp: iso(NOW - 2 * DAY), completedAt: undefined })]),
+    );
     assert.deepEqual([s.inFlightCount, s.staleCount, s.problemCount], [0, 1, 1]);
     assert.equal(s.description, '1 problem · 1 version');
   });
@@ -244,8 +293,14 @@ describe('StyleTreeModel updates', () => {
     const dirty = styleFile('1_ink', [detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }), minimal(1, 'V7')]);
     const r2 = m.upsert(dirty);
     assert.deepEqual([r2.added, r2.changed, r2.problemsFlipped], [false, true, true]);
-    m.upsert(styleFile('3_water', [detailed(`${JOB.b}-e1`, 'V1', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined })]));
-    assert.deepEqual(m.totals(), { styles: 2, versions: 3, problems: 2, stylesWithProblems: 1, inFlight: 1, stale: 0 }, 'the duplicate and its regular URL');
+    m.upsert(
+      styleFile('3_water', [detailed(`${JOB.b}-e1`, 'V1', { status: 'training', timestamp: iso(NOW - HOUR), completedAt: undefined })]),
+    );
+    assert.deepEqual(
+      m.totals(),
+      { styles: 2, versions: 3, problems: 2, stylesWithProblems: 1, inFlight: 1, stale: 0 },
+      'the duplicate and its regular URL',
+    );
     m.upsert(clean);
     assert.deepEqual(m.totals(), { styles: 2, versions: 2, problems: 0, stylesWithProblems: 0, inFlight: 1, stale: 0 });
     assert.deepEqual(m.remove('file:///ws/3_water/training_versions.json'), { group: '' });
@@ -268,7 +323,13 @@ describe('StyleTreeModel updates', () => {
     assert.deepEqual([s.outOfDate, s.versionCount, s.inFlightCount, s.problemCount, s.codeCounts['invalid-json']], [true, 2, 1, 1, 1]);
     assert.deepEqual(styleIcon(s), { id: 'error', color: 'list.errorForeground' });
     const rows = m.versions(key, NOW);
-    assert.deepEqual(rows.map((r) => [r.label, r.outOfDate, versionContextValue(r)]), [['V8', true, 'version;outOfDate;styleId;'], ['V7', true, 'version;outOfDate;styleId;']]);
+    assert.deepEqual(
+      rows.map((r) => [r.label, r.outOfDate, versionContextValue(r)]),
+      [
+        ['V8', true, 'version;outOfDate;styleId;'],
+        ['V7', true, 'version;outOfDate;styleId;'],
+      ],
+    );
     assert.deepEqual(m.totals(), { styles: 1, versions: 2, problems: 1, stylesWithProblems: 1, inFlight: 1, stale: 0 });
     // Still broken after another keystroke: still the last good versions.
     m.upsert(styleFile('1_ink', typing + ' '));
@@ -290,13 +351,20 @@ describe('StyleTreeModel updates', () => {
       detailed(`${JOB.b}-e1`, 'V4', { status: 'pending', timestamp: iso(NOW - 3 * DAY), completedAt: undefined }),
       detailed(`${JOB.c}-e1`, 'V2'),
     ]);
-    const expiredJobs = new Map([[`${JOB.a}-e1`, NOW - HOUR], [`${JOB.b}-e1`, NOW - HOUR], [`${JOB.c}-e1`, NOW - HOUR]]);
+    const expiredJobs = new Map([
+      [`${JOB.a}-e1`, NOW - HOUR],
+      [`${JOB.b}-e1`, NOW - HOUR],
+      [`${JOB.c}-e1`, NOW - HOUR],
+    ]);
     const f = { ...styleFile('1_ink', text), expiredJobs };
     const s = summarizeStyle(f);
     assert.deepEqual([s.inFlightCount, s.expiredCount, s.staleCount], [0, 2, 1]);
     assert.equal(s.description, '1 problem · 3 versions · 2 expired');
     const by = Object.fromEntries(versionRows(f, NOW).map((r) => [r.label, r]));
-    assert.deepEqual([by.V3.state, versionIcon(by.V3).id, by.V3.description], ['expired', 'history', 'expired on RunPod · 1 h ago · dim 16 · lr 1e-4']);
+    assert.deepEqual(
+      [by.V3.state, versionIcon(by.V3).id, by.V3.description],
+      ['expired', 'history', 'expired on RunPod · 1 h ago · dim 16 · lr 1e-4'],
+    );
     assert.equal(by.V4.description, 'stale · expired on RunPod · 3 d ago · dim 16 · lr 1e-4', 'the stale warning still shows');
     assert.equal(versionContextValue(by.V3), 'version;inFlight;expired;styleId;');
     assert.deepEqual([by.V2.state, by.V2.expiredAt], ['completed', undefined], 'a finished job is no longer expired');
@@ -315,7 +383,10 @@ describe('StyleTreeModel updates', () => {
     const r = m.upsert(f, 'b');
     assert.equal(r.added, true);
     assert.deepEqual(m.styles('a'), []);
-    assert.deepEqual(m.styles('b').map((s) => s.label), ['1_ink']);
+    assert.deepEqual(
+      m.styles('b').map((s) => s.label),
+      ['1_ink'],
+    );
   });
 
   test('"only problems" keeps styles with problems and, inside them, versions with problems', () => {
@@ -323,10 +394,19 @@ describe('StyleTreeModel updates', () => {
     m.upsert(styleFile('1_ink', [detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }), minimal(1, 'V7')]));
     m.upsert(styleFile('10_clean', [detailed(`${JOB.b}-e1`, 'V1', { loraUrl: acceleratedModelUrl(10, 'V1') })]));
     m.onlyProblems = true;
-    assert.deepEqual(m.styles().map((s) => s.label), ['1_ink']);
-    assert.deepEqual(m.versions('file:///ws/1_ink/training_versions.json', NOW).map((r) => r.label), ['style_1_vV7.safetensors']);
+    assert.deepEqual(
+      m.styles().map((s) => s.label),
+      ['1_ink'],
+    );
+    assert.deepEqual(
+      m.versions('file:///ws/1_ink/training_versions.json', NOW).map((r) => r.label),
+      ['style_1_vV7.safetensors'],
+    );
     m.onlyProblems = false;
-    assert.deepEqual(m.styles().map((s) => s.label), ['1_ink', '10_clean']);
+    assert.deepEqual(
+      m.styles().map((s) => s.label),
+      ['1_ink', '10_clean'],
+    );
     assert.equal(m.versions('file:///ws/1_ink/training_versions.json', NOW).length, 2);
   });
 });
@@ -344,7 +424,16 @@ describe('formatting helpers', () => {
   });
 
   test('formatNumber and keyParameters', () => {
-    assert.deepEqual([0.0001, 0.0002, 0.00005, 0.00015, 0.001, 0.01, 16, 0].map(formatNumber), ['1e-4', '2e-4', '5e-5', '1.5e-4', '0.001', '0.01', '16', '0']);
+    assert.deepEqual([0.0001, 0.0002, 0.00005, 0.00015, 0.001, 0.01, 16, 0].map(formatNumber), [
+      '1e-4',
+      '2e-4',
+      '5e-5',
+      '1.5e-4',
+      '0.001',
+      '0.01',
+      '16',
+      '0',
+    ]);
     assert.deepEqual(keyParameters({ lr: 0.0003 }), ['lr 3e-4']);
     assert.deepEqual(keyParameters({ network_dim: 8, network_alpha: 8 }), ['dim 8']);
     assert.deepEqual(keyParameters({ network_dim: '8' }), []);
@@ -353,11 +442,14 @@ describe('formatting helpers', () => {
   });
 
   test('fieldRows lists every field, parameters inline', () => {
-    assert.deepEqual(fieldRows({ id: 'x', parameters: { network_dim: 16, learning_rate: 0.0001, note: 'a' }, imageCount: 4, extra: { k: 1 } }), [
-      ['id', 'x'],
-      ['parameters', 'network_dim=16, learning_rate=1e-4, note="a"'],
-      ['imageCount', '4'],
-      ['extra', '{"k":1}'],
-    ]);
+    assert.deepEqual(
+      fieldRows({ id: 'x', parameters: { network_dim: 16, learning_rate: 0.0001, note: 'a' }, imageCount: 4, extra: { k: 1 } }),
+      [
+        ['id', 'x'],
+        ['parameters', 'network_dim=16, learning_rate=1e-4, note="a"'],
+        ['imageCount', '4'],
+        ['extra', '{"k":1}'],
+      ],
+    );
   });
 });

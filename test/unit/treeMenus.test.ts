@@ -11,7 +11,11 @@ import { summarizeStyle, versionRows } from '../../src/core/styleRows';
 import { styleContextValue, versionContextValue } from '../../src/vscode/stylesTreeItems';
 import { JOB, NOW, ROOT, acceleratedModelUrl, detailed, file, minimal } from '../support/helpers';
 
-interface MenuItem { command: string; when?: string; group?: string }
+interface MenuItem {
+  command: string;
+  when?: string;
+  group?: string;
+}
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const contributes = pkg.contributes;
 const VIEW = 'trainingVersions.styles';
@@ -39,15 +43,33 @@ const text = file([
 const styleFile = { key: 'k', ...analyzeStyleFile('/ws/1_ink/training_versions.json', text, { now: NOW }) };
 const rows = Object.fromEntries(versionRows(styleFile, NOW).map((r) => [r.label, versionContextValue(r)]));
 const style = styleContextValue(summarizeStyle(styleFile));
-const styleNoId = styleContextValue(summarizeStyle({ key: 'k2', ...analyzeStyleFile('/ws/misc/training_versions.json', file([]), { now: NOW }) }));
-const styleClean = styleContextValue(summarizeStyle({ key: 'k3', ...analyzeStyleFile('/ws/2_clean/training_versions.json', file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(2, 'V1') })]), { now: NOW }) }));
+const styleNoId = styleContextValue(
+  summarizeStyle({ key: 'k2', ...analyzeStyleFile('/ws/misc/training_versions.json', file([]), { now: NOW }) }),
+);
+const styleClean = styleContextValue(
+  summarizeStyle({
+    key: 'k3',
+    ...analyzeStyleFile(
+      '/ws/2_clean/training_versions.json',
+      file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(2, 'V1') })]),
+      { now: NOW },
+    ),
+  }),
+);
 const itemMenus: MenuItem[] = contributes.menus['view/item/context'].filter((m: MenuItem) => m.when?.includes(`view == ${VIEW}`));
 
 function rowsShowing(command: string, group?: string): string[] {
-  const items = itemMenus.filter((m) => m.command === command && (group === undefined || (group === 'inline' ? m.group?.startsWith('inline') : !m.group?.startsWith('inline'))));
+  const items = itemMenus.filter(
+    (m) =>
+      m.command === command &&
+      (group === undefined || (group === 'inline' ? m.group?.startsWith('inline') : !m.group?.startsWith('inline'))),
+  );
   assert.ok(items.length > 0, `${command} has a menu entry`);
   const all: Record<string, string> = { ...rows, '<style>': style, '<style without id>': styleNoId, '<clean style>': styleClean };
-  return Object.entries(all).filter(([, cv]) => items.some((i) => shows(i, cv))).map(([label]) => label).sort();
+  return Object.entries(all)
+    .filter(([, cv]) => items.some((i) => shows(i, cv)))
+    .map(([label]) => label)
+    .sort();
 }
 
 describe('styles tree menus', () => {
@@ -66,12 +88,29 @@ describe('styles tree menus', () => {
   });
 
   test('sync this style from S3: styles with a style id and their versions', () => {
-    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'context'), ['<clean style>', '<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'context'), [
+      '<clean style>',
+      '<style>',
+      'V2',
+      'V7',
+      'V8',
+      'V9',
+      'style_1_vV7.safetensors',
+    ]);
     assert.deepEqual(rowsShowing('trainingVersions.tree.syncStyle', 'inline'), ['<clean style>', '<style>']);
   });
 
   test('reveal in the Explorer and open: every style / version row', () => {
-    assert.deepEqual(rowsShowing('trainingVersions.tree.revealInExplorer'), ['<clean style>', '<style without id>', '<style>', 'V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
+    assert.deepEqual(rowsShowing('trainingVersions.tree.revealInExplorer'), [
+      '<clean style>',
+      '<style without id>',
+      '<style>',
+      'V2',
+      'V7',
+      'V8',
+      'V9',
+      'style_1_vV7.safetensors',
+    ]);
     assert.deepEqual(rowsShowing('trainingVersions.tree.openVersion'), ['V2', 'V7', 'V8', 'V9', 'style_1_vV7.safetensors']);
   });
 
@@ -90,15 +129,27 @@ describe('styles tree menus', () => {
     const palette: MenuItem[] = contributes.menus.commandPalette;
     for (const m of itemMenus) {
       assert.ok(declared.has(m.command), `${m.command} is declared`);
-      assert.ok(palette.some((p) => p.command === m.command && p.when === 'false'), `${m.command} is hidden from the palette`);
+      assert.ok(
+        palette.some((p) => p.command === m.command && p.when === 'false'),
+        `${m.command} is hidden from the palette`,
+      );
     }
     for (const m of contributes.menus['view/title'] as MenuItem[]) assert.ok(declared.has(m.command), `${m.command} is declared`);
   });
 
   test('title bar: refresh, sync all, check status, clean up, and the two filter commands swapped by a context key', () => {
-    const title = (contributes.menus['view/title'] as MenuItem[]).filter((m) => m.when?.startsWith(`view == ${VIEW}`) && m.group?.startsWith('navigation'));
+    const title = (contributes.menus['view/title'] as MenuItem[]).filter(
+      (m) => m.when?.startsWith(`view == ${VIEW}`) && m.group?.startsWith('navigation'),
+    );
     const cmds = title.map((m) => m.command);
-    for (const c of ['trainingVersions.refresh', 'trainingVersions.syncS3', 'trainingVersions.checkStatus', 'trainingVersions.cleanupWorkspace', 'trainingVersions.tree.showOnlyProblems', 'trainingVersions.tree.showAll']) {
+    for (const c of [
+      'trainingVersions.refresh',
+      'trainingVersions.syncS3',
+      'trainingVersions.checkStatus',
+      'trainingVersions.cleanupWorkspace',
+      'trainingVersions.tree.showOnlyProblems',
+      'trainingVersions.tree.showAll',
+    ]) {
       assert.ok(cmds.includes(c), `${c} in the title bar`);
     }
     assert.match(title.find((m) => m.command === 'trainingVersions.tree.showOnlyProblems')!.when!, /&& !trainingVersions\.onlyProblems$/);
@@ -114,17 +165,47 @@ describe('styles tree menus', () => {
     assert.match(svg, /currentColor/);
     assert.doesNotMatch(svg, /#[0-9a-f]{3,6}\b/i, 'monochrome: no fixed colours');
     const welcome = contributes.viewsWelcome.filter((w: { view: string }) => w.view === VIEW);
-    assert.ok(welcome.some((w: { when: string }) => w.when.includes('!trainingVersions.hasVersionFiles')), 'welcome when there is no training_versions.json');
+    assert.ok(
+      welcome.some((w: { when: string }) => w.when.includes('!trainingVersions.hasVersionFiles')),
+      'welcome when there is no training_versions.json',
+    );
   });
 
   test('settings: grouped (S3, RunPod, checks), ordered, bucket and prefix first; markdown where markdown is meant', () => {
-    const groups = contributes.configuration as { title: string; order: number; properties: Record<string, { order: number; description?: string; markdownDescription?: string }> }[];
-    assert.deepEqual(groups.map((g) => g.title), ['S3', 'RunPod', 'Checks and Edits']);
-    assert.deepEqual(groups.map((g) => g.order), [1, 2, 3]);
-    const s3 = Object.entries(groups[0].properties).sort(([, a], [, b]) => a.order - b.order).map(([k]) => k);
+    const groups = contributes.configuration as {
+      title: string;
+      order: number;
+      properties: Record<string, { order: number; description?: string; markdownDescription?: string }>;
+    }[];
+    assert.deepEqual(
+      groups.map((g) => g.title),
+      ['S3', 'RunPod', 'Checks and Edits'],
+    );
+    assert.deepEqual(
+      groups.map((g) => g.order),
+      [1, 2, 3],
+    );
+    const s3 = Object.entries(groups[0].properties)
+      .sort(([, a], [, b]) => a.order - b.order)
+      .map(([k]) => k);
     assert.deepEqual(s3.slice(0, 2), ['trainingVersions.s3.bucket', 'trainingVersions.s3.prefix']);
     const keys = groups.flatMap((g) => Object.keys(g.properties)).sort();
-    const spec = ['s3.bucket', 's3.prefix', 's3.region', 's3.endpoint', 's3.forcePathStyle', 's3.profile', 's3.readMetadata', 's3.timeoutMs', 'preferAcceleratedUrls', 'runpod.endpointId', 'runpod.apiUrl', 'runpod.pollSeconds', 'staleAfterHours', 'backups'];
+    const spec = [
+      's3.bucket',
+      's3.prefix',
+      's3.region',
+      's3.endpoint',
+      's3.forcePathStyle',
+      's3.profile',
+      's3.readMetadata',
+      's3.timeoutMs',
+      'preferAcceleratedUrls',
+      'runpod.endpointId',
+      'runpod.apiUrl',
+      'runpod.pollSeconds',
+      'staleAfterHours',
+      'backups',
+    ];
     assert.deepEqual(keys, spec.map((k) => `trainingVersions.${k}`).sort(), 'every setting of SPEC §6, once');
     for (const g of groups) {
       for (const [k, v] of Object.entries(g.properties)) {
@@ -140,7 +221,8 @@ describe('styles tree menus', () => {
       if (typeof node !== 'object' || node === null) return;
       const o = node as Record<string, unknown>;
       if (typeof o.description === 'string') assert.ok(!o.description.includes('`'), `${at}: no markdown in description`);
-      if (typeof o.markdownDescription === 'string') assert.equal(typeof o.description, 'string', `${at}: a plain description beside the markdown one`);
+      if (typeof o.markdownDescription === 'string')
+        assert.equal(typeof o.description, 'string', `${at}: a plain description beside the markdown one`);
       for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);
     };
     const parsed = JSON.parse(schema);

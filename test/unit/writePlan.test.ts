@@ -8,7 +8,15 @@ import { applyEdits } from '../../src/core/edits';
 import { analyze } from '../../src/core/findings';
 import type { FileSyncPlan } from '../../src/core/s3Sync';
 import { cleanupWrite, keptReason, type PlannedWrite, syncWrite, totalsOf } from '../../src/core/writePlan';
-import { appliedSummary, backupsSentence, changeWords, decisionDetail, decisionSummary, reviewLabel, reviewTitle } from '../../src/vscode/writeWords';
+import {
+  appliedSummary,
+  backupsSentence,
+  changeWords,
+  decisionDetail,
+  decisionSummary,
+  reviewLabel,
+  reviewTitle,
+} from '../../src/vscode/writeWords';
 
 const examples = join(__dirname, '..', '..', 'examples');
 const read = (style: string) => readFileSync(join(examples, style, 'training_versions.json'), 'utf8').replace(/^\uFEFF/, '');
@@ -39,8 +47,14 @@ describe('planned writes of a clean-up', () => {
     if (c.kind !== 'merge') return;
     assert.equal(c.because, 'parameters');
     assert.match(c.kept, /^"V7" \(3e248bb6-/);
-    assert.deepEqual(c.removed.map((r) => r.rule), ['same S3 object']);
-    assert.match(changeWords(c), /^keep "V7" \(3e248bb6-[^)]*\) \(it has the training parameters\), remove "style_1_vV7\.safetensors" \(style_1_vV7\) \(same S3 object\)$/);
+    assert.deepEqual(
+      c.removed.map((r) => r.rule),
+      ['same S3 object'],
+    );
+    assert.match(
+      changeWords(c),
+      /^keep "V7" \(3e248bb6-[^)]*\) \(it has the training parameters\), remove "style_1_vV7\.safetensors" \(style_1_vV7\) \(same S3 object\)$/,
+    );
   });
 
   test('a clean file plans nothing', () => {
@@ -54,21 +68,55 @@ describe('planned writes of a clean-up', () => {
     assert.equal(t.files, writes.length);
     const merges = writes.flatMap((w) => w.changes.filter((c) => c.kind === 'merge'));
     assert.equal(t.groupsMerged, merges.length);
-    assert.equal(t.entriesRemoved, merges.reduce((n, c) => n + (c.kind === 'merge' ? c.removed.length : 0), 0));
+    assert.equal(
+      t.entriesRemoved,
+      merges.reduce((n, c) => n + (c.kind === 'merge' ? c.removed.length : 0), 0),
+    );
     assert.equal(t.urlsUpgraded, writes.flatMap((w) => w.changes.filter((c) => c.kind === 'upgrade-url')).length);
     // A file whose edits were dropped (nothing to write) is not counted.
     assert.equal(totalsOf([...writes, { ...writes[0], edits: [] }]).files, writes.length);
-    assert.equal(decisionSummary('cleanup', t), `${t.groupsMerged && t.urlsUpgraded ? `Merge ${t.groupsMerged} duplicate group${t.groupsMerged === 1 ? '' : 's'} and upgrade ${t.urlsUpgraded} URL${t.urlsUpgraded === 1 ? '' : 's'}` : ''} in ${t.files} files.`);
+    assert.equal(
+      decisionSummary('cleanup', t),
+      `${t.groupsMerged && t.urlsUpgraded ? `Merge ${t.groupsMerged} duplicate group${t.groupsMerged === 1 ? '' : 's'} and upgrade ${t.urlsUpgraded} URL${t.urlsUpgraded === 1 ? '' : 's'}` : ''} in ${t.files} files.`,
+    );
   });
 });
 
 describe('which entry is kept, and why (§2 priority against the runner-up)', () => {
-  const detailed = { id: 'j1-e1', name: 'V7', parameters: { network_dim: 16 }, loraUrl: url('s3-accelerate'), timestamp: '2025-10-01T00:00:00Z' };
+  const detailed = {
+    id: 'j1-e1',
+    name: 'V7',
+    parameters: { network_dim: 16 },
+    loraUrl: url('s3-accelerate'),
+    timestamp: '2025-10-01T00:00:00Z',
+  };
   test('parameters', () => {
-    assert.equal(keptReason(group([{ id: 'style_1_vV7', name: 'style_1_vV7.safetensors', parameters: {}, loraUrl: url('s3.us-west-1'), completedAt: '2025-10-02T00:00:00Z' }, detailed])), 'parameters');
+    assert.equal(
+      keptReason(
+        group([
+          {
+            id: 'style_1_vV7',
+            name: 'style_1_vV7.safetensors',
+            parameters: {},
+            loraUrl: url('s3.us-west-1'),
+            completedAt: '2025-10-02T00:00:00Z',
+          },
+          detailed,
+        ]),
+      ),
+      'parameters',
+    );
   });
   test('completedAt', () => {
-    assert.equal(keptReason(group([{ ...detailed, id: 'j1-e2' }, { ...detailed, completedAt: '2025-10-01T01:00:00Z' }])), 'completedAt');
+    assert.equal(
+      keptReason(
+        group([
+          { ...detailed, id: 'j1-e2' },
+          { ...detailed, completedAt: '2025-10-01T01:00:00Z' },
+        ]),
+      ),
+      'completedAt',
+    );
   });
   test('newest timestamp', () => {
     assert.equal(keptReason(group([detailed, { ...detailed, id: 'j1-e2', timestamp: '2025-10-05T00:00:00Z' }])), 'newest');
@@ -80,14 +128,49 @@ describe('which entry is kept, and why (§2 priority against the runner-up)', ()
 
 describe('planned writes of a sync', () => {
   const plan: FileSyncPlan = {
-    path: '1_ink/training_versions.json', styleId: '1',
+    path: '1_ink/training_versions.json',
+    styleId: '1',
     updates: [
-      { index: 0, id: 'a', label: '"V1"', key: 'm/style_1_vV1.safetensors', rule: 'same-object', reason: '', changes: [{ field: 'loraUrl', from: url('s3.us-west-1'), to: url('s3-accelerate') }, { field: 'lastSynced', to: 'now' }] },
-      { index: 1, id: 'b', label: '"V2"', key: 'm/style_1_vV2.safetensors', rule: 'version-name', reason: '', changes: [{ field: 'loraUrl', to: 'x' }, { field: 'status', from: 'training', to: 'completed' }, { field: 'lastSynced', to: 'now' }] },
-      { index: 2, id: 'c', label: '"V3"', key: 'm/style_1_vV3.safetensors', rule: 'id-is-stem', reason: '', changes: [{ field: 'lastSynced', from: 'then', to: 'now' }] },
+      {
+        index: 0,
+        id: 'a',
+        label: '"V1"',
+        key: 'm/style_1_vV1.safetensors',
+        rule: 'same-object',
+        reason: '',
+        changes: [
+          { field: 'loraUrl', from: url('s3.us-west-1'), to: url('s3-accelerate') },
+          { field: 'lastSynced', to: 'now' },
+        ],
+      },
+      {
+        index: 1,
+        id: 'b',
+        label: '"V2"',
+        key: 'm/style_1_vV2.safetensors',
+        rule: 'version-name',
+        reason: '',
+        changes: [
+          { field: 'loraUrl', to: 'x' },
+          { field: 'status', from: 'training', to: 'completed' },
+          { field: 'lastSynced', to: 'now' },
+        ],
+      },
+      {
+        index: 2,
+        id: 'c',
+        label: '"V3"',
+        key: 'm/style_1_vV3.safetensors',
+        rule: 'id-is-stem',
+        reason: '',
+        changes: [{ field: 'lastSynced', from: 'then', to: 'now' }],
+      },
     ],
     additions: [{ key: 'm/style_1_vV4.safetensors', entry: { id: 'style_1_vV4' } }],
-    notAdded: [], edits: [{ offset: 0, length: 0, newText: ' ' }], newText: ' {}', changed: true,
+    notAdded: [],
+    edits: [{ offset: 0, length: 0, newText: ' ' }],
+    newText: ' {}',
+    changed: true,
   };
   test('updates, URL upgrades (a URL replaced, not one set), re-syncs and additions', () => {
     const w = syncWrite(plan.path, '{}', plan)!;

@@ -29,7 +29,9 @@ for (const c of cases) {
     { stdio: 'inherit' },
   );
   const ok = c.pass ? r.status === 0 : r.status !== 0 && r.status !== 124 && r.status !== 2;
-  console.log(`=== ${ok ? 'ok' : 'NOT OK'}: ${c.name} (exit ${r.status}, expected ${c.pass ? '0' : 'a test failure'}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `=== ${ok ? 'ok' : 'NOT OK'}: ${c.name} (exit ${r.status}, expected ${c.pass ? '0' : 'a test failure'}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   if (ok) passed++;
   else failed++;
 }

@@ -28,26 +28,51 @@ export interface CancelJobResult {
 }
 
 export async function cancelJob(deps: CommandDeps, arg?: unknown): Promise<CancelJobResult> {
-  const done = (r: CancelJobResult, severity: 'information' | 'warning' | 'error' = r.cancelled ? 'information' : 'warning', actions: string[] = [], act: (c: string) => unknown = () => undefined): CancelJobResult => {
+  const done = (
+    r: CancelJobResult,
+    severity: 'information' | 'warning' | 'error' = r.cancelled ? 'information' : 'warning',
+    actions: string[] = [],
+    act: (c: string) => unknown = () => undefined,
+  ): CancelJobResult => {
     deps.log[severity === 'information' ? 'info' : 'warn'](`Cancel RunPod job: ${r.message}`);
     notify(severity, r.message, actions, act);
     return r;
   };
-  if (!vscode.workspace.isTrusted) return done({ cancelled: false, problem: 'untrusted', message: 'Cancelling a RunPod job needs a trusted workspace.' }, 'error');
+  if (!vscode.workspace.isTrusted)
+    return done({ cancelled: false, problem: 'untrusted', message: 'Cancelling a RunPod job needs a trusted workspace.' }, 'error');
   const ref = versionRefOf(arg);
   const found = ref && (await resolveVersion(deps.index, ref));
   if (!found || !found.version.id) return done({ cancelled: false, problem: 'not-found', message: notFound(ref) });
   const id = found.version.id;
   const status = str(found.version.value, 'status');
   if (status === undefined || !IN_FLIGHT.includes(status)) {
-    return done({ cancelled: false, problem: 'not-in-flight', message: `"${id}" is ${status ?? 'without a status'}: only a pending, starting or training job can be cancelled.` });
+    return done({
+      cancelled: false,
+      problem: 'not-in-flight',
+      message: `"${id}" is ${status ?? 'without a status'}: only a pending, starting or training job can be cancelled.`,
+    });
   }
   const settings = readSettings(found.file.uri);
   if (!settings.runpod.endpointId) {
-    return done({ cancelled: false, problem: 'no-endpoint', message: 'Set trainingVersions.runpod.endpointId to the endpoint the job runs on: it is not set.' }, 'error', ['Open Settings'], () => openSettings('trainingVersions.runpod.endpointId'));
+    return done(
+      {
+        cancelled: false,
+        problem: 'no-endpoint',
+        message: 'Set trainingVersions.runpod.endpointId to the endpoint the job runs on: it is not set.',
+      },
+      'error',
+      ['Open Settings'],
+      () => openSettings('trainingVersions.runpod.endpointId'),
+    );
   }
   const apiKey = await readRunpodApiKey(deps.secrets);
-  if (!apiKey) return done({ cancelled: false, problem: 'no-key', message: 'No RunPod API key is set: run "Training Versions: Set RunPod API Key".' }, 'warning', ['Set API Key'], () => vscode.commands.executeCommand('trainingVersions.setRunpodApiKey'));
+  if (!apiKey)
+    return done(
+      { cancelled: false, problem: 'no-key', message: 'No RunPod API key is set: run "Training Versions: Set RunPod API Key".' },
+      'warning',
+      ['Set API Key'],
+      () => vscode.commands.executeCommand('trainingVersions.setRunpodApiKey'),
+    );
 
   const confirmed = typeof arg === 'object' && arg !== null && (arg as { confirmed?: unknown }).confirmed === true;
   if (!confirmed) {
@@ -61,7 +86,12 @@ export async function cancelJob(deps: CommandDeps, arg?: unknown): Promise<Cance
 
   let client;
   try {
-    client = deps.runpodClientFactory({ apiUrl: settings.runpod.apiUrl, endpointId: settings.runpod.endpointId, apiKey, log: (l) => deps.log.debug(redactSecret(l, apiKey)) });
+    client = deps.runpodClientFactory({
+      apiUrl: settings.runpod.apiUrl,
+      endpointId: settings.runpod.endpointId,
+      apiKey,
+      log: (l) => deps.log.debug(redactSecret(l, apiKey)),
+    });
   } catch (e) {
     if (!(e instanceof RunpodConfigError)) throw e;
     return done({ cancelled: false, problem: 'failed', message: redactSecret(e.message, apiKey) }, 'error');
@@ -69,9 +99,18 @@ export async function cancelJob(deps: CommandDeps, arg?: unknown): Promise<Cance
   let asked = id;
   let answer = await client.cancel(id);
   if (answer.kind === 'not-found' && baseJobId(id) !== id) answer = await client.cancel((asked = baseJobId(id)));
-  if (answer.kind === 'not-found') return done({ cancelled: false, problem: 'unknown-job', message: `RunPod does not know job ${id} (404): it may have expired or run on another endpoint; nothing was cancelled.` });
+  if (answer.kind === 'not-found')
+    return done({
+      cancelled: false,
+      problem: 'unknown-job',
+      message: `RunPod does not know job ${id} (404): it may have expired or run on another endpoint; nothing was cancelled.`,
+    });
   if (answer.kind === 'cancelled') return { cancelled: false, problem: 'failed', message: 'Not cancelled.' };
-  if (answer.kind === 'failure') return done({ cancelled: false, problem: 'failed', message: redactSecret(describeFailure(answer.failure, EDITOR_WORDS), apiKey) }, 'error');
+  if (answer.kind === 'failure')
+    return done(
+      { cancelled: false, problem: 'failed', message: redactSecret(describeFailure(answer.failure, EDITOR_WORDS), apiKey) },
+      'error',
+    );
   const runpodStatus = answer.value.status;
   const message = `RunPod job ${asked}${asked !== id ? ` (the base id of ${id})` : ''}: ${runpodStatus}.`;
   deps.log.info(`Cancel RunPod job: ${message}`);

@@ -32,7 +32,16 @@ export interface CheckStatusResult {
   /** The message shown (redacted). */
   message: string;
   summary?: StatusSummary;
-  jobs: { file: string; id: string; baseId: string; outcome: JobOutcome; running: boolean; askedAs?: 'id' | 'base-id'; runpodStatus?: string; message: string }[];
+  jobs: {
+    file: string;
+    id: string;
+    baseId: string;
+    outcome: JobOutcome;
+    running: boolean;
+    askedAs?: 'id' | 'base-id';
+    runpodStatus?: string;
+    message: string;
+  }[];
   /** The endpoint's queue and workers, one line per endpoint asked. */
   health: string[];
   /** URIs (as strings) of the files written. */
@@ -42,7 +51,8 @@ export interface CheckStatusResult {
   stopped?: 'unauthorized' | 'rate-limited' | 'cancelled';
 }
 
-const uriOf = (x: unknown): vscode.Uri | undefined => (x instanceof vscode.Uri ? x : typeof x === 'string' && x ? vscode.Uri.parse(x) : undefined);
+const uriOf = (x: unknown): vscode.Uri | undefined =>
+  x instanceof vscode.Uri ? x : typeof x === 'string' && x ? vscode.Uri.parse(x) : undefined;
 
 /** The scope of a command argument: `{ uri, versionId }`, `{ styleFolder }`, a URI (that file), or nothing (the workspace). */
 export function scopeOf(arg: unknown): CheckScope {
@@ -58,7 +68,8 @@ export function scopeOf(arg: unknown): CheckScope {
 export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<CheckStatusResult> {
   const empty = { ran: false, jobs: [], health: [], written: [], expiredStyles: [] };
   if (!vscode.workspace.isTrusted) {
-    const message = 'Checking RunPod status needs a trusted workspace: it sends your API key to RunPod for the endpoint this workspace names. Trust the workspace, then check again.';
+    const message =
+      'Checking RunPod status needs a trusted workspace: it sends your API key to RunPod for the endpoint this workspace names. Trust the workspace, then check again.';
     deps.log.warn(message);
     notify('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
     return { ...empty, problem: 'untrusted', message };
@@ -73,7 +84,8 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
       notify('error', message, ['Open Settings'], () => openSettings(setting));
     } else if (problem === 'no-key') {
       notify('warning', message, ['Set API Key'], async () => {
-        if (await vscode.commands.executeCommand<boolean>('trainingVersions.setRunpodApiKey')) await vscode.commands.executeCommand('trainingVersions.checkStatus', scope);
+        if (await vscode.commands.executeCommand<boolean>('trainingVersions.setRunpodApiKey'))
+          await vscode.commands.executeCommand('trainingVersions.checkStatus', scope);
       });
     } else {
       notify('information', message, [], () => undefined);
@@ -92,7 +104,8 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
         try {
           return await runEditorStatusCheck(deps, prepared, {
             signal: ac.signal,
-            progress: (done, total) => progress.report({ increment: 100 / Math.max(1, total), message: `${done} of ${total} job${total === 1 ? '' : 's'}` }),
+            progress: (done, total) =>
+              progress.report({ increment: 100 / Math.max(1, total), message: `${done} of ${total} job${total === 1 ? '' : 's'}` }),
           });
         } finally {
           sub.dispose();
@@ -110,8 +123,13 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
 
   const { result } = outcome;
   const report = checkReport({
-    summary: result.summary, stopped: result.stopped, notes: result.notes, health: result.health, requests: result.requests,
-    filesWritten: outcome.written.length, conflicts: outcome.conflicts.length,
+    summary: result.summary,
+    stopped: result.stopped,
+    notes: result.notes,
+    health: result.health,
+    requests: result.requests,
+    filesWritten: outcome.written.length,
+    conflicts: outcome.conflicts.length,
   });
   const message = redactSecret(report.message, prepared.apiKey);
   const expiredStyles = outcome.expiredStyles;
@@ -125,7 +143,13 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
     summary: result.summary,
     jobs: outcome.files.flatMap(({ uri, plan }) =>
       plan.jobs.map((j) => ({
-        file: uri.toString(), id: j.id, baseId: j.baseId, outcome: j.outcome, running: j.running, askedAs: j.askedAs, runpodStatus: j.runpodStatus,
+        file: uri.toString(),
+        id: j.id,
+        baseId: j.baseId,
+        outcome: j.outcome,
+        running: j.running,
+        askedAs: j.askedAs,
+        runpodStatus: j.runpodStatus,
         message: redactSecret(describeJob(j, EDITOR_WORDS), prepared.apiKey),
       })),
     ),

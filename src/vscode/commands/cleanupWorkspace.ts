@@ -41,7 +41,19 @@ export async function cleanupWorkspace(deps: CommandDeps, options: CleanupOption
   const { index, log } = deps;
   await index.whenReady();
   const wanted = options.uris ? new Set(options.uris.map((u) => u.toString())) : undefined;
-  const result: CleanupResult = { files: 0, merged: 0, removed: 0, upgraded: 0, skipped: [], applied: false, choice: 'none', conflicts: [], written: [], backups: [], message: '' };
+  const result: CleanupResult = {
+    files: 0,
+    merged: 0,
+    removed: 0,
+    upgraded: 0,
+    skipped: [],
+    applied: false,
+    choice: 'none',
+    conflicts: [],
+    written: [],
+    backups: [],
+    message: '',
+  };
   const openDocs = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
   const files = index.all().filter((f) => !wanted || wanted.has(f.uri.toString()));
   files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
@@ -56,7 +68,10 @@ export async function cleanupWorkspace(deps: CommandDeps, options: CleanupOption
     const write = cleanupWrite(shortName(f.uri), f.text, planCleanup(f.analysis), f.analysis.groups);
     if (write) planned.push({ ...write, uri: f.uri });
   }
-  if (result.skipped.length) log.warn(`Clean up skipped ${result.skipped.length} file(s) that do not parse or lack a "versions" array: ${result.skipped.join(', ')}`);
+  if (result.skipped.length)
+    log.warn(
+      `Clean up skipped ${result.skipped.length} file(s) that do not parse or lack a "versions" array: ${result.skipped.join(', ')}`,
+    );
   if (planned.length === 0) {
     const msg = `Nothing to clean up: no duplicates to merge and no S3 URL to upgrade in ${files.length - result.skipped.length} file(s)${result.skipped.length ? ` (${result.skipped.length} skipped: they do not parse)` : ''}.`;
     log.info(msg);
@@ -69,10 +84,18 @@ export async function cleanupWorkspace(deps: CommandDeps, options: CleanupOption
   const outcome = await deps.writes.decide({ flow: 'cleanup', files: planned, answer });
   const t = outcome.choice === 'apply' ? outcome.writtenTotals : outcome.totals;
   Object.assign(result, {
-    files: t.files, merged: t.groupsMerged, removed: t.entriesRemoved, upgraded: t.urlsUpgraded,
-    applied: outcome.applied, choice: outcome.choice, message: outcome.message,
-    conflicts: outcome.conflicts.map(shortName), written: outcome.written.map(shortName), backups: outcome.backups.map(shortName),
+    files: t.files,
+    merged: t.groupsMerged,
+    removed: t.entriesRemoved,
+    upgraded: t.urlsUpgraded,
+    applied: outcome.applied,
+    choice: outcome.choice,
+    message: outcome.message,
+    conflicts: outcome.conflicts.map(shortName),
+    written: outcome.written.map(shortName),
+    backups: outcome.backups.map(shortName),
   });
-  if (result.conflicts.length) log.warn(`Clean up left ${result.conflicts.length} file(s) alone: they changed while it was planned: ${result.conflicts.join(', ')}`);
+  if (result.conflicts.length)
+    log.warn(`Clean up left ${result.conflicts.length} file(s) alone: they changed while it was planned: ${result.conflicts.join(', ')}`);
   return result;
 }

@@ -44,7 +44,12 @@ export async function mergeDuplicates(deps: CommandDeps, arg: unknown): Promise<
   const group = file.analysis.groups[gi];
   const removed = group.members.slice(1).map((m) => m.id ?? `#${m.index + 1}`);
   const n = group.members.length - 1;
-  const r = await applyOneFileFix(deps, file, edits, `Merged ${n} duplicate ${n === 1 ? 'entry' : 'entries'} into ${describeVersion(group.winner)}`);
+  const r = await applyOneFileFix(
+    deps,
+    file,
+    edits,
+    `Merged ${n} duplicate ${n === 1 ? 'entry' : 'entries'} into ${describeVersion(group.winner)}`,
+  );
   return { applied: r.applied, kept: group.winner.id, removed: r.applied ? removed : [], message: r.message };
 }
 
@@ -56,7 +61,12 @@ export interface FixStyleResult {
 /** "Fix All in This Style": the file's fix-all (every merge, every URL upgrade), as the Source Action gives it. */
 export async function fixStyle(deps: CommandDeps, arg: unknown): Promise<FixStyleResult> {
   const uri = arg instanceof StyleNode ? arg.uri : arg instanceof vscode.Uri ? arg : versionRefOf(arg)?.uri;
-  const doc = uri && (await vscode.workspace.openTextDocument(uri).then((d) => d, () => undefined));
+  const doc =
+    uri &&
+    (await vscode.workspace.openTextDocument(uri).then(
+      (d) => d,
+      () => undefined,
+    ));
   if (!doc) {
     const message = 'Select a style in the Training Versions view.';
     void vscode.window.showWarningMessage(`Training Versions: ${message}`);
@@ -75,13 +85,23 @@ export async function fixStyle(deps: CommandDeps, arg: unknown): Promise<FixStyl
   const plan = planCleanup(file.analysis);
   const merges = plan.merges.length;
   const urls = plan.urlUpgrades.length;
-  const what = [merges && `merged ${merges} duplicate ${merges === 1 ? 'group' : 'groups'}`, urls && `upgraded ${urls} S3 ${urls === 1 ? 'URL' : 'URLs'}`].filter(Boolean).join(' and ');
+  const what = [
+    merges && `merged ${merges} duplicate ${merges === 1 ? 'group' : 'groups'}`,
+    urls && `upgraded ${urls} S3 ${urls === 1 ? 'URL' : 'URLs'}`,
+  ]
+    .filter(Boolean)
+    .join(' and ');
   const r = await applyOneFileFix(deps, file, edits, what.charAt(0).toUpperCase() + what.slice(1));
   return { applied: r.applied, message: r.message };
 }
 
 /** Applies one file's fix as an editor edit (no backup) and says what changed, with Undo. */
-async function applyOneFileFix(deps: CommandDeps, file: IndexedFile, edits: TextEdit[], what: string): Promise<{ applied: boolean; message: string }> {
+async function applyOneFileFix(
+  deps: CommandDeps,
+  file: IndexedFile,
+  edits: TextEdit[],
+  what: string,
+): Promise<{ applied: boolean; message: string }> {
   const where = vscode.workspace.asRelativePath(file.uri);
   const applied = await applyPlannedEdits([{ uri: file.uri, text: file.text, edits }], { backups: false });
   if (!applied.applied) {

@@ -17,7 +17,8 @@ import type { CommandDeps } from './deps';
 export async function setRunpodApiKey(deps: CommandDeps): Promise<boolean> {
   const value = await vscode.window.showInputBox({
     title: 'Training Versions: RunPod API Key',
-    prompt: 'Paste a RunPod API key with access to the endpoint (RunPod console → Settings → API Keys). It is kept in VS Code\'s secret storage, never in settings or files.',
+    prompt:
+      "Paste a RunPod API key with access to the endpoint (RunPod console → Settings → API Keys). It is kept in VS Code's secret storage, never in settings or files.",
     placeHolder: 'rpa_…',
     password: true,
     ignoreFocusOut: true,
@@ -41,13 +42,30 @@ export async function setRunpodApiKey(deps: CommandDeps): Promise<boolean> {
   await storeRunpodApiKey(deps.secrets, value);
   deps.log.info('RunPod API key stored in secret storage.');
   if (check.kind === 'accepted') {
-    notify('information', `RunPod API key stored in VS Code's secret storage; RunPod accepted it for endpoint ${check.endpointId}.`, [], () => undefined);
+    notify(
+      'information',
+      `RunPod API key stored in VS Code's secret storage; RunPod accepted it for endpoint ${check.endpointId}.`,
+      [],
+      () => undefined,
+    );
   } else if (check.reason === 'no-endpoint') {
-    notify('information', 'RunPod API key stored in VS Code\'s secret storage. Set trainingVersions.runpod.endpointId so that it can be checked.', ['Open Settings'], () => openSettings('trainingVersions.runpod.endpointId'));
+    notify(
+      'information',
+      "RunPod API key stored in VS Code's secret storage. Set trainingVersions.runpod.endpointId so that it can be checked.",
+      ['Open Settings'],
+      () => openSettings('trainingVersions.runpod.endpointId'),
+    );
   } else {
-    const why = check.reason === 'failure' ? describeFailure(check.failure, EDITOR_WORDS) : check.reason === 'unknown-endpoint' ? `RunPod does not know endpoint ${check.endpointId} (404)` : 'the RunPod settings are not usable';
+    const why =
+      check.reason === 'failure'
+        ? describeFailure(check.failure, EDITOR_WORDS)
+        : check.reason === 'unknown-endpoint'
+          ? `RunPod does not know endpoint ${check.endpointId} (404)`
+          : 'the RunPod settings are not usable';
     deps.log.warn(`The RunPod API key could not be checked: ${why}`);
-    notify('warning', `RunPod API key stored in VS Code's secret storage, but it could not be checked: ${why}`, ['Show Log'], () => deps.log.show());
+    notify('warning', `RunPod API key stored in VS Code's secret storage, but it could not be checked: ${why}`, ['Show Log'], () =>
+      deps.log.show(),
+    );
   }
   return true;
 }

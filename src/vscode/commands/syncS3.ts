@@ -13,7 +13,12 @@ import * as vscode from 'vscode';
 import { type FieldChange, type SyncPlan } from '../../core/s3Sync';
 import { checkS3Settings, planView, type SettingProblem, syncFromS3, type SyncProgress, type SyncWorkspaceResult } from '../../flows/sync';
 import {
-  describeEndpoint, describeNotice, describeRetry, describeS3Failure, describeSettingProblem, EDITOR_WORDING,
+  describeEndpoint,
+  describeNotice,
+  describeRetry,
+  describeS3Failure,
+  describeSettingProblem,
+  EDITOR_WORDING,
 } from '../../flows/syncMessages';
 import { type S3ErrorKind, type S3Failure, type S3Settings, S3_SETTINGS } from '../../services/s3';
 import { syncWrite } from '../../core/writePlan';
@@ -80,9 +85,7 @@ interface SyncGroup {
   only?: { styleId: string; uri: vscode.Uri };
 }
 
-type Prepared =
-  | { ok: true; groups: SyncGroup[] }
-  | { ok: false; problem: SyncS3Problem; message: string; settings?: string[] };
+type Prepared = { ok: true; groups: SyncGroup[] } | { ok: false; problem: SyncS3Problem; message: string; settings?: string[] };
 
 /**
  * Opens the Settings editor on the Workspace tab (the S3 settings belong to the
@@ -97,7 +100,12 @@ export function syncOptionsOf(arg: unknown): SyncS3Options {
   if (arg instanceof vscode.Uri) return { styleFolder: arg };
   if (typeof arg !== 'object' || arg === null) return {};
   const a = arg as { styleFolder?: unknown; preview?: unknown; signal?: unknown };
-  const styleFolder = a.styleFolder instanceof vscode.Uri ? a.styleFolder : typeof a.styleFolder === 'string' && a.styleFolder ? vscode.Uri.parse(a.styleFolder) : undefined;
+  const styleFolder =
+    a.styleFolder instanceof vscode.Uri
+      ? a.styleFolder
+      : typeof a.styleFolder === 'string' && a.styleFolder
+        ? vscode.Uri.parse(a.styleFolder)
+        : undefined;
   return {
     styleFolder,
     preview: typeof a.preview === 'boolean' ? a.preview : undefined,
@@ -107,8 +115,22 @@ export function syncOptionsOf(arg: unknown): SyncS3Options {
 
 function emptyResult(message: string, extra: Partial<SyncS3Result> = {}): SyncS3Result {
   return {
-    ran: false, message, changes: [], applied: false, written: [], conflicts: [],
-    updated: 0, refreshed: 0, added: 0, unplaced: [], skipped: [], notAdded: [], pages: 0, objects: 0, models: 0, ...extra,
+    ran: false,
+    message,
+    changes: [],
+    applied: false,
+    written: [],
+    conflicts: [],
+    updated: 0,
+    refreshed: 0,
+    added: 0,
+    unplaced: [],
+    skipped: [],
+    notAdded: [],
+    pages: 0,
+    objects: 0,
+    models: 0,
+    ...extra,
   };
 }
 
@@ -116,7 +138,8 @@ export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Re
   const options = syncOptionsOf(arg);
   const { log } = deps;
   if (!vscode.workspace.isTrusted) {
-    const message = 'Syncing from S3 needs a trusted workspace: it uses your AWS credentials with the bucket and endpoint this workspace\'s settings name. Trust the workspace, then sync again.';
+    const message =
+      "Syncing from S3 needs a trusted workspace: it uses your AWS credentials with the bucket and endpoint this workspace's settings name. Trust the workspace, then sync again.";
     log.warn(message);
     notify('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
     return emptyResult(message, { problem: 'untrusted' });
@@ -236,9 +259,18 @@ async function prepare(index: WorkspaceIndex, options: SyncS3Options): Promise<P
   if (options.styleFolder) {
     const wanted = styleFolderKey(options.styleFolder);
     const f = all.find((x) => folderKey(vscode.Uri.joinPath(x.uri, '..')) === wanted);
-    if (!f) return { ok: false, problem: 'not-found', message: `${shortName(options.styleFolder)} holds no training_versions.json of this workspace: nothing to sync.` };
+    if (!f)
+      return {
+        ok: false,
+        problem: 'not-found',
+        message: `${shortName(options.styleFolder)} holds no training_versions.json of this workspace: nothing to sync.`,
+      };
     if (f.styleId === undefined) {
-      return { ok: false, problem: 'no-style-id', message: `${f.styleFolder} is not a style folder: its name does not start with a style id (as 59_comic_halftone does), so no model file belongs to it.` };
+      return {
+        ok: false,
+        problem: 'no-style-id',
+        message: `${f.styleFolder} is not a style folder: its name does not start with a style id (as 59_comic_halftone does), so no model file belongs to it.`,
+      };
     }
     // Other folders of the same style id take part in the matching, as in a full sync; only this file is written.
     const key = JSON.stringify(s3SettingsOf(f.uri));
@@ -260,7 +292,13 @@ async function prepare(index: WorkspaceIndex, options: SyncS3Options): Promise<P
   for (const g of groups.values()) {
     const where = multi && g.files[0].folder ? ` for the folder ${g.files[0].folder.name}` : '';
     const problem = checkS3Settings(g.s3);
-    if (problem) return { ok: false, problem: problemOf(problem), settings: problem.knobs.map((k) => S3_SETTINGS[k]), message: describeSettingProblem(problem, EDITOR_WORDING, where) };
+    if (problem)
+      return {
+        ok: false,
+        problem: problemOf(problem),
+        settings: problem.knobs.map((k) => S3_SETTINGS[k]),
+        message: describeSettingProblem(problem, EDITOR_WORDING, where),
+      };
   }
   return { ok: true, groups: [...groups.values()] };
 }
@@ -294,7 +332,13 @@ interface GroupOutcome {
 type RunOutcome = { ok: true; outcomes: GroupOutcome[] } | { ok: false; failure: S3Failure };
 
 /** Lists and plans each group through the sync flow; nothing is written here. Stops at the first error. */
-async function runGroups(deps: CommandDeps, groups: SyncGroup[], now: Date, signal: AbortSignal, report: (message: string) => void): Promise<RunOutcome> {
+async function runGroups(
+  deps: CommandDeps,
+  groups: SyncGroup[],
+  now: Date,
+  signal: AbortSignal,
+  report: (message: string) => void,
+): Promise<RunOutcome> {
   const outcomes: GroupOutcome[] = [];
   for (const group of groups) {
     const at = groups.length > 1 ? `${where(group.s3)}: ` : '';
@@ -318,7 +362,9 @@ async function runGroups(deps: CommandDeps, groups: SyncGroup[], now: Date, sign
         now: () => now,
         signal,
         onResolved: (config, pathStyle) => {
-          deps.log.info(`S3 sync: listing s3://${group.s3.bucket}/${group.s3.prefix ?? ''} ${config ? describeEndpoint(config, EDITOR_WORDING, pathStyle) : group.s3.endpoint ? `on ${group.s3.endpoint}` : ''} for ${what}.`);
+          deps.log.info(
+            `S3 sync: listing s3://${group.s3.bucket}/${group.s3.prefix ?? ''} ${config ? describeEndpoint(config, EDITOR_WORDING, pathStyle) : group.s3.endpoint ? `on ${group.s3.endpoint}` : ''} for ${what}.`,
+          );
           for (const n of config?.notices ?? []) deps.log.warn(`S3 sync: ${describeNotice(n, EDITOR_WORDING)}`);
         },
         onProgress: (p) => {
@@ -347,16 +393,20 @@ const onlyLastSynced = (changes: readonly FieldChange[]) => changes.every((c) =>
 function logPlan(log: vscode.LogOutputChannel, plan: SyncPlan, prefix: string): void {
   const view = planView(plan, prefix);
   for (const f of view.files) {
-    for (const u of f.updates) log.info(`${f.path}: update ${u.label} ← ${u.key} (${u.ruleTitle}): ${u.changes.map(formatChange).join('; ')}`);
-    for (const a of f.additions) log.info(`${f.path}: add "${a.id}" ← ${a.key}: loraUrl ${showValue(a.loraUrl)}, timestamp ${showValue(a.timestamp)}`);
+    for (const u of f.updates)
+      log.info(`${f.path}: update ${u.label} ← ${u.key} (${u.ruleTitle}): ${u.changes.map(formatChange).join('; ')}`);
+    for (const a of f.additions)
+      log.info(`${f.path}: add "${a.id}" ← ${a.key}: loraUrl ${showValue(a.loraUrl)}, timestamp ${showValue(a.timestamp)}`);
     for (const n of f.notAdded) log.warn(`${f.path}: not added: ${n.key} — ${n.reason}`);
   }
   for (const s of view.invalid) log.warn(`${s.path}: skipped, left untouched — ${s.reason}`);
   for (const p of view.notStyleFolders) log.info(`${p}: not a style folder (no leading style id), not synced.`);
   for (const g of view.unplaced) {
-    log.warn(g.count === 1
-      ? `No style folder for ${g.examples[0]}: ${g.reason}; written nowhere.`
-      : `No style folder for ${g.count} model files of style ${g.styleId} (${g.examples.join(', ')}${g.count > g.examples.length ? ', …' : ''}): ${g.reason}; written nowhere.`);
+    log.warn(
+      g.count === 1
+        ? `No style folder for ${g.examples[0]}: ${g.reason}; written nowhere.`
+        : `No style folder for ${g.count} model files of style ${g.styleId} (${g.examples.join(', ')}${g.count > g.examples.length ? ', …' : ''}): ${g.reason}; written nowhere.`,
+    );
   }
 }
 
@@ -403,12 +453,25 @@ async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: Group
   // The plan goes to the log first: it can be read while the decision is open.
   for (const { group, result: r } of outcomes) logPlan(log, r.plan, group.s3.prefix ?? '');
   // One decision (SPEC.md §9): the summary, Review changes, Apply or Cancel; its notification is the report below.
-  let applied: Pick<DecisionOutcome, 'applied' | 'written' | 'conflicts' | 'declined' | 'backups' | 'undo'> = { applied: false, written: [], conflicts: [], backups: [] };
+  let applied: Pick<DecisionOutcome, 'applied' | 'written' | 'conflicts' | 'declined' | 'backups' | 'undo'> = {
+    applied: false,
+    written: [],
+    conflicts: [],
+    backups: [],
+  };
   let report: { severity: 'information' | 'warning'; message: string } | undefined;
   if (planned.length) {
     applied = await deps.writes.decide({
-      flow: 'sync', files: planned, answer: options.preview === false ? 'apply' : undefined,
-      appliedMessage: (o) => (report = summarize({ ...result, applied: o.applied, written: o.written.map(String), conflicts: o.conflicts.map(String) }, outcomes, brokenStyles, false)),
+      flow: 'sync',
+      files: planned,
+      answer: options.preview === false ? 'apply' : undefined,
+      appliedMessage: (o) =>
+        (report = summarize(
+          { ...result, applied: o.applied, written: o.written.map(String), conflicts: o.conflicts.map(String) },
+          outcomes,
+          brokenStyles,
+          false,
+        )),
     });
   }
   result.applied = applied.applied;
@@ -416,8 +479,12 @@ async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: Group
   result.conflicts = applied.conflicts.map((u) => u.toString());
 
   const backups = applied.written.filter((u) => readSettings(u).backups);
-  if (applied.written.length) log.info(`S3 sync: wrote ${applied.written.map(shortName).join(', ')}${backups.length ? ` (previous text in ${backups.map((u) => `${shortName(u)}.backup`).join(', ')})` : ''}.`);
-  if (applied.conflicts.length) log.warn(`S3 sync: ${applied.conflicts.map(shortName).join(', ')} changed while S3 was listed; left alone (sync again).`);
+  if (applied.written.length)
+    log.info(
+      `S3 sync: wrote ${applied.written.map(shortName).join(', ')}${backups.length ? ` (previous text in ${backups.map((u) => `${shortName(u)}.backup`).join(', ')})` : ''}.`,
+    );
+  if (applied.conflicts.length)
+    log.warn(`S3 sync: ${applied.conflicts.map(shortName).join(', ')} changed while S3 was listed; left alone (sync again).`);
 
   const { severity, message } = report ?? summarize(result, outcomes, brokenStyles, !!applied.declined);
   result.message = message;
@@ -427,32 +494,52 @@ async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: Group
   return result;
 }
 
-function summarize(r: SyncS3Result, outcomes: GroupOutcome[], brokenStyles: ReadonlySet<string>, declined: boolean): { severity: 'information' | 'warning'; message: string } {
+function summarize(
+  r: SyncS3Result,
+  outcomes: GroupOutcome[],
+  brokenStyles: ReadonlySet<string>,
+  declined: boolean,
+): { severity: 'information' | 'warning'; message: string } {
   const only = outcomes[0]?.group.only;
   const from = outcomes.map((o) => where(o.group.s3)).join(', ');
   // A one-style sync counts only its style's objects.
-  const listed = only ? `${plural(r.models, 'model file')} of style ${only.styleId} under ${from}` : `${plural(r.models, 'model file')} among ${plural(r.objects, 'object')} under ${from}`;
+  const listed = only
+    ? `${plural(r.models, 'model file')} of style ${only.styleId} under ${from}`
+    : `${plural(r.models, 'model file')} among ${plural(r.objects, 'object')} under ${from}`;
   const notes: string[] = [];
   const homeless = r.unplaced.filter((u) => !brokenStyles.has(u.styleId));
   const waiting = r.unplaced.length - homeless.length;
   if (homeless.length) {
     const styles = [...new Set(homeless.map((u) => u.styleId))].sort((a, b) => Number(a) - Number(b));
-    notes.push(`${plural(homeless.length, 'model file has', 'model files have')} no style folder here (style ${styles.slice(0, 5).join(', ')}${styles.length > 5 ? ', …' : ''}): written nowhere.`);
+    notes.push(
+      `${plural(homeless.length, 'model file has', 'model files have')} no style folder here (style ${styles.slice(0, 5).join(', ')}${styles.length > 5 ? ', …' : ''}): written nowhere.`,
+    );
   }
-  if (r.notAdded.length) notes.push(`${plural(r.notAdded.length, 'model file was', 'model files were')} not added: ${r.notAdded.length === 1 ? 'it' : 'they'} would duplicate an entry.`);
+  if (r.notAdded.length)
+    notes.push(
+      `${plural(r.notAdded.length, 'model file was', 'model files were')} not added: ${r.notAdded.length === 1 ? 'it' : 'they'} would duplicate an entry.`,
+    );
   if (r.skipped.length) {
     const names = r.skipped.map((s) => shortName(vscode.Uri.parse(s.uri))).join(', ');
-    const wait = waiting ? `; ${plural(waiting, 'model file waits', 'model files wait')} for ${r.skipped.length === 1 ? 'it' : 'them'}` : '';
-    notes.push(`${plural(r.skipped.length, 'file was', 'files were')} skipped because ${r.skipped.length === 1 ? 'it does' : 'they do'} not parse (${names}${wait}): fix and sync again.`);
+    const wait = waiting
+      ? `; ${plural(waiting, 'model file waits', 'model files wait')} for ${r.skipped.length === 1 ? 'it' : 'them'}`
+      : '';
+    notes.push(
+      `${plural(r.skipped.length, 'file was', 'files were')} skipped because ${r.skipped.length === 1 ? 'it does' : 'they do'} not parse (${names}${wait}): fix and sync again.`,
+    );
   }
-  if (r.conflicts.length) notes.push(`${plural(r.conflicts.length, 'file')} changed while S3 was listed and ${r.conflicts.length === 1 ? 'was' : 'were'} left alone (${r.conflicts.map((u) => shortName(vscode.Uri.parse(u))).join(', ')}): sync again.`);
+  if (r.conflicts.length)
+    notes.push(
+      `${plural(r.conflicts.length, 'file')} changed while S3 was listed and ${r.conflicts.length === 1 ? 'was' : 'were'} left alone (${r.conflicts.map((u) => shortName(vscode.Uri.parse(u))).join(', ')}): sync again.`,
+    );
   const severity = notes.length ? 'warning' : 'information';
   const tail = notes.length ? ` ${notes.join(' ')}` : '';
   if (declined) return { severity: 'information', message: `The S3 sync was cancelled; nothing was written (${listed}).` };
   if (r.changes.length === 0) {
     return { severity, message: `${r.models === 0 ? 'No model file to sync' : 'Nothing to change'}: ${listed}.${tail}` };
   }
-  if (!r.applied) return { severity: 'warning', message: `Nothing was written: every file changed while S3 was listed. Sync again.${tail}` };
+  if (!r.applied)
+    return { severity: 'warning', message: `Nothing was written: every file changed while S3 was listed. Sync again.${tail}` };
   const parts = [
     r.updated && `${plural(r.updated, 'entry', 'entries')} updated`,
     r.added && `${r.added} added`,

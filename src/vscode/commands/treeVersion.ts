@@ -40,10 +40,17 @@ export async function resolveVersion(index: WorkspaceIndex, ref: VersionRef): Pr
   const file = index.forDocument(doc);
   const vs = file.analysis.versions;
   const at = ref.entryIndex === undefined ? undefined : vs.find((v) => v.index === ref.entryIndex);
-  const version = at && (ref.versionId === undefined || at.id === ref.versionId) ? at : ref.versionId !== undefined ? vs.find((v) => v.id === ref.versionId) : undefined;
+  const version =
+    at && (ref.versionId === undefined || at.id === ref.versionId)
+      ? at
+      : ref.versionId !== undefined
+        ? vs.find((v) => v.id === ref.versionId)
+        : undefined;
   return version ? { doc, file, version } : undefined;
 }
 
 export function notFound(ref: VersionRef | undefined): string {
-  return ref?.versionId ? `The version "${ref.versionId}" is no longer in ${vscode.workspace.asRelativePath(ref.uri)}. Refresh the view.` : 'Select a version in the Training Versions view.';
+  return ref?.versionId
+    ? `The version "${ref.versionId}" is no longer in ${vscode.workspace.asRelativePath(ref.uri)}. Refresh the view.`
+    : 'Select a version in the Training Versions view.';
 }

@@ -38,9 +38,18 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
   const text = analysis.doc.text;
   if (!analysis.writable) return { merges: [], urlUpgrades: [], edits: [], newText: text, changed: false };
   const prefer = analysis.options.preferAcceleratedUrls;
+  const urlUpgrades: UrlUpgradePlan[] = [];
   const merges: MergePlan[] = analysis.groups.map((g) => {
-    let changes = mergeChanges(analysis.doc, g);
-    if (prefer) changes = withUrlUpgrade(g.winner, changes);
+    const changes = mergeChanges(analysis.doc, g);
+    if (prefer) {
+      // The kept entry's final URL may be upgraded too: that is an upgrade, not a field taken from a duplicate.
+      const taken = changes.find((c) => c.key === 'loraUrl');
+      const upgraded = withUrlUpgrade(g.winner, changes).find((c) => c.key === 'loraUrl');
+      const from = taken ? (JSON.parse(taken.raw) as unknown) : g.winner.value.loraUrl;
+      if (upgraded && upgraded.raw !== taken?.raw && typeof from === 'string') {
+        urlUpgrades.push({ id: g.winner.id ?? null, label: describeVersion(g.winner), from, to: JSON.parse(upgraded.raw) as string });
+      }
+    }
     return {
       kept: { id: g.winner.id ?? null, label: describeVersion(g.winner), index: g.winner.index },
       removed: g.members.slice(1).map((m) => {
@@ -58,7 +67,6 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
     };
   });
   const grouped = new Set(analysis.groups.flatMap((g) => g.members.map((m) => m.index)));
-  const urlUpgrades: UrlUpgradePlan[] = [];
   if (prefer) {
     for (const v of analysis.versions) {
       if (grouped.has(v.index)) continue;

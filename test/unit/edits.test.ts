@@ -284,3 +284,33 @@ describe('golden fixtures (test/fixtures/<style>_<name>/)', () => {
     });
   }
 });
+
+describe('the cleanup plan tells a kept entry’s URL upgrade as an upgrade', () => {
+  test('a winner with a regular URL: no field taken, one upgrade, and the text has the accelerated URL', () => {
+    const regular = 'https://storyboard-user-files.s3.us-west-1.amazonaws.com/p/style_1_vV1.safetensors';
+    const text = JSON.stringify(
+      {
+        versions: [
+          { id: 'a', name: 'V1', parameters: { network_dim: 16 }, status: 'completed', loraUrl: regular },
+          { id: 'style_1_vV1', name: 'style_1_vV1.safetensors', parameters: {}, description: 'Synced from S3' },
+        ],
+      },
+      null,
+      2,
+    );
+    const plan = planCleanup(analyze(text, { styleId: '1' }));
+    assert.deepEqual(
+      plan.merges.map((m) => m.fields),
+      [[]],
+      'the kept entry takes nothing from the minimal one',
+    );
+    assert.deepEqual(
+      plan.urlUpgrades.map((u) => [u.id, u.from, u.to]),
+      [['a', regular, regular.replace('.s3.us-west-1.', '.s3-accelerate.')]],
+    );
+    assert.equal(JSON.parse(plan.newText).versions[0].loraUrl, regular.replace('.s3.us-west-1.', '.s3-accelerate.'));
+    // Without the preference there is no upgrade, in the plan or in the text.
+    const plain = planCleanup(analyze(text, { styleId: '1', preferAcceleratedUrls: false }));
+    assert.deepEqual([plain.urlUpgrades, JSON.parse(plain.newText).versions[0].loraUrl], [[], regular]);
+  });
+});

@@ -4,44 +4,46 @@
  * strict on the fields we read and passing every other field through. A
  * failed parse becomes one short line (`problem`), never zod's own dump.
  */
-import { z } from 'zod';
+// zod/mini: the same validation as zod's classic API at a fraction of the bundle size (the extension
+// bundle must stay small; issue 15).
+import * as z from 'zod/mini';
 import { excerpt } from './redact';
 
-const jobId = z.string().min(1);
+const jobId = z.string().check(z.minLength(1));
 
 /** `GET /status/<id>` and the webhook body: `{ id, status, delayTime, executionTime, workerId, output, error }`. */
 export const statusBodySchema = z.looseObject({
-  id: jobId.optional(),
-  status: z.string().min(1),
+  id: z.optional(jobId),
+  status: z.string().check(z.minLength(1)),
   // Whatever the handler returned: an object, an array (streaming handlers) or a progress string.
-  output: z.unknown().optional(),
+  output: z.optional(z.unknown()),
   // A string (the Python worker sends JSON inside it), or what a handler put in `{ "error": ... }`.
-  error: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown()), z.number(), z.boolean(), z.null()]).optional(),
+  error: z.optional(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown()), z.number(), z.boolean(), z.null()])),
 });
 
-const count = z.number().int().nonnegative();
+const count = z.int().check(z.nonnegative());
 
 /** `GET /health`: `{ jobs: { completed, failed, inProgress, inQueue, retried }, workers: { idle, running, … } }`. */
 export const healthBodySchema = z.looseObject({
   jobs: z.looseObject({
     inQueue: count,
     inProgress: count,
-    completed: count.optional(),
-    failed: count.optional(),
-    retried: count.optional(),
+    completed: z.optional(count),
+    failed: z.optional(count),
+    retried: z.optional(count),
   }),
   workers: z.looseObject({
     idle: count,
     running: count,
-    initializing: count.optional(),
-    ready: count.optional(),
-    throttled: count.optional(),
-    unhealthy: count.optional(),
+    initializing: z.optional(count),
+    ready: z.optional(count),
+    throttled: z.optional(count),
+    unhealthy: z.optional(count),
   }),
 });
 
 /** `POST /cancel/<id>`: `{ id, status }`. */
-export const cancelBodySchema = z.looseObject({ id: jobId.optional(), status: z.string().min(1) });
+export const cancelBodySchema = z.looseObject({ id: z.optional(jobId), status: z.string().check(z.minLength(1)) });
 
 /** A status answer (or webhook body) that passed validation. */
 export interface RunpodJobResult {
@@ -60,7 +62,7 @@ export type RunpodHealth = z.infer<typeof healthBodySchema>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 /** The first zod issue as one line: `has no "status"`, `"jobs.inQueue" is not a number`. */
-export function describeIssue(error: z.ZodError, input: unknown): string {
+export function describeIssue(error: z.core.$ZodError, input: unknown): string {
   const issue = error.issues[0];
   if (!issue) return 'it does not have the documented shape';
   const where = issue.path.map(String).join('.');

@@ -157,12 +157,18 @@ install_cache() {
   }
 }
 EOF
+  # npm finds its global config (registry, proxy, cafile) next to the Node that runs it:
+  # under Node 24 that would be the cache's own (empty) one, and a machine whose registry
+  # needs a CA from that config gets SELF_SIGNED_CERT_IN_CHAIN. Keep the machine's.
+  local globalconfig
+  globalconfig="$(npm config get globalconfig 2>/dev/null || true)"
   # Node 24 first on PATH: code-server's postinstall checks the version npm runs
   # under, and nested npm/node-gyp runs must build for 24. --nodedir overrides the
   # machine's npm config, which points at Node 20's headers.
   (
     cd "$DIR"
     export PATH="$NODE_DIR/bin:$PATH"
+    if [ -n "$globalconfig" ] && [ -f "$globalconfig" ]; then export npm_config_globalconfig="$globalconfig"; fi
     export npm_config_nodedir="$NODE_DIR"
     npm install --no-audit --no-fund --foreground-scripts --nodedir="$NODE_DIR" </dev/null >&2
   )

@@ -71,21 +71,26 @@ export function toPositioned(report: FileReport): PositionedReport {
   return { path: report.path, findings: positionFindings(report) };
 }
 
+/** A finding as `check --format json` prints it and the library returns it (SPEC.md §7, §8). */
+export function jsonFinding(f: PositionedFinding) {
+  return {
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    versionId: f.versionId,
+  };
+}
+
 export function formatJson(reports: (FileReport | PositionedReport)[]): string {
   return JSON.stringify(
     {
       files: reports.map((r) => ({
         path: r.path,
-        findings: positioned(r).map((f) => ({
-          code: f.code,
-          severity: f.severity,
-          message: f.message,
-          line: f.line,
-          column: f.column,
-          endLine: f.endLine,
-          endColumn: f.endColumn,
-          versionId: f.versionId,
-        })),
+        findings: positioned(r).map(jsonFinding),
       })),
     },
     null,

@@ -21,7 +21,7 @@ import { styleIdOfFolder as coreStyleIdOfFolder } from '../core/identity';
 import { applyWebhook as coreApplyWebhook } from '../core/runpodWebhook';
 import { describeWebhookApplied, describeWebhookRefusal } from '../flows/statusText';
 import { planSync, type S3ObjectInfo as CoreObjectInfo } from '../core/s3Sync';
-import { positionFindings } from '../cli/report';
+import { jsonFinding, positionFindings } from '../cli/report';
 
 /** The stable code of a finding (SPEC.md §3). */
 export type FindingCode = 'invalid-json' | 'invalid-schema' | 'duplicate-version' | 'minimal-entry' | 'non-accelerated-url' | 'stale-job';
@@ -185,16 +185,7 @@ export function analyze(text: string, options?: AnalyzeOptions): AnalyzeResult {
     };
   }
   const analysis = analyzeText(text, opts);
-  const findings: Finding[] = positionFindings({ path: '', text, bom: analysis.doc.bom, findings: analysis.findings }).map((f) => ({
-    code: f.code,
-    severity: f.severity,
-    message: f.message,
-    line: f.line,
-    column: f.column,
-    endLine: f.endLine,
-    endColumn: f.endColumn,
-    versionId: f.versionId,
-  }));
+  const findings: Finding[] = positionFindings({ path: '', text, bom: analysis.doc.bom, findings: analysis.findings }).map(jsonFinding);
   return { findings };
 }
 

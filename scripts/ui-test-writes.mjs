@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, runCommand, withWorkbench } from './vscode-host/host.mjs';
-import { check, failures, sleep, until } from './vscode-host/checks.mjs';
+import { activityBarIcon, check, failures, sleep, UI_SETTINGS, until } from './vscode-host/checks.mjs';
 
 // Where a screenshot went, said only when it is kept in the repository (npm run test:ui*):
 // a test run writes them to a temporary folder that is gone when the run ends.
@@ -63,19 +63,10 @@ async function main() {
         workspace,
         extensionPath: repoRoot,
         viewport: { width: 1280, height: 800 },
-        settings: {
-          'workbench.colorTheme': 'Default Dark Modern',
-          'window.commandCenter': false,
-          'workbench.layoutControl.enabled': false,
-        },
+        settings: UI_SETTINGS,
       },
       async (page) => {
-        const icon = page
-          .locator(
-            '.part.activitybar .action-item a[aria-label^="Training Versions"], .part.activitybar .action-item[aria-label^="Training Versions"]',
-          )
-          .first();
-        await until('the Training Versions activity bar icon', () => icon.isVisible());
+        const icon = await activityBarIcon(page);
         await icon.click({ force: true });
         const badgeText = () =>
           page

@@ -28,3 +28,21 @@ export async function until(what, fn, timeoutMs = 20_000, everyMs = 100) {
     await sleep(everyMs);
   }
 }
+
+/** The workbench settings the UI tests (and their README screenshots) run with. */
+export const UI_SETTINGS = {
+  'workbench.colorTheme': 'Default Dark Modern',
+  'window.commandCenter': false,
+  'workbench.layoutControl.enabled': false,
+};
+
+/** The Training Versions icon in the activity bar, once it shows. */
+export async function activityBarIcon(page) {
+  const icon = page
+    .locator(
+      '.part.activitybar .action-item a[aria-label^="Training Versions"], .part.activitybar .action-item[aria-label^="Training Versions"]',
+    )
+    .first();
+  await until('the Training Versions activity bar icon', () => icon.isVisible());
+  return icon;
+}

@@ -4,13 +4,14 @@ import { createStatusCache } from './flows/status';
 import { createS3Lister } from './services/s3';
 import { TrainingVersionsCodeActions } from './vscode/codeActions';
 import { registerCommands } from './vscode/commands';
-import type { CommandDeps, S3ListerFactory } from './vscode/commands/deps';
+import type { CommandDeps } from './vscode/commands/deps';
 import { registerDiagnostics } from './vscode/diagnostics';
 import { registerFindingDocs } from './vscode/findingDocs';
 import { VersionHoverProvider } from './vscode/hover';
 import { RunpodCheckEvents, defaultRunpodClientFactory } from './vscode/runpodCheck';
 import { deleteRunpodApiKey, storeRunpodApiKey } from './vscode/runpodKey';
 import { type PollingState, RunpodPolling } from './vscode/runpodPolling';
+import { type S3ListerFactory, S3ListerSource } from './vscode/s3ListerSource';
 import type { StylesTreeProvider } from './vscode/stylesTree';
 import { StylesView } from './vscode/stylesView';
 import { VERSIONS_GLOB, WorkspaceIndex } from './vscode/workspaceIndex';
@@ -59,9 +60,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   const log = vscode.window.createOutputChannel('Training Versions', { log: true });
   const index = new WorkspaceIndex(log);
   context.subscriptions.push(log, index);
+  // Build everything first, then register: nothing is changed after it is built.
   const runpodEvents = new RunpodCheckEvents();
   const writes = new WriteDecisions(log);
-  context.subscriptions.push(runpodEvents, writes);
+  const styles = new StylesView(index, context.workspaceState);
+  const s3Listers = new S3ListerSource(createS3Lister);
+  context.subscriptions.push(runpodEvents, writes, styles);
   const deps: CommandDeps = {
     context,
     index,
@@ -70,15 +74,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
     runpodClientFactory: defaultRunpodClientFactory,
     runpodCache: createStatusCache(),
     runpodEvents,
-    s3ListerFactory: createS3Lister,
+    s3Listers,
     writes,
+    styles,
   };
+  const polling = new RunpodPolling(deps, styles);
+  context.subscriptions.push(polling);
 
   registerDiagnostics(context, index);
   context.subscriptions.push(registerFindingDocs(context, log));
-  const styles = new StylesView(index, context.workspaceState);
-  context.subscriptions.push(styles);
-  deps.styles = styles;
   const selector: vscode.DocumentSelector = [
     { language: 'json', pattern: VERSIONS_GLOB },
     { language: 'jsonc', pattern: VERSIONS_GLOB },
@@ -88,8 +92,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
     vscode.languages.registerHoverProvider(selector, new VersionHoverProvider(index, styles.expired)),
   );
   registerCommands(deps);
-  const polling = new RunpodPolling(deps, styles);
-  context.subscriptions.push(polling);
 
   void index.whenReady().then(() => polling.restart());
   const activationMs = Date.now() - t0;
@@ -109,12 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   };
   const s3: S3Api = {
     createLister: createS3Lister,
-    useListerFactory: (factory) => {
-      deps.s3ListerFactory = factory;
-      return new vscode.Disposable(() => {
-        if (deps.s3ListerFactory === factory) deps.s3ListerFactory = createS3Lister;
-      });
-    },
+    useListerFactory: (factory) => s3Listers.use(factory),
   };
   const test = context.extensionMode === vscode.ExtensionMode.Test ? { index, tree: styles.tree, styles, writes } : undefined;
   return { activationMs, runpod, s3, test };

@@ -8,15 +8,15 @@
 import * as vscode from 'vscode';
 import { redactSecret } from '../core/redact';
 import { type FileStatusPlan, selectStatusTargets } from '../core/runpodPlan';
-import { type StatusCheckResult, runStatusCheck } from '../flows/status';
+import { type StatusCache, type StatusCheckResult, runStatusCheck } from '../flows/status';
 import { describeHealth, describeJob, describeRequests, describeStatusNote, describeSummary, outcomeLabel } from '../flows/statusText';
 import { type RunpodConfigProblem, RunpodConfigError } from '../services/runpodClient';
-import type { RunpodStatusClient } from './runpodClientFactory';
+import type { RunpodClientFactory, RunpodStatusClient } from './runpodClientFactory';
 import { type AppliedEdits, applyPlannedEdits, shortName } from './applyPlannedEdits';
-import type { CommandDeps } from './commands/deps';
 import { EDITOR_WORDS } from './runpodReport';
 import { readRunpodApiKey } from './runpodKey';
 import { readSettings } from './settings';
+import type { StylesView } from './stylesView';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
 
 export {
@@ -63,6 +63,20 @@ export interface RunpodCheckOutcome {
   apiKey: string;
 }
 
+/** What a status check is built from (manual check, tree row, polling). */
+export interface StatusCheckDeps {
+  readonly index: WorkspaceIndex;
+  readonly log: vscode.LogOutputChannel;
+  /** Where the RunPod API key lives (never settings or files). */
+  readonly secrets: vscode.SecretStorage;
+  /** Builds the RunPod status client from settings and the key; tests point it elsewhere. */
+  readonly runpodClientFactory: RunpodClientFactory;
+  /** Finished and expired RunPod jobs, remembered for the session: not asked again. */
+  readonly runpodCache: StatusCache;
+  /** Where expired jobs are remembered for the tree (absent where no view is registered). */
+  readonly styles?: Pick<StylesView, 'expired'>;
+}
+
 /** Tells polling when a manual check starts and ends, so the two never ask at once. */
 export class RunpodCheckEvents implements vscode.Disposable {
   private readonly will = new vscode.EventEmitter<void>();
@@ -96,7 +110,8 @@ function isUnder(uri: vscode.Uri, folder: vscode.Uri): boolean {
  * Chooses the files and jobs, then the clients: reports what is missing
  * (nothing to ask, endpoint id, key) before anything reaches the network.
  */
-export async function prepareStatusCheck(deps: CommandDeps, scope: CheckScope = {}): Promise<PreparedCheck> {
+export async function prepareStatusCheck(
+  deps: Pick<StatusCheckDeps, 'index' | 'log' | 'secrets' | 'runpodClientFactory'>, scope: CheckScope = {}): Promise<PreparedCheck> {
   const { index } = deps;
   await index.whenReady();
   let files: IndexedFile[];
@@ -216,7 +231,7 @@ export interface EditorCheckOptions {
  * one WorkspaceEdit: nothing when the key is refused or the check is cancelled.
  */
 export async function runEditorStatusCheck(
-  deps: CommandDeps,
+  deps: Pick<StatusCheckDeps, 'log' | 'runpodCache' | 'styles'>,
   prepared: Extract<PreparedCheck, { ok: true }>,
   options: EditorCheckOptions = {},
 ): Promise<RunpodCheckOutcome> {

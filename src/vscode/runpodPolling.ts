@@ -13,12 +13,12 @@ import { jobsToPoll } from '../core/runpodWorkspace';
 import type { StatusCheckResult } from '../flows/status';
 import { describeFailure, describeHealth, describeSummary } from '../flows/statusText';
 import { StatusPoller } from '../services/runpodPoller';
-import type { CommandDeps } from './commands/deps';
-import { prepareStatusCheck, runEditorStatusCheck } from './runpodCheck';
+import { type RunpodCheckEvents, type StatusCheckDeps, prepareStatusCheck, runEditorStatusCheck } from './runpodCheck';
 import { EDITOR_WORDS } from './runpodReport';
 import { RUNPOD_API_KEY_SECRET } from './runpodKey';
 import type { PollingDisplay } from './stylesView';
 import { readSettings } from './settings';
+import type { WriteDecisions } from './writeDecision';
 import { notify, openSettings } from './notify';
 
 export interface PollingState {
@@ -52,6 +52,12 @@ const EMPTY_RESULT: StatusCheckResult = {
   requests: { requests: 0, rateLimited: 0, retries: 0, waitedMs: 0 },
 };
 
+/** What polling is built from: a status check, plus the events of manual checks and the write notification. */
+export interface PollingDeps extends StatusCheckDeps {
+  readonly runpodEvents: RunpodCheckEvents;
+  readonly writes: Pick<WriteDecisions, 'notifyWritten'>;
+}
+
 export class RunpodPolling implements vscode.Disposable {
   private poller: StatusPoller<StatusCheckResult> | undefined;
   private polling = false;
@@ -71,7 +77,7 @@ export class RunpodPolling implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
-    private readonly deps: CommandDeps,
+    private readonly deps: PollingDeps,
     private readonly display: PollingDisplay,
   ) {
     this.disposables.push(

@@ -68,7 +68,7 @@ async function pickPayload(): Promise<string | undefined> {
   return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(picked[0]));
 }
 
-export async function applyWebhookPayloadCommand(deps: CommandDeps, arg?: unknown): Promise<ApplyWebhookResult> {
+export async function applyWebhookPayloadCommand(deps: Pick<CommandDeps, 'index' | 'log'>, arg?: unknown): Promise<ApplyWebhookResult> {
   const { index, log } = deps;
   const args = isArgs(arg) ? arg : undefined;
   const payload = args ? args.payload : await pickPayload();

@@ -13,6 +13,9 @@ import { describeHealth, describeJob } from '../../flows/statusText';
 import { type CheckProblem, type CheckScope, type RunpodCheckOutcome, prepareStatusCheck, runEditorStatusCheck } from '../runpodCheck';
 import { EDITOR_WORDS, type RunpodAction, checkReport } from '../runpodReport';
 import type { CommandDeps } from './deps';
+
+/** What a manual status check uses. */
+type CheckDeps = Pick<CommandDeps, 'index' | 'log' | 'secrets' | 'runpodClientFactory' | 'runpodCache' | 'runpodEvents' | 'writes' | 'styles'>;
 import { notify, openSettings } from '../notify';
 
 /** The command's argument (all optional; URIs as `vscode.Uri` or strings). */
@@ -65,7 +68,7 @@ export function scopeOf(arg: unknown): CheckScope {
   return { uri, styleFolder, versionId };
 }
 
-export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<CheckStatusResult> {
+export async function checkStatus(deps: CheckDeps, arg?: unknown): Promise<CheckStatusResult> {
   const empty = { ran: false, jobs: [], health: [], written: [], expiredStyles: [] };
   if (!vscode.workspace.isTrusted) {
     const message =
@@ -160,7 +163,7 @@ export async function checkStatus(deps: CommandDeps, arg?: unknown): Promise<Che
   };
 }
 
-async function act(deps: CommandDeps, choice: RunpodAction, expiredStyles: readonly vscode.Uri[]): Promise<void> {
+async function act(deps: Pick<CommandDeps, 'log'>, choice: RunpodAction, expiredStyles: readonly vscode.Uri[]): Promise<void> {
   if (choice === 'Set API Key') {
     await vscode.commands.executeCommand('trainingVersions.setRunpodApiKey');
   } else if (choice === 'Open Settings') {

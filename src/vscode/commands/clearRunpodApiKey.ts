@@ -4,7 +4,7 @@ import { deleteRunpodApiKey } from '../runpodKey';
 import type { CommandDeps } from './deps';
 
 /** Removes the stored key; false when none was stored. */
-export async function clearRunpodApiKey(deps: CommandDeps): Promise<boolean> {
+export async function clearRunpodApiKey(deps: Pick<CommandDeps, 'log' | 'secrets'>): Promise<boolean> {
   const had = await deleteRunpodApiKey(deps.secrets);
   const msg = had ? 'RunPod API key removed from secret storage.' : 'No RunPod API key was stored.';
   deps.log.info(msg);

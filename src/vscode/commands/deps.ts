@@ -1,31 +1,22 @@
-/** What every command receives: passed in, never module-global, so tests can hand in their own. */
+/**
+ * Everything commands are built from, assembled once in `activate` before anything is
+ * registered and never changed afterwards. Each command names the part it uses
+ * (`Pick<CommandDeps, ...>`), so a test hands in only that.
+ */
 import type * as vscode from 'vscode';
-import type { StatusCache } from '../../flows/status';
-import type { S3Lister, S3Settings } from '../../services/s3';
-import type { RunpodCheckEvents, RunpodClientFactory } from '../runpodCheck';
+import type { RunpodCheckEvents, StatusCheckDeps } from '../runpodCheck';
+import type { S3ListerSource } from '../s3ListerSource';
 import type { StylesView } from '../stylesView';
 import type { WriteDecisions } from '../writeDecision';
-import type { WorkspaceIndex } from '../workspaceIndex';
 
-export interface CommandDeps {
-  context: vscode.ExtensionContext;
-  index: WorkspaceIndex;
-  log: vscode.LogOutputChannel;
-  /** Where the RunPod API key lives (never settings or files). */
-  secrets: vscode.SecretStorage;
-  /** Builds the RunPod status client from settings and the key; tests point it elsewhere. */
-  runpodClientFactory: RunpodClientFactory;
-  /** Finished and expired RunPod jobs, remembered for the session: not asked again. */
-  runpodCache: StatusCache;
+export interface CommandDeps extends StatusCheckDeps {
+  readonly context: vscode.ExtensionContext;
   /** Manual status checks announce themselves, so polling never asks at the same time. */
-  runpodEvents: RunpodCheckEvents;
-  /** Builds the S3 lister of a sync (default `createS3Lister`, which loads the AWS SDK then); tests point it at a local S3 API. */
-  s3ListerFactory: S3ListerFactory;
+  readonly runpodEvents: RunpodCheckEvents;
+  /** The S3 lister factory of a sync (the AWS SDK by default); tests point it at a local S3 API. */
+  readonly s3Listers: S3ListerSource;
   /** The decision that ends Clean Up and Sync, and the notification after every apply. */
-  writes: WriteDecisions;
-  /** The sidebar's styles view (absent where no view is registered). */
-  styles?: StylesView;
+  readonly writes: WriteDecisions;
+  /** The sidebar's styles view. */
+  readonly styles: StylesView;
 }
-
-/** Builds the lister a sync lists the bucket with, from the `trainingVersions.s3.*` settings. */
-export type S3ListerFactory = (settings: S3Settings) => Promise<S3Lister>;

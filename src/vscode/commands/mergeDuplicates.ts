@@ -14,6 +14,9 @@ import { fixAllEditsFor, fixEditsFor } from '../codeActions';
 import { StyleNode } from '../stylesTree';
 import type { IndexedFile } from '../workspaceIndex';
 import type { CommandDeps } from './deps';
+
+/** What the merge and fix commands use. */
+type FixDeps = Pick<CommandDeps, 'index' | 'log' | 'writes'>;
 import { notFound, resolveVersion, versionRefOf } from './treeVersion';
 
 export interface MergeResult {
@@ -24,7 +27,7 @@ export interface MergeResult {
   message: string;
 }
 
-export async function mergeDuplicates(deps: CommandDeps, arg: unknown): Promise<MergeResult> {
+export async function mergeDuplicates(deps: FixDeps, arg: unknown): Promise<MergeResult> {
   const ref = versionRefOf(arg);
   const found = ref && (await resolveVersion(deps.index, ref));
   if (!found) {
@@ -59,7 +62,7 @@ export interface FixStyleResult {
 }
 
 /** "Fix All in This Style": the file's fix-all (every merge, every URL upgrade), as the Source Action gives it. */
-export async function fixStyle(deps: CommandDeps, arg: unknown): Promise<FixStyleResult> {
+export async function fixStyle(deps: FixDeps, arg: unknown): Promise<FixStyleResult> {
   const uri = arg instanceof StyleNode ? arg.uri : arg instanceof vscode.Uri ? arg : versionRefOf(arg)?.uri;
   const doc =
     uri &&
@@ -97,7 +100,7 @@ export async function fixStyle(deps: CommandDeps, arg: unknown): Promise<FixStyl
 
 /** Applies one file's fix as an editor edit (no backup) and says what changed, with Undo. */
 async function applyOneFileFix(
-  deps: CommandDeps,
+  deps: FixDeps,
   file: IndexedFile,
   edits: TextEdit[],
   what: string,

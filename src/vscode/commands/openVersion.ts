@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { CommandDeps } from './deps';
 import { notFound, resolveVersion, versionRefOf } from './treeVersion';
 
-export async function openVersion(deps: CommandDeps, arg: unknown): Promise<vscode.TextEditor | undefined> {
+export async function openVersion(deps: Pick<CommandDeps, 'index'>, arg: unknown): Promise<vscode.TextEditor | undefined> {
   const ref = versionRefOf(arg);
   const found = ref && (await resolveVersion(deps.index, ref));
   if (!found) {

@@ -14,7 +14,7 @@ import { readSettings } from '../settings';
 import type { CommandDeps } from './deps';
 
 /** Asks for the key and stores it; false when the user cancelled. */
-export async function setRunpodApiKey(deps: CommandDeps): Promise<boolean> {
+export async function setRunpodApiKey(deps: Pick<CommandDeps, 'log' | 'secrets' | 'runpodClientFactory'>): Promise<boolean> {
   const value = await vscode.window.showInputBox({
     title: 'Training Versions: RunPod API Key',
     prompt:

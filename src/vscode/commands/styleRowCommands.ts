@@ -37,7 +37,7 @@ export function checkStyleStatus(arg: unknown): Thenable<unknown> {
 }
 
 /** Rewrites one version's regular S3 URL to its accelerated form: the quick fix's edit, undoable. */
-export async function upgradeUrl(deps: CommandDeps, arg: unknown): Promise<boolean> {
+export async function upgradeUrl(deps: Pick<CommandDeps, 'index'>, arg: unknown): Promise<boolean> {
   const ref = versionRefOf(arg);
   const found = ref && (await resolveVersion(deps.index, ref));
   if (!found) {

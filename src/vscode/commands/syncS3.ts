@@ -7,7 +7,7 @@
  * (`writeDecision.ts`: Apply / Review changes / Cancel; one WorkspaceEdit,
  * backups per the `backups` setting); one summary with Undo and a log line per
  * change afterwards. The AWS
- * SDK loads only here, through `deps.s3ListerFactory`.
+ * SDK loads only here, through `deps.s3Listers`.
  */
 import * as vscode from 'vscode';
 import { type FieldChange, type SyncPlan } from '../../core/s3Sync';
@@ -27,6 +27,9 @@ import type { DecisionFile, DecisionOutcome } from '../writeDecision';
 import { readSettings } from '../settings';
 import { VERSIONS_FILE, type IndexedFile, type WorkspaceIndex } from '../workspaceIndex';
 import type { CommandDeps } from './deps';
+
+/** What a sync uses. */
+type SyncDeps = Pick<CommandDeps, 'index' | 'log' | 's3Listers' | 'writes'>;
 import { notify } from '../notify';
 
 export interface SyncS3Options {
@@ -134,7 +137,7 @@ function emptyResult(message: string, extra: Partial<SyncS3Result> = {}): SyncS3
   };
 }
 
-export async function syncS3(deps: CommandDeps, arg?: unknown): Promise<SyncS3Result> {
+export async function syncS3(deps: SyncDeps, arg?: unknown): Promise<SyncS3Result> {
   const options = syncOptionsOf(arg);
   const { log } = deps;
   if (!vscode.workspace.isTrusted) {
@@ -333,7 +336,7 @@ type RunOutcome = { ok: true; outcomes: GroupOutcome[] } | { ok: false; failure:
 
 /** Lists and plans each group through the sync flow; nothing is written here. Stops at the first error. */
 async function runGroups(
-  deps: CommandDeps,
+  deps: Pick<SyncDeps, 'log' | 's3Listers'>,
   groups: SyncGroup[],
   now: Date,
   signal: AbortSignal,
@@ -358,7 +361,7 @@ async function runGroups(
         onlyStyle: group.only?.styleId,
       },
       {
-        createLister: deps.s3ListerFactory,
+        createLister: deps.s3Listers.current(),
         now: () => now,
         signal,
         onResolved: (config, pathStyle) => {
@@ -410,7 +413,7 @@ function logPlan(log: vscode.LogOutputChannel, plan: SyncPlan, prefix: string): 
   }
 }
 
-async function finish(deps: CommandDeps, options: SyncS3Options, outcomes: GroupOutcome[], now: Date): Promise<SyncS3Result> {
+async function finish(deps: Pick<SyncDeps, 'log' | 'writes'>, options: SyncS3Options, outcomes: GroupOutcome[], now: Date): Promise<SyncS3Result> {
   const { log } = deps;
   const result = emptyResult('', { ran: true, syncedAt: now.toISOString() });
   const planned: DecisionFile[] = [];

@@ -11,7 +11,7 @@ import type { CommandDeps } from './deps';
 import { notFound, resolveVersion, versionRefOf } from './treeVersion';
 
 /** The LoRA URL of a version row, read from the file now (undefined when it has none). */
-async function loraUrlOf(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
+async function loraUrlOf(deps: Pick<CommandDeps, 'index'>, arg: unknown): Promise<string | undefined> {
   const ref = versionRefOf(arg);
   const found = ref && (await resolveVersion(deps.index, ref));
   const url = found?.version.value.loraUrl;
@@ -20,7 +20,7 @@ async function loraUrlOf(deps: CommandDeps, arg: unknown): Promise<string | unde
   return undefined;
 }
 
-export async function copyLoraUrl(deps: CommandDeps, arg: unknown): Promise<string | undefined> {
+export async function copyLoraUrl(deps: Pick<CommandDeps, 'index'>, arg: unknown): Promise<string | undefined> {
   const url = await loraUrlOf(deps, arg);
   if (url === undefined) return undefined;
   await vscode.env.clipboard.writeText(url);
@@ -28,7 +28,7 @@ export async function copyLoraUrl(deps: CommandDeps, arg: unknown): Promise<stri
   return url;
 }
 
-export async function openLoraUrl(deps: CommandDeps, arg: unknown): Promise<boolean> {
+export async function openLoraUrl(deps: Pick<CommandDeps, 'index'>, arg: unknown): Promise<boolean> {
   const url = await loraUrlOf(deps, arg);
   return url === undefined ? false : vscode.env.openExternal(vscode.Uri.parse(url, true));
 }

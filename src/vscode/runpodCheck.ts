@@ -111,7 +111,9 @@ function isUnder(uri: vscode.Uri, folder: vscode.Uri): boolean {
  * (nothing to ask, endpoint id, key) before anything reaches the network.
  */
 export async function prepareStatusCheck(
-  deps: Pick<StatusCheckDeps, 'index' | 'log' | 'secrets' | 'runpodClientFactory'>, scope: CheckScope = {}): Promise<PreparedCheck> {
+  deps: Pick<StatusCheckDeps, 'index' | 'log' | 'secrets' | 'runpodClientFactory'>,
+  scope: CheckScope = {},
+): Promise<PreparedCheck> {
   const { index } = deps;
   await index.whenReady();
   let files: IndexedFile[];

@@ -27,7 +27,10 @@ export interface CancelJobResult {
   message: string;
 }
 
-export async function cancelJob(deps: Pick<CommandDeps, 'index' | 'log' | 'secrets' | 'runpodClientFactory'>, arg?: unknown): Promise<CancelJobResult> {
+export async function cancelJob(
+  deps: Pick<CommandDeps, 'index' | 'log' | 'secrets' | 'runpodClientFactory'>,
+  arg?: unknown,
+): Promise<CancelJobResult> {
   const done = (
     r: CancelJobResult,
     severity: 'information' | 'warning' | 'error' = r.cancelled ? 'information' : 'warning',

@@ -15,7 +15,10 @@ import { EDITOR_WORDS, type RunpodAction, checkReport } from '../runpodReport';
 import type { CommandDeps } from './deps';
 
 /** What a manual status check uses. */
-type CheckDeps = Pick<CommandDeps, 'index' | 'log' | 'secrets' | 'runpodClientFactory' | 'runpodCache' | 'runpodEvents' | 'writes' | 'styles'>;
+type CheckDeps = Pick<
+  CommandDeps,
+  'index' | 'log' | 'secrets' | 'runpodClientFactory' | 'runpodCache' | 'runpodEvents' | 'writes' | 'styles'
+>;
 import { notify, openSettings } from '../notify';
 
 /** The command's argument (all optional; URIs as `vscode.Uri` or strings). */

@@ -37,7 +37,10 @@ export interface CleanupResult {
   message: string;
 }
 
-export async function cleanupWorkspace(deps: Pick<CommandDeps, 'index' | 'log' | 'writes'>, options: CleanupOptions = {}): Promise<CleanupResult> {
+export async function cleanupWorkspace(
+  deps: Pick<CommandDeps, 'index' | 'log' | 'writes'>,
+  options: CleanupOptions = {},
+): Promise<CleanupResult> {
   const { index, log } = deps;
   await index.whenReady();
   const wanted = options.uris ? new Set(options.uris.map((u) => u.toString())) : undefined;

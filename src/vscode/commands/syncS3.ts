@@ -413,7 +413,12 @@ function logPlan(log: vscode.LogOutputChannel, plan: SyncPlan, prefix: string): 
   }
 }
 
-async function finish(deps: Pick<SyncDeps, 'log' | 'writes'>, options: SyncS3Options, outcomes: GroupOutcome[], now: Date): Promise<SyncS3Result> {
+async function finish(
+  deps: Pick<SyncDeps, 'log' | 'writes'>,
+  options: SyncS3Options,
+  outcomes: GroupOutcome[],
+  now: Date,
+): Promise<SyncS3Result> {
   const { log } = deps;
   const result = emptyResult('', { ran: true, syncedAt: now.toISOString() });
   const planned: DecisionFile[] = [];

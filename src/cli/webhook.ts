@@ -64,7 +64,14 @@ export async function runWebhook(args: string[], io: CliIO, readStdin: StdinRead
   const paths = positionals.filter((p) => p !== '-');
   const payload = await readPayload(values.payload ?? '-', readStdin);
   const result = await runWebhookFlow(
-    { paths, payload, apply: !!values.apply, backup: !values['no-backup'], preferAcceleratedUrls: !values['no-prefer-accelerated'] },
+    {
+      paths,
+      payload,
+      apply: !!values.apply,
+      backup: !values['no-backup'],
+      preferAcceleratedUrls: !values['no-prefer-accelerated'],
+      now: Date.now(),
+    },
     { write: writeAtomic },
   );
   io.out(format === 'json' ? JSON.stringify(toJson(result), null, 2) : formatText(result, !values['no-backup']));

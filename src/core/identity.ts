@@ -3,18 +3,6 @@
  * base job ids (S3 URL spellings: s3Url.ts). Pure functions, no I/O.
  */
 
-// The S3 URL rules live in s3Url.ts; re-exported for callers that still import them from here.
-export {
-  acceleratedUrl,
-  canAccelerate,
-  hasAcceleratedHost,
-  isPresigned,
-  objectIdentity,
-  parseS3Url,
-  urlFileName,
-  type S3Location,
-} from './s3Url';
-
 const SAFETENSORS = '.safetensors';
 
 /** The file stem of a `.safetensors` file name, else undefined. */

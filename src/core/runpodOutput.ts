@@ -3,7 +3,7 @@
  * `output` (any JSON shape), the short form of `error`, and timestamps.
  */
 import { isPlainObject } from './document';
-import { parseS3Url } from './identity';
+import { parseS3Url } from './s3Url';
 import { upgradeUrl } from './merge';
 import type { RunpodJobResult } from './runpodSchemas';
 

@@ -1,5 +1,5 @@
 /** SPEC.md §4: what one RunPod answer does to one entry (property changes, never text). */
-import { parseS3Url } from './identity';
+import { parseS3Url } from './s3Url';
 import type { PropertyChange } from './jsonEdit';
 import { chooseLoraUrl, loraUrlOfOutput, responseTimestamp, stringifyError } from './runpodOutput';
 import type { RunpodJobResult } from './runpodSchemas';

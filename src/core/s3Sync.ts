@@ -177,6 +177,13 @@ function isoTime(x: Date | string | number | undefined, fallback: string): strin
   return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
 }
 
+/** The caller's clock reading as ISO text; the planner never reads the clock itself. */
+function requiredIso(now: Date | string | number): string {
+  const d = now instanceof Date ? now : new Date(now);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`planSync: options.now is not a valid time (${String(now)})`);
+  return d.toISOString();
+}
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const a = m.get(k);
   if (a) a.push(v);
@@ -276,7 +283,7 @@ function updateChanges(v: Version, url: string, prefer: boolean, now: string, en
 
 /** Plans the sync of `objects` (one bucket) into `targets`. Pure. */
 export function planSync(objects: readonly S3ObjectInfo[], targets: readonly SyncTarget[], options: SyncPlanOptions): SyncPlan {
-  const now = isoTime(options.now, new Date().toISOString());
+  const now = requiredIso(options.now);
   const bucket = options.bucket;
   const bucketId = bucket.toLowerCase();
   const skipped: SkippedFile[] = [];

@@ -4,17 +4,8 @@
  */
 import type { ElementNode, ParsedDocument } from './document';
 import { isPlainObject } from './document';
-import {
-  baseJobId,
-  fileStem,
-  objectIdentity,
-  parseModelStem,
-  parseS3Url,
-  urlFileName,
-  versionNameOf,
-  type ModelFile,
-  type S3Location,
-} from './identity';
+import { baseJobId, fileStem, parseModelStem, versionNameOf, type ModelFile } from './identity';
+import { objectIdentity, parseS3Url, urlFileName, type S3Location } from './s3Url';
 
 export const STATUSES = ['pending', 'starting', 'training', 'completed', 'failed'] as const;
 export type VersionStatus = (typeof STATUSES)[number];

@@ -32,8 +32,8 @@ export interface WebhookFlowOptions {
   apply: boolean;
   backup: boolean;
   preferAcceleratedUrls: boolean;
-  /** The time of the update (ms since epoch); default now. */
-  now?: number;
+  /** The time of the update (ms since epoch): the edge reads the clock once and passes it. */
+  now: number;
 }
 
 /**
@@ -113,7 +113,7 @@ export async function runWebhookFlow(options: WebhookFlowOptions, deps: WebhookF
   const file = hit.key;
   files[loaded.indexOf(file)].status = 'matched';
   const applied = applyWebhook(file.text, parsed.value.raw, {
-    now: options.now ?? Date.now(),
+    now: options.now,
     preferAcceleratedUrls: options.preferAcceleratedUrls,
     styleId: file.styleId,
   });

@@ -11,7 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
 import { analyze } from '../../src/core/findings';
-import { baseJobId, isJobId, objectIdentity, parseS3Url } from '../../src/core/identity';
+import { baseJobId, isJobId } from '../../src/core/identity';
+import { objectIdentity, parseS3Url } from '../../src/core/s3Url';
 import { type Entry, ROOT, captureIO, copyExamples, snapshot, tempDir } from '../support/helpers';
 
 const FILE = 'training_versions.json';

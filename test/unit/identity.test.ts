@@ -2,19 +2,21 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  acceleratedUrl,
   baseJobId,
-  canAccelerate,
   fileStem,
   isJobId,
   normaliseLabel,
-  objectIdentity,
   parseModelStem,
-  parseS3Url,
   styleIdOfFolder,
-  urlFileName,
   versionNameOf,
 } from '../../src/core/identity';
+import {
+  acceleratedUrl,
+  canAccelerate,
+  objectIdentity,
+  parseS3Url,
+  urlFileName,
+} from '../../src/core/s3Url';
 import { BUCKET, PREFIX, REGION, urlSpellings } from '../support/helpers';
 
 const KEY = `${PREFIX}style_1_vV7.safetensors`;

@@ -191,7 +191,14 @@ describe('training-versions webhook', () => {
   test('a file changed on disk after it was read is not overwritten', async () => {
     const changedMeanwhile = file([detailed(`${JOB.a}-e1`, 'V7', { status: 'training', note: 'edited by hand' })]);
     const result = await runWebhookFlow(
-      { paths: [ws.root], payload: JSON.stringify(completed(JOB.a)), apply: true, backup: true, preferAcceleratedUrls: true },
+      {
+        paths: [ws.root],
+        payload: JSON.stringify(completed(JOB.a)),
+        apply: true,
+        backup: true,
+        preferAcceleratedUrls: true,
+        now: Date.UTC(2026, 0, 2),
+      },
       {
         write: writeAtomic,
         read: async (p) => {

@@ -11,16 +11,13 @@ import fc from 'fast-check';
 import { planCleanup } from '../../src/core/cleanup';
 import { analyze } from '../../src/core/findings';
 import {
-  acceleratedUrl,
   baseJobId,
   fileStem,
   isJobId,
-  objectIdentity,
   parseModelStem,
-  parseS3Url,
-  urlFileName,
   versionNameOf,
 } from '../../src/core/identity';
+import { acceleratedUrl, objectIdentity, parseS3Url, urlFileName } from '../../src/core/s3Url';
 import { isEmptyValue, isMinimal } from '../../src/core/versions';
 import {
   type Entry,

@@ -18,7 +18,7 @@ import {
   urlFileName,
   usesPathStyle,
 } from '../../src/core/s3Url';
-import { objectIdentity } from '../../src/core/identity';
+import { objectIdentity } from '../../src/core/s3Url';
 import {
   BUCKET,
   JOB,

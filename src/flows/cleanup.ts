@@ -8,7 +8,7 @@
  * the editor's one WorkspaceEdit). Results are data (`{ kind, file, … }`); each
  * surface words them. A file that does not parse never reaches the writer.
  */
-import { type CleanupPlan, planCleanup } from '../core/cleanup';
+import { type CleanupPlan, type CleanupRefusal, planFileCleanup } from '../core/cleanup';
 import type { Analysis } from '../core/findings';
 import { cleanupWrite, type PlannedWrite } from '../core/writePlan';
 import { mapConcurrent } from '../services/files';
@@ -28,12 +28,6 @@ export interface PlannedCleanup<F> {
   plan: CleanupPlan;
   /** The plan as a planned write (the decision's summary, the review, the editor's edits). */
   write: PlannedWrite;
-}
-
-/** The first error finding of a file that cannot be cleaned up (undefined: none was reported). */
-export interface CleanupRefusal {
-  code: string;
-  message: string;
 }
 
 /**
@@ -85,17 +79,15 @@ export interface CleanupFlowResult<F, D> {
   decision?: D;
 }
 
-/** Plans one file: skipped, clean, or planned. Pure: what the library's `cleanup` uses too. */
+/** Plans one file as read: skipped, clean, or planned (with its planned write). Pure. */
 export function planCleanupFile<F>(file: F, source: CleanupSource): CleanupFileResult<F> {
   const { path, text, analysis } = source;
-  if (!analysis.writable) {
-    const first = analysis.findings.find((x) => x.severity === 'error');
-    return { kind: 'skipped', file, path, ...(first ? { refusal: { code: first.code, message: first.message } } : {}) };
-  }
-  const plan = planCleanup(analysis);
-  const write = cleanupWrite(path, text, plan, analysis.groups);
+  const planned = planFileCleanup(analysis);
+  if (planned.kind === 'skipped') return { kind: 'skipped', file, path, ...(planned.refusal ? { refusal: planned.refusal } : {}) };
+  if (planned.kind === 'clean') return { kind: 'clean', file, path };
+  const write = cleanupWrite(path, text, planned.plan, analysis.groups);
   if (!write) return { kind: 'clean', file, path };
-  return { kind: 'planned', file, path, text, plan, write };
+  return { kind: 'planned', file, path, text, plan: planned.plan, write };
 }
 
 /** Runs the clean-up; rejects only when finding or reading files rejects (the writer's refusals are data). */

@@ -1,8 +1,15 @@
 /** `training-versions cleanup [PATH...] [--apply] [--no-backup] [--format text|json]` */
 import { parseArgs } from 'node:util';
-import { planCleanup, type CleanupPlan } from '../core/cleanup';
-import { writeAtomic } from '../services/files';
-import { type CliIO, loadFiles, parseFormat } from './common';
+import type { CleanupPlan } from '../core/cleanup';
+import {
+  type CleanupDecision,
+  type CleanupFileResult,
+  type CleanupWriteReport,
+  type PlannedCleanup,
+  runCleanupFlow,
+} from '../flows/cleanup';
+import { ConcurrentChangeError, writeAtomic } from '../services/files';
+import { type CliIO, type LoadedFile, loadFiles, parseFormat } from './common';
 
 export const CLEANUP_USAGE = 'training-versions cleanup [PATH...] [--apply] [--no-backup] [--format text|json] [--no-prefer-accelerated]';
 
@@ -27,34 +34,54 @@ export async function runCleanup(args: string[], io: CliIO): Promise<number> {
   });
   const format = parseFormat(values.format, ['text', 'json'] as const, 'text');
   const apply = !!values.apply;
-  const files = await loadFiles(positionals, { preferAcceleratedUrls: !values['no-prefer-accelerated'] });
-  const results: FileResult[] = [];
-  for (const f of files) {
-    if (!f.analysis.writable) {
-      const first = f.analysis.findings.find((x) => x.severity === 'error');
-      results.push({ path: f.path, status: 'skipped', reason: first ? `${first.code}: ${first.message}` : 'not usable' });
-      continue;
-    }
-    const plan = planCleanup(f.analysis);
-    if (!plan.changed) {
-      results.push({ path: f.path, status: 'clean' });
-      continue;
-    }
-    if (!apply) {
-      results.push({ path: f.path, status: 'planned', plan });
-      continue;
-    }
-    try {
-      const { backup } = await writeAtomic(f.path, plan.newText, { backup: !values['no-backup'], expected: f.text });
-      results.push({ path: f.path, status: 'written', plan, backup });
-    } catch (e) {
-      results.push({ path: f.path, status: 'failed', reason: (e as Error).message, plan });
-    }
-  }
+  const { files: outcomes } = await runCleanupFlow<LoadedFile, CleanupDecision>({
+    // Found and read at once by the CLI's loader (a few at a time): the flow reads what it loaded.
+    files: () => loadFiles(positionals, { preferAcceleratedUrls: !values['no-prefer-accelerated'] }),
+    read: (f) => f,
+    decide: async () => ({ apply }),
+    write: (planned) => writeFiles(planned, !values['no-backup']),
+  });
+  const results = outcomes.map(fileResult);
 
   if (format === 'json') io.out(JSON.stringify({ apply, files: results.map(toJson) }, null, 2));
   else io.out(formatText(results, apply));
   return results.some((r) => r.status === 'skipped' || r.status === 'failed') ? 1 : 0;
+}
+
+/** Each planned file written atomically, after its backup; a refusal is reported, never thrown. */
+async function writeFiles(planned: readonly PlannedCleanup<LoadedFile>[], backup: boolean): Promise<CleanupWriteReport<LoadedFile>[]> {
+  const reports: CleanupWriteReport<LoadedFile>[] = [];
+  for (const p of planned) {
+    try {
+      const written = await writeAtomic(p.file.path, p.plan.newText, { backup, expected: p.text });
+      reports.push({ kind: 'written', file: p.file, ...(written.backup ? { backup: written.backup } : {}) });
+    } catch (e) {
+      const detail = (e as Error).message;
+      reports.push(
+        e instanceof ConcurrentChangeError ? { kind: 'conflict', file: p.file, detail } : { kind: 'failed', file: p.file, detail },
+      );
+    }
+  }
+  return reports;
+}
+
+/** The flow's result in the CLI's terms: a file changed while planned is one that failed to write. */
+function fileResult(r: CleanupFileResult<LoadedFile>): FileResult {
+  const path = r.file.path;
+  switch (r.kind) {
+    case 'skipped':
+      return { path, status: 'skipped', reason: r.refusal ? `${r.refusal.code}: ${r.refusal.message}` : 'not usable' };
+    case 'clean':
+      return { path, status: 'clean' };
+    case 'planned':
+      return { path, status: 'planned', plan: r.plan };
+    case 'written':
+      return { path, status: 'written', plan: r.plan, backup: r.backup };
+    case 'conflict':
+      return { path, status: 'failed', reason: r.detail ?? 'it changed while the clean-up was planned', plan: r.plan };
+    case 'failed':
+      return { path, status: 'failed', reason: r.detail, plan: r.plan };
+  }
 }
 
 function toJson(r: FileResult) {

@@ -79,3 +79,22 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
   const newText = edits.length ? applyEdits(text, edits) : text;
   return { merges, urlUpgrades, edits, newText, changed: newText !== text };
 }
+
+/** The first error finding of a file that cannot be cleaned up. */
+export interface CleanupRefusal {
+  code: string;
+  message: string;
+}
+
+/** One file's clean-up: refused (it does not parse or is not usable), nothing to do, or a plan that changes its text. */
+export type FileCleanup = { kind: 'skipped'; refusal?: CleanupRefusal } | { kind: 'clean' } | { kind: 'planned'; plan: CleanupPlan };
+
+/** Plans one analysed file; what the clean-up flow and the library's `cleanup` both start from. */
+export function planFileCleanup(analysis: Analysis): FileCleanup {
+  if (!analysis.writable) {
+    const first = analysis.findings.find((x) => x.severity === 'error');
+    return first ? { kind: 'skipped', refusal: { code: first.code, message: first.message } } : { kind: 'skipped' };
+  }
+  const plan = planCleanup(analysis);
+  return plan.changed ? { kind: 'planned', plan } : { kind: 'clean' };
+}

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 
-import { planCleanup } from '../core/cleanup';
+import { planFileCleanup } from '../core/cleanup';
 import { analyze as analyzeText, type AnalyzeOptions as CoreAnalyzeOptions } from '../core/findings';
 import { styleIdOfFolder as coreStyleIdOfFolder } from '../core/identity';
 import { applyWebhook as coreApplyWebhook } from '../core/runpodWebhook';
@@ -200,8 +200,9 @@ export function cleanup(text: string, options?: AnalyzeOptions): TextResult {
   if (typeof text !== 'string') return { text, changed: false };
   const analysis = analyzeText(text, opts);
   if (invalidFile(analysis)) return { text, changed: false };
-  const plan = planCleanup(analysis);
-  return { text: plan.newText, changed: plan.changed };
+  // The same plan as the CLI's and the editor's clean-up (flows/cleanup.ts).
+  const planned = planFileCleanup(analysis);
+  return planned.kind === 'planned' ? { text: planned.plan.newText, changed: true } : { text, changed: false };
 }
 
 /** The payload as JSON text: a string or bytes as they are, a parsed body re-serialised. */

@@ -5,10 +5,9 @@
  * the `backups` setting, then one notification says what was written.
  */
 import * as vscode from 'vscode';
-import { planCleanup } from '../../core/cleanup';
-import { cleanupWrite } from '../../core/writePlan';
+import { type CleanupDecision, type CleanupWriteReport, runCleanupFlow } from '../../flows/cleanup';
 import { shortName } from '../applyPlannedEdits';
-import type { DecisionChoice, DecisionFile } from '../writeDecision';
+import type { DecisionChoice, DecisionOutcome } from '../writeDecision';
 import type { CommandDeps } from './deps';
 
 export interface CleanupOptions {
@@ -58,33 +57,54 @@ export async function cleanupWorkspace(
     message: '',
   };
   const openDocs = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
-  const files = index.all().filter((f) => !wanted || wanted.has(f.uri.toString()));
-  files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
-  const planned: DecisionFile[] = [];
-  for (const f0 of files) {
-    const doc = openDocs.get(f0.uri.toString());
-    const f = doc ? index.forDocument(doc) : f0;
-    if (!f.analysis.writable) {
-      result.skipped.push(vscode.workspace.asRelativePath(f.uri));
-      continue;
-    }
-    const write = cleanupWrite(shortName(f.uri), f.text, planCleanup(f.analysis), f.analysis.groups);
-    if (write) planned.push({ ...write, uri: f.uri });
-  }
-  if (result.skipped.length)
-    log.warn(
-      `Clean up skipped ${result.skipped.length} file(s) that do not parse or lack a "versions" array: ${result.skipped.join(', ')}`,
-    );
-  if (planned.length === 0) {
-    const msg = `Nothing to clean up: no duplicates to merge and no S3 URL to upgrade in ${files.length - result.skipped.length} file(s)${result.skipped.length ? ` (${result.skipped.length} skipped: they do not parse)` : ''}.`;
+  const answer = options.answer ?? (options.preview === false ? 'apply' : undefined);
+  type IndexFile = ReturnType<typeof index.all>[number];
+  let outcome: DecisionOutcome | undefined;
+  const flow = await runCleanupFlow<IndexFile, CleanupDecision>({
+    files: async () => {
+      const files = index.all().filter((f) => !wanted || wanted.has(f.uri.toString()));
+      return files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
+    },
+    // An open document's text, saved or not, is what the clean-up plans on.
+    read: (f0) => {
+      const doc = openDocs.get(f0.uri.toString());
+      const f = doc ? index.forDocument(doc) : f0;
+      return { path: shortName(f.uri), text: f.text, analysis: f.analysis };
+    },
+    // The decision and the WorkspaceEdit are one step of WriteDecisions (the review sits between them).
+    decide: async (planned) => {
+      outcome = await deps.writes.decide({ flow: 'cleanup', files: planned.map((p) => ({ ...p.write, uri: p.file.uri })), answer });
+      return { apply: outcome.choice === 'apply' };
+    },
+    // Already written by the decision's Apply: the report says which files were and which had changed.
+    write: async (planned) => {
+      const o = outcome!;
+      const conflicts = new Set(o.conflicts.map((u) => u.toString()));
+      const written = new Set(o.written.map((u) => u.toString()));
+      return planned.flatMap(({ file }): CleanupWriteReport<IndexFile>[] =>
+        written.has(file.uri.toString())
+          ? [{ kind: 'written', file }]
+          : conflicts.has(file.uri.toString())
+            ? [{ kind: 'conflict', file }]
+            : [],
+      );
+    },
+    onPlanned: (files) => {
+      for (const r of files) if (r.kind === 'skipped') result.skipped.push(vscode.workspace.asRelativePath(r.file.uri));
+      if (result.skipped.length)
+        log.warn(
+          `Clean up skipped ${result.skipped.length} file(s) that do not parse or lack a "versions" array: ${result.skipped.join(', ')}`,
+        );
+    },
+  });
+  if (!outcome) {
+    const msg = `Nothing to clean up: no duplicates to merge and no S3 URL to upgrade in ${flow.files.length - result.skipped.length} file(s)${result.skipped.length ? ` (${result.skipped.length} skipped: they do not parse)` : ''}.`;
     log.info(msg);
     result.message = msg;
     // Never silent, but a modal for "nothing" would be too much: a notification.
     void vscode.window.showInformationMessage(`Training Versions: ${msg}`, 'Show Log').then((c) => c && log.show());
     return result;
   }
-  const answer = options.answer ?? (options.preview === false ? 'apply' : undefined);
-  const outcome = await deps.writes.decide({ flow: 'cleanup', files: planned, answer });
   const t = outcome.choice === 'apply' ? outcome.writtenTotals : outcome.totals;
   Object.assign(result, {
     files: t.files,

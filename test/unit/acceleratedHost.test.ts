@@ -6,10 +6,19 @@ import { hasAcceleratedHost, splitUrl } from '../../src/core/s3Url';
 const REGEX = /^.+\.s3-accelerate(?:\.dualstack)?\.amazonaws\.com$/;
 test('hasAcceleratedHost agrees with the host regex it replaced', () => {
   const hosts = [
-    'b.s3-accelerate.amazonaws.com', 'B.S3-Accelerate.AmazonAWS.com:443', 'x.y.s3-accelerate.dualstack.amazonaws.com',
-    's3-accelerate.amazonaws.com', '.s3-accelerate.amazonaws.com', 's3-accelerate.dualstack.amazonaws.com',
-    'b.s3.amazonaws.com', 'b.s3-accelerate.amazonaws.com.evil', 'bs3-accelerate.amazonaws.com', 'b.s3-us-east-1.amazonaws.com',
-    '[::1]', 'b.s3-accelerate.dualstack.amazonaws.co', 'a.s3-accelerate.amazonaws.com:',
+    'b.s3-accelerate.amazonaws.com',
+    'B.S3-Accelerate.AmazonAWS.com:443',
+    'x.y.s3-accelerate.dualstack.amazonaws.com',
+    's3-accelerate.amazonaws.com',
+    '.s3-accelerate.amazonaws.com',
+    's3-accelerate.dualstack.amazonaws.com',
+    'b.s3.amazonaws.com',
+    'b.s3-accelerate.amazonaws.com.evil',
+    'bs3-accelerate.amazonaws.com',
+    'b.s3-us-east-1.amazonaws.com',
+    '[::1]',
+    'b.s3-accelerate.dualstack.amazonaws.co',
+    'a.s3-accelerate.amazonaws.com:',
   ];
   let accelerated = 0;
   for (const h of hosts) {

@@ -4,7 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { promises as fs, readFile as readFileCallback } from 'node:fs';
+import { promises as fs, readFile as readFileCallback, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const VERSIONS_FILE = 'training_versions.json';
@@ -106,6 +106,17 @@ export async function readText(file: string): Promise<{ text: string; utf8: bool
   // The callback form: one request to the thread pool, where the promise form's
   // FileHandle takes an open, a stat, reads and a close, each a round trip.
   const bytes = await new Promise<Buffer>((resolve, reject) => readFileCallback(file, (e, b) => (e ? reject(e) : resolve(b))));
+  return { text: bytes.toString('utf8'), utf8: isUtf8(bytes) };
+}
+
+/**
+ * `readText`, blocking: for a one-shot command that reads thousands of small files
+ * one after the other (measured: about half the time of bounded concurrent reads, whose
+ * per-file round trips through the thread pool cost more than the read itself). Never
+ * for the editor, whose extension host must not block.
+ */
+export function readTextSync(file: string): { text: string; utf8: boolean } {
+  const bytes = readFileSync(file);
   return { text: bytes.toString('utf8'), utf8: isUtf8(bytes) };
 }
 

@@ -1,22 +1,8 @@
 /** SPEC.md §1: S3 URL spellings, keys, stems and labels, style ids, base job ids. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  baseJobId,
-  fileStem,
-  isJobId,
-  normaliseLabel,
-  parseModelStem,
-  styleIdOfFolder,
-  versionNameOf,
-} from '../../src/core/identity';
-import {
-  acceleratedUrl,
-  canAccelerate,
-  objectIdentity,
-  parseS3Url,
-  urlFileName,
-} from '../../src/core/s3Url';
+import { baseJobId, fileStem, isJobId, normaliseLabel, parseModelStem, styleIdOfFolder, versionNameOf } from '../../src/core/identity';
+import { acceleratedUrl, canAccelerate, objectIdentity, parseS3Url, urlFileName } from '../../src/core/s3Url';
 import { BUCKET, PREFIX, REGION, urlSpellings } from '../support/helpers';
 
 const KEY = `${PREFIX}style_1_vV7.safetensors`;

@@ -10,13 +10,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { planCleanup } from '../../src/core/cleanup';
 import { analyze } from '../../src/core/findings';
-import {
-  baseJobId,
-  fileStem,
-  isJobId,
-  parseModelStem,
-  versionNameOf,
-} from '../../src/core/identity';
+import { baseJobId, fileStem, isJobId, parseModelStem, versionNameOf } from '../../src/core/identity';
 import { acceleratedUrl, objectIdentity, parseS3Url, urlFileName } from '../../src/core/s3Url';
 import { isEmptyValue, isMinimal } from '../../src/core/versions';
 import {

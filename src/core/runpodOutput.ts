@@ -3,7 +3,7 @@
  * `output` (any JSON shape), the short form of `error`, and timestamps.
  */
 import { isPlainObject } from './document';
-import { parseS3Url } from './s3Url';
+import { linkUrl, parseS3Url } from './s3Url';
 import { upgradeUrl } from './merge';
 import type { RunpodJobResult } from './runpodSchemas';
 
@@ -12,7 +12,8 @@ const URL_KEYS = ['loraUrl', 'lora_url', 'url'];
 function urlOfObject(o: Record<string, unknown>): string | undefined {
   for (const key of URL_KEYS) {
     const v = o[key];
-    if (typeof v === 'string' && /^https?:\/\/\S+$/i.test(v.trim())) return v.trim();
+    const url = linkUrl(v);
+    if (url !== undefined) return url;
   }
   return undefined;
 }

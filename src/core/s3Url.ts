@@ -40,6 +40,13 @@ export function isHttpUrl(url: unknown): url is string {
   return typeof url === 'string' && splitUrl(url) !== undefined;
 }
 
+/** A value to open or copy as a link: a trimmed http(s) URL with no whitespace inside, else undefined. */
+export function linkUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const url = value.trim();
+  return /^https?:\/\/\S+$/i.test(url) ? url : undefined;
+}
+
 /** Splits an http(s) URL; undefined for anything else. */
 export function splitUrl(url: string): UrlParts | undefined {
   const m = HTTP_URL.exec(url.trim());

@@ -5,6 +5,7 @@
  */
 import { type FindingCode, type Severity, isProblem } from './catalogue';
 import type { Finding } from './findings';
+import { linkUrl } from './s3Url';
 import type { StyleFile } from './styleFile';
 import { keyParameters, plural, relativeTime } from './versionText';
 import { IN_FLIGHT, STATUSES, type Version, str } from './versions';
@@ -229,7 +230,7 @@ export function versionRows(file: StyleFile, now: number): VersionRow[] {
     const duplicateOf = group !== undefined && !kept ? distinctName(group.winner, v) : undefined;
     const keptOver = kept ? group.members.length - 1 : 0;
     const url = str(v.value, 'loraUrl');
-    const loraUrl = url !== undefined && /^https?:\/\/\S+$/i.test(url.trim()) ? url.trim() : undefined;
+    const loraUrl = linkUrl(url);
     const time = timeOf(v);
     const problemCount = findings.filter(isProblem).length;
     let worst: Severity | undefined;

@@ -18,6 +18,7 @@ import {
   parseStatusBody,
 } from '../core/runpodSchemas';
 import { DEFAULT_RUNPOD_API_URL } from '../core/runpodStatus';
+import { isHttpUrl } from '../core/s3Url';
 import { RateWindow, Semaphore, type Sleep, backoffDelay, defaultSleep, parseRetryAfter } from './runpodRateWindow';
 
 /** What is wrong with the configuration a client was given (each surface words it). */
@@ -114,7 +115,7 @@ export class RunpodClient implements RunpodApi {
 
   constructor(options: RunpodClientOptions) {
     const apiUrl = (options.apiUrl ?? DEFAULT_RUNPOD_API_URL).trim().replace(/\/+$/, '');
-    if (!/^https?:\/\/[^/\s]+/i.test(apiUrl))
+    if (!isHttpUrl(apiUrl))
       throw new RunpodConfigError('api-url', `The RunPod API URL must be an http(s) URL, not "${redactSecret(apiUrl, options.apiKey)}".`);
     const endpointId = (options.endpointId ?? '').trim();
     if (!endpointId) throw new RunpodConfigError('endpoint-id', 'No RunPod endpoint id.');

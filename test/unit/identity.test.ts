@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { baseJobId, fileStem, isJobId, normaliseLabel, parseModelStem, styleIdOfFolder, versionNameOf } from '../../src/core/identity';
-import { acceleratedUrl, canAccelerate, objectIdentity, parseS3Url, urlFileName } from '../../src/core/s3Url';
+import { acceleratedUrl, canAccelerate, isHttpUrl, linkUrl, objectIdentity, parseS3Url, urlFileName } from '../../src/core/s3Url';
 import { BUCKET, PREFIX, REGION, urlSpellings } from '../support/helpers';
 
 const KEY = `${PREFIX}style_1_vV7.safetensors`;
@@ -192,5 +192,33 @@ describe('RunPod job ids (§1)', () => {
     assert.equal(isJobId('26945dbf-4e87-4574-ad26-b1f71e865942-e2'), true);
     assert.equal(isJobId('26945dbf-4e87-4574-ad26-b1f71e865942'), true);
     assert.equal(isJobId('style_1_vV7'), false);
+  });
+});
+
+describe('links: the one http(s) rule for opening, copying and RunPod output', () => {
+  test('a trimmed http(s) URL without whitespace inside is a link', () => {
+    assert.equal(linkUrl('  https://b.s3.amazonaws.com/k.safetensors\n'), 'https://b.s3.amazonaws.com/k.safetensors');
+    assert.equal(linkUrl('HTTP://127.0.0.1:9000/b/k'), 'HTTP://127.0.0.1:9000/b/k');
+  });
+  test('anything else is not: other schemes, inner spaces, no host, non-strings', () => {
+    for (const v of [
+      's3://b/k',
+      'ftp://h/k',
+      'https://h/a b',
+      'https://',
+      'see https://h/k',
+      '',
+      42,
+      null,
+      undefined,
+      { url: 'https://h' },
+    ]) {
+      assert.equal(linkUrl(v), undefined, String(v));
+    }
+  });
+  test('the RunPod API URL check accepts an http(s) base URL and refuses the rest', () => {
+    assert.equal(isHttpUrl('https://api.runpod.ai/v2'), true);
+    assert.equal(isHttpUrl('http://127.0.0.1:8080'), true);
+    for (const v of ['api.runpod.ai/v2', 'https://', 'https:// api', 'file:///v2']) assert.equal(isHttpUrl(v), false, v);
   });
 });

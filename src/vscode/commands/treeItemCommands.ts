@@ -5,6 +5,7 @@
  * syncs are the workspace commands, given the row's scope as their argument.
  */
 import * as vscode from 'vscode';
+import { linkUrl } from '../../core/s3Url';
 import { StyleNode, VersionNode } from '../stylesTree';
 import type { StylesView } from '../stylesView';
 import type { CommandDeps } from './deps';
@@ -15,7 +16,8 @@ async function loraUrlOf(deps: Pick<CommandDeps, 'index'>, arg: unknown): Promis
   const ref = versionRefOf(arg);
   const found = ref && (await resolveVersion(deps.index, ref));
   const url = found?.version.value.loraUrl;
-  if (typeof url === 'string' && /^https?:\/\/\S+$/i.test(url.trim())) return url.trim();
+  const link = linkUrl(url);
+  if (link !== undefined) return link;
   void vscode.window.showWarningMessage(`Training Versions: ${found ? 'This version has no LoRA URL.' : notFound(ref)}`);
   return undefined;
 }

@@ -4,6 +4,9 @@ import { styleIdOfFolder } from '../core/identity';
 import { findVersionFiles, readTextSync, styleFolderOf } from '../services/files';
 
 /** Bad usage: printed with a hint, exit code 2. */
+/** Analysis options of the files a command reads; `now` defaults to the clock, read once per command. */
+export type FileAnalyzeOptions = Omit<AnalyzeOptions, 'styleId' | 'now'> & { now?: number };
+
 export class UsageError extends Error {}
 
 export interface CliIO {
@@ -21,7 +24,7 @@ export interface LoadedFile {
 }
 
 /** Finds and analyses every training_versions.json under `paths`. */
-export async function loadFiles(paths: string[], options: Omit<AnalyzeOptions, 'styleId'>): Promise<LoadedFile[]> {
+export async function loadFiles(paths: string[], options: FileAnalyzeOptions): Promise<LoadedFile[]> {
   return visitFiles(paths, options, (f) => f);
 }
 
@@ -33,11 +36,7 @@ export async function loadFiles(paths: string[], options: Omit<AnalyzeOptions, '
  * nothing else to do meanwhile, and a blocking read of a small file costs half of
  * an asynchronous one (`npm run bench`, section 2).
  */
-export async function visitFiles<R>(
-  paths: string[],
-  options: Omit<AnalyzeOptions, 'styleId'>,
-  visit: (file: LoadedFile) => R,
-): Promise<R[]> {
+export async function visitFiles<R>(paths: string[], options: FileAnalyzeOptions, visit: (file: LoadedFile) => R): Promise<R[]> {
   const files = await findVersionFiles(paths.length ? paths : ['.']);
   const now = options.now ?? Date.now(); // one "now" for every file
   const out: R[] = new Array(files.length);

@@ -39,8 +39,8 @@ export interface AnalyzeOptions {
   styleId?: string;
   preferAcceleratedUrls?: boolean;
   staleAfterHours?: number;
-  /** The time to judge staleness against (ms since epoch); default now. */
-  now?: number;
+  /** The time to judge staleness against (ms since epoch): the caller's clock, read once at the edge. */
+  now: number;
 }
 
 export interface Analysis {
@@ -80,12 +80,12 @@ function typeName(v: unknown): string {
 }
 
 /** Analyses one training_versions.json text. */
-export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+export function analyze(text: string, options: AnalyzeOptions): Analysis {
   const opts = {
     styleId: options.styleId,
     preferAcceleratedUrls: options.preferAcceleratedUrls ?? true,
     staleAfterHours: options.staleAfterHours ?? 24,
-    now: options.now ?? Date.now(),
+    now: options.now,
   };
   const doc = parseDocument(text);
   const result: Analysis = { doc, versions: [], groups: [], findings: [], writable: false, options: opts };

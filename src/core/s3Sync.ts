@@ -490,7 +490,7 @@ function finishFile(
     const newText = edits.length ? applyEdits(doc.text, edits) : doc.text;
     if (fresh.length === 0) return { additions: [], edits, newText };
 
-    const after = analyze(newText, { styleId: st.styleId });
+    const after = analyze(newText, { styleId: st.styleId, now: Date.parse(now) });
     const dropped = new Set<number>();
     for (const g of after.groups) {
       const news = g.members.filter((m) => m.index >= base).sort((a, b) => a.index - b.index);

@@ -129,8 +129,9 @@ export interface SyncOptions {
   region?: string;
 }
 
-function toMs(now: Date | undefined, fn: string): number | undefined {
-  if (now === undefined) return undefined;
+/** The library is an edge: it reads the clock when the caller gives no `now`. */
+function toMs(now: Date | undefined, fn: string): number {
+  if (now === undefined) return Date.now();
   const ms = now instanceof Date ? now.getTime() : NaN;
   if (Number.isNaN(ms)) throw new TypeError(`${fn}: options.now must be a valid Date.`);
   return ms;
@@ -241,7 +242,7 @@ export function applyWebhook(text: string, payload: unknown, options?: WebhookOp
       problem: 'invalid-file',
       message: `Expected the text of a training_versions.json (a string), not ${describeType(text)}.`,
     };
-  const invalid = invalidFile(analyzeText(text));
+  const invalid = invalidFile(analyzeText(text, { now: Date.now() }));
   if (invalid)
     return { text, changed: false, versionId: null, problem: 'invalid-file', message: `The file cannot be updated: ${invalid.message}` };
   const body = payloadText(payload);
@@ -297,10 +298,14 @@ export function syncObjects(text: string, objects: readonly S3ObjectInfo[], opti
     list.push({ key: o.key, lastModified: o.lastModified, metadata: o.metadata });
     byBucket.set(o.bucket, list);
   }
-  if (invalidFile(analyzeText(text, { styleId: options.styleId }))) return { text, changed: false };
+  if (invalidFile(analyzeText(text, { styleId: options.styleId, now: Date.now() }))) return { text, changed: false };
   let current = text;
   for (const [bucket, list] of byBucket) {
-    const analysis = analyzeText(current, { styleId: options.styleId, preferAcceleratedUrls: options.preferAcceleratedUrls });
+    const analysis = analyzeText(current, {
+      styleId: options.styleId,
+      preferAcceleratedUrls: options.preferAcceleratedUrls,
+      now: Date.now(),
+    });
     const plan = planSync(list, [{ path: 'training_versions.json', analysis }], {
       bucket,
       region: options.region || 'us-east-1',

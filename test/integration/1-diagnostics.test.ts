@@ -7,7 +7,7 @@ import { api, closeAll, codeOf, fileIn, folderUri, ours, readDisk, waitFor, writ
 
 /** The findings the engine promises for a file's text, as (code, line, character) triples. */
 function expected(text: string, styleId: string) {
-  const a = analyze(text.replace(/^\uFEFF/, ''), { styleId });
+  const a = analyze(text.replace(/^\uFEFF/, ''), { now: Date.now(), styleId });
   const lines = text.replace(/^\uFEFF/, '').slice(0);
   const pos = (off: number) => {
     const before = lines.slice(0, off).split('\n');

@@ -35,7 +35,7 @@ describe('code actions', () => {
     assert.ok(merge.edit);
     assert.ok(await vscode.workspace.applyEdit(merge.edit));
 
-    const a = analyze(before, { styleId: '1' });
+    const a = analyze(before, { now: Date.now(), styleId: '1' });
     const f = a.findings.find((x) => x.code === 'duplicate-version')!;
     assert.equal(doc.getText(), applyEdits(before, fixFor(a, f)!));
     assert.ok(!doc.getText().includes('"id": "style_1_vV7"'), 'the S3 copy is gone');
@@ -79,9 +79,9 @@ describe('code actions', () => {
     const all = (await actionsAt(uri, d.range)).find((a) => a.title.startsWith('Fix all'));
     assert.ok(all?.edit, 'fix all offered');
     assert.ok(await vscode.workspace.applyEdit(all.edit));
-    const a = analyze(text, { styleId: '31' });
+    const a = analyze(text, { now: Date.now(), styleId: '31' });
     assert.equal(doc.getText(), applyEdits(text, fixAllEdits(a)));
-    const after = analyze(doc.getText(), { styleId: '31' });
+    const after = analyze(doc.getText(), { now: Date.now(), styleId: '31' });
     assert.deepEqual(
       after.findings.filter((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url'),
       [],

@@ -415,7 +415,7 @@ describe('styles tree', () => {
     );
     assert.equal(result.applied, true);
     assert.deepEqual([result.kept, result.removed], ['40aa0000-0000-4000-8000-000000000002-e1', ['style_40_vV2']]);
-    const analysis = analyze(before, { styleId: '40' });
+    const analysis = analyze(before, { now: Date.now(), styleId: '40' });
     const group = analysis.groups.find((g) => g.members.some((m) => m.id === 'style_40_vV2'))!;
     const want = applyEdits(before, mergeGroupEdits(analysis.doc, group));
     assert.equal(await readDisk(demo()), want, "the file on disk is the engine's merge");

@@ -65,7 +65,7 @@ async function check(arg?: unknown): Promise<CheckStatusResult> {
 
 /** The text the engine plans for `before` given these answers (by stored id), at `now` (the check's own clock, read back from the file). */
 function engineText(before: string, styleId: string, answers: Record<string, JobLookup>, now: number): string {
-  const analysis = analyze(before, { styleId });
+  const analysis = analyze(before, { now: Date.now(), styleId });
   const plan = planStatusFile('f', analysis, selectStatusTargets(analysis), new Map(Object.entries(answers)), { now });
   return plan.newText;
 }

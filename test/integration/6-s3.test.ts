@@ -234,7 +234,7 @@ describe('Sync from S3', function () {
         [URLS, BY_NAME].map((s) => ({
           path: s,
           text: before[s],
-          analysis: analyze(before[s], { styleId: s.split('_')[0], preferAcceleratedUrls: true }),
+          analysis: analyze(before[s], { now: Date.now(), styleId: s.split('_')[0], preferAcceleratedUrls: true }),
         })),
         lister,
         {

@@ -159,7 +159,7 @@ const exists = (uri: vscode.Uri) =>
     () => true,
     () => false,
   );
-const engineCleanup = (text: string, styleId: string) => planCleanup(analyze(text, { styleId })).newText;
+const engineCleanup = (text: string, styleId: string) => planCleanup(analyze(text, { now: Date.now(), styleId })).newText;
 
 /** What the index, the tree and the Problems panel count: a review must leave all of it as it was. */
 async function counts(): Promise<Record<string, unknown>> {

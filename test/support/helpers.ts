@@ -130,8 +130,8 @@ export function findingsOf(a: Analysis, code: Finding['code']): Finding[] {
 }
 
 /** Applies every fix of the file and returns the new text and the edits. */
-export function fixAll(text: string, options: AnalyzeOptions = {}): { text: string; edits: TextEdit[]; analysis: Analysis } {
-  const analysis = analyze(text, options);
+export function fixAll(text: string, options: Partial<AnalyzeOptions> = {}): { text: string; edits: TextEdit[]; analysis: Analysis } {
+  const analysis = analyze(text, { now: Date.now(), ...options });
   const edits = fixAllEdits(analysis);
   return { text: applyEdits(text, edits), edits, analysis };
 }

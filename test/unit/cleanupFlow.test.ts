@@ -27,7 +27,7 @@ const DUPES = JSON.stringify(
 const CLEAN = JSON.stringify({ versions: [{ id: 'abc-2', version: 'V2', status: 'COMPLETED' }] }, null, 2);
 const BROKEN = '{ "versions": [';
 
-const source = (path: string, text: string): CleanupSource => ({ path, text, analysis: analyze(text, { styleId: '1' }) });
+const source = (path: string, text: string): CleanupSource => ({ path, text, analysis: analyze(text, { now: Date.now(), styleId: '1' }) });
 
 /** In-memory files, and a record of every seam call. */
 function fakes(

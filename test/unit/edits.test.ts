@@ -95,7 +95,7 @@ describe('fix all: round trip and bytes outside the edits', () => {
 
   test('a compact file (one line, no spaces) stays compact', () => {
     const text = JSON.stringify({ versions: SCENARIOS['S3 copy first, winner last, fields to insert'] });
-    const { text: out, edits } = fixAll(text, { styleId: '1' });
+    const { text: out, edits } = fixAll(text, { now: Date.now(), styleId: '1' });
     assertParses(out);
     assertOnlyEditsChanged(text, out, edits);
     assert.equal(out.includes('\n'), false);
@@ -105,7 +105,7 @@ describe('fix all: round trip and bytes outside the edits', () => {
   test('a file with entries on single lines keeps them on single lines', () => {
     const lines = SCENARIOS['webhook entry and its S3 copy (seed)'].map((e) => '    ' + JSON.stringify(e));
     const text = `{\n  "versions": [\n${lines.join(',\n')}\n  ]\n}\n`;
-    const { text: out, edits } = fixAll(text, { styleId: '1' });
+    const { text: out, edits } = fixAll(text, { now: Date.now(), styleId: '1' });
     assertOnlyEditsChanged(text, out, edits);
     assert.equal(out.split('\n').length, text.split('\n').length - 1);
     const merged = versionsOfText(out)[0];
@@ -119,7 +119,7 @@ describe('fix all: round trip and bytes outside the edits', () => {
       '", "parameters": {}},\n  {"id": "' +
       JOB.a +
       '-e1", "name": "V7", "parameters": {"a": 1},\n   "status": "completed"}]}';
-    const { text: out, edits } = fixAll(text, { styleId: '1' });
+    const { text: out, edits } = fixAll(text, { now: Date.now(), styleId: '1' });
     assertParses(out);
     assertOnlyEditsChanged(text, out, edits);
     assert.deepEqual(versionsOfText(out), [
@@ -135,7 +135,7 @@ describe('fix all: round trip and bytes outside the edits', () => {
       '    {"id": "style_1_vV7", "name": "style_1_vV7.safetensors", "loraUrl": "' +
       acceleratedModelUrl(1, 'V7') +
       '", "parameters": {}}\n  ],\n  "note": "é"\n}\n';
-    const { text: out, edits } = fixAll(text, { styleId: '1' });
+    const { text: out, edits } = fixAll(text, { now: Date.now(), styleId: '1' });
     assertParses(out);
     assertOnlyEditsChanged(text, out, edits);
     assert.ok(out.includes('"name": "V7 \\"ünïcödé\\" 🎨", "name": "V7"'));
@@ -172,7 +172,7 @@ describe('each single fix applied alone', () => {
   }
 
   test('no fix is offered on a file that cannot be written', () => {
-    const a = analyze('{"versions": {}}');
+    const a = analyze('{"versions": {}}', { now: Date.now() });
     assert.equal(fixFor(a, a.findings[0]), undefined);
     assert.deepEqual(fixAllEdits(a), []);
   });
@@ -298,7 +298,7 @@ describe('the cleanup plan tells a kept entry’s URL upgrade as an upgrade', ()
       null,
       2,
     );
-    const plan = planCleanup(analyze(text, { styleId: '1' }));
+    const plan = planCleanup(analyze(text, { now: Date.now(), styleId: '1' }));
     assert.deepEqual(
       plan.merges.map((m) => m.fields),
       [[]],
@@ -310,7 +310,7 @@ describe('the cleanup plan tells a kept entry’s URL upgrade as an upgrade', ()
     );
     assert.equal(JSON.parse(plan.newText).versions[0].loraUrl, regular.replace('.s3.us-west-1.', '.s3-accelerate.'));
     // Without the preference there is no upgrade, in the plan or in the text.
-    const plain = planCleanup(analyze(text, { styleId: '1', preferAcceleratedUrls: false }));
+    const plain = planCleanup(analyze(text, { now: Date.now(), styleId: '1', preferAcceleratedUrls: false }));
     assert.deepEqual([plain.urlUpgrades, JSON.parse(plain.newText).versions[0].loraUrl], [[], regular]);
   });
 });

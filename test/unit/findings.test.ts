@@ -20,7 +20,7 @@ import {
   urlSpellings,
 } from '../support/helpers';
 
-function only(text: string, code: Finding['code'], options: Parameters<typeof analyze>[1] = {}): Finding {
+function only(text: string, code: Finding['code'], options: Partial<Parameters<typeof analyze>[1]> = {}): Finding {
   const fs = findingsOf(analyze(text, { now: NOW, ...options }), code);
   assert.equal(fs.length, 1, `exactly one ${code}, got ${fs.length}`);
   return fs[0];
@@ -37,7 +37,7 @@ describe('invalid-json', () => {
   ];
   for (const [what, text, at] of cases) {
     test(what, () => {
-      const a = analyze(text);
+      const a = analyze(text, { now: Date.now() });
       assert.deepEqual(codes(a), ['invalid-json']);
       const f = a.findings[0];
       assert.equal(f.severity, 'error');
@@ -57,7 +57,7 @@ describe('invalid-json', () => {
 
   test('no other finding is reported for a file that does not parse', () => {
     const text = file([minimal(1, 'V7'), minimal(1, 'V7')]).replace(/\}\s*\]\s*\}\s*$/, '}');
-    assert.deepEqual(codes(analyze(text, { styleId: '1' })), ['invalid-json']);
+    assert.deepEqual(codes(analyze(text, { now: Date.now(), styleId: '1' })), ['invalid-json']);
   });
 });
 
@@ -74,7 +74,7 @@ describe('invalid-schema', () => {
     const f = only(text, 'invalid-schema');
     assert.equal(textAt(text, f), '{');
     assert.match(f.message, /versions/);
-    assert.equal(analyze(text).writable, false);
+    assert.equal(analyze(text, { now: Date.now() }).writable, false);
   });
 
   for (const [what, value] of [
@@ -86,19 +86,19 @@ describe('invalid-schema', () => {
       const text = `{\n  "versions": ${value}\n}\n`;
       const f = only(text, 'invalid-schema');
       assert.equal(textAt(text, f), value);
-      assert.equal(analyze(text).writable, false);
+      assert.equal(analyze(text, { now: Date.now() }).writable, false);
     });
   }
 
   test('entries that are not objects', () => {
     const text = '{ "versions": [42, "style_1_vV7", null, [1, 2], true, {"id": "ok"}] }';
-    const fs = findingsOf(analyze(text), 'invalid-schema');
+    const fs = findingsOf(analyze(text, { now: Date.now() }), 'invalid-schema');
     assert.deepEqual(
       fs.map((f) => textAt(text, f)),
       ['42', '"style_1_vV7"', 'null', '[1, 2]', 'true'],
     );
     assert.ok(fs.every((f) => f.versionId === null && f.severity === 'error'));
-    assert.equal(analyze(text).writable, true);
+    assert.equal(analyze(text, { now: Date.now() }).writable, true);
   });
 
   test('id missing: the entry', () => {
@@ -145,7 +145,7 @@ describe('invalid-schema', () => {
 
   test('null is accepted as "no value" for known fields', () => {
     const text = file([{ id: 'a', name: null, completedAt: null, loraUrl: null, imageCount: null, parameters: null, status: null }]);
-    assert.deepEqual(findingsOf(analyze(text), 'invalid-schema'), []);
+    assert.deepEqual(findingsOf(analyze(text, { now: Date.now() }), 'invalid-schema'), []);
   });
 
   test('unknown status', () => {
@@ -159,7 +159,10 @@ describe('invalid-schema', () => {
     for (const s of ['pending', 'starting', 'training', 'completed', 'failed']) {
       assert.deepEqual(findingsOf(analyze(file([detailed('x', 'V1', { status: s })]), { now: NOW }), 'invalid-schema'), [], s);
     }
-    assert.equal(findingsOf(analyze(file([detailed('x', 'V1', { status: 'COMPLETED' })])), 'invalid-schema').length, 1);
+    assert.equal(
+      findingsOf(analyze(file([detailed('x', 'V1', { status: 'COMPLETED' })]), { now: Date.now() }), 'invalid-schema').length,
+      1,
+    );
   });
 
   test('a non-finite or non-number count', () => {
@@ -174,7 +177,7 @@ describe('duplicate-version', () => {
   const text = file([detailed(winnerId, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }), minimal(1, 'V7')]);
 
   test("on the non-winning entry's id value, related to the winner's id", () => {
-    const f = only(text, 'duplicate-version', { styleId: '1' });
+    const f = only(text, 'duplicate-version', { now: Date.now(), styleId: '1' });
     assert.equal(textAt(text, f), '"style_1_vV7"');
     assert.equal(f.severity, 'warning');
     assert.equal(f.versionId, 'style_1_vV7');
@@ -185,7 +188,7 @@ describe('duplicate-version', () => {
 
   test('the message names the rule that linked them', () => {
     const check = (t: string, styleId: string | undefined, rule: RegExp) =>
-      assert.match(only(t, 'duplicate-version', { styleId }).message, rule);
+      assert.match(only(t, 'duplicate-version', { now: Date.now(), styleId }).message, rule);
     check(text, '1', /same S3 object/);
     check(
       file([
@@ -205,7 +208,7 @@ describe('duplicate-version', () => {
       detailed(`${JOB.a}-e2`, 'V7'),
       detailed(`${JOB.a}-e1`, 'V7', { completedAt: undefined, status: 'failed' }),
     ]);
-    const fs = findingsOf(analyze(t, { styleId: '1' }), 'duplicate-version');
+    const fs = findingsOf(analyze(t, { now: Date.now(), styleId: '1' }), 'duplicate-version');
     assert.deepEqual(
       fs.map((f) => textAt(t, f)),
       ['"style_1_vV7"', `"${JOB.a}-e1"`],
@@ -228,7 +231,7 @@ describe('minimal-entry', () => {
   test('the whole entry, when nothing to merge with', () => {
     const e = minimal(12, 'V2', { loraUrl: acceleratedModelUrl(12, 'V2') });
     const text = file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(12, 'V1') }), e]);
-    const f = only(text, 'minimal-entry', { styleId: '12' });
+    const f = only(text, 'minimal-entry', { now: Date.now(), styleId: '12' });
     assert.equal(f.severity, 'information');
     assert.equal(f.versionId, 'style_12_vV2');
     assert.deepEqual(JSON.parse(textAt(text, f)), e);
@@ -236,11 +239,11 @@ describe('minimal-entry', () => {
 
   test('not reported on a member of a duplicate group', () => {
     const text = file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: acceleratedModelUrl(1, 'V7') }), minimal(1, 'V7')]);
-    assert.deepEqual(findingsOf(analyze(text, { styleId: '1' }), 'minimal-entry'), []);
+    assert.deepEqual(findingsOf(analyze(text, { now: Date.now(), styleId: '1' }), 'minimal-entry'), []);
   });
 
   test('minimal means: parameters missing or {}, and neither imageCount nor selectionSetId', () => {
-    const isMin = (e: Record<string, unknown>) => findingsOf(analyze(file([e])), 'minimal-entry').length === 1;
+    const isMin = (e: Record<string, unknown>) => findingsOf(analyze(file([e]), { now: Date.now() }), 'minimal-entry').length === 1;
     assert.equal(isMin({ id: 'a' }), true);
     assert.equal(isMin({ id: 'a', parameters: {} }), true);
     assert.equal(isMin({ id: 'a', parameters: { d: 1 } }), false);
@@ -264,12 +267,12 @@ describe('non-accelerated-url', () => {
   });
 
   test('not when preferAcceleratedUrls is off', () => {
-    assert.deepEqual(analyze(text, { preferAcceleratedUrls: false }).findings, []);
+    assert.deepEqual(analyze(text, { now: Date.now(), preferAcceleratedUrls: false }).findings, []);
   });
 
   test('every regular spelling is reported, neither accelerated one is', () => {
     for (const [spelling, url] of Object.entries(urlSpellings(BUCKET, `${PREFIX}style_12_vV1.safetensors`))) {
-      const n = findingsOf(analyze(file([detailed('x', 'V1', { loraUrl: url })])), 'non-accelerated-url').length;
+      const n = findingsOf(analyze(file([detailed('x', 'V1', { loraUrl: url })]), { now: Date.now() }), 'non-accelerated-url').length;
       assert.equal(n, spelling.startsWith('accelerated') ? 0 : 1, spelling);
     }
   });
@@ -279,7 +282,11 @@ describe('non-accelerated-url', () => {
       ...Object.values(urlSpellings('models.example.com', 'style_1_vV1.safetensors')),
       'https://cdn.example.com/style_1_vV1.safetensors',
     ]) {
-      assert.deepEqual(findingsOf(analyze(file([detailed('x', 'V1', { loraUrl: url })])), 'non-accelerated-url'), [], url);
+      assert.deepEqual(
+        findingsOf(analyze(file([detailed('x', 'V1', { loraUrl: url })]), { now: Date.now() }), 'non-accelerated-url'),
+        [],
+        url,
+      );
     }
   });
 });
@@ -350,7 +357,7 @@ describe('all findings', () => {
   test('a clean file has no findings', () => {
     const text = file([detailed(`${JOB.a}-e1`, 'V1', { loraUrl: acceleratedModelUrl(10, 'V1') })]);
     assert.deepEqual(analyze(text, { styleId: '10', now: NOW }).findings, []);
-    assert.deepEqual(analyze('{"versions": []}').findings, []);
+    assert.deepEqual(analyze('{"versions": []}', { now: Date.now() }).findings, []);
   });
 });
 

@@ -24,7 +24,7 @@ import {
 /** Applies the merge fix of the (single) duplicate group; returns the resulting versions. */
 function merged(entries: Entry[], styleId?: string): Entry[] {
   const text = file(entries);
-  const a = analyze(text, { styleId, preferAcceleratedUrls: false });
+  const a = analyze(text, { now: Date.now(), styleId, preferAcceleratedUrls: false });
   const dups = findingsOf(a, 'duplicate-version');
   assert.ok(dups.length > 0, 'the entries must form a duplicate group');
   assert.equal(a.groups.length, 1, 'one group');
@@ -323,7 +323,7 @@ describe('the rest of the file', () => {
       '{\n  "versions"',
       '{\n  "updatedBy": "webhook-handler",\n  "versions"',
     );
-    const { text: out } = fixAll(text, { styleId: '1' });
+    const { text: out } = fixAll(text, { now: Date.now(), styleId: '1' });
     const root = JSON.parse(out) as Record<string, unknown>;
     assert.equal(root.updatedBy, 'webhook-handler');
     const [m] = root.versions as Entry[];
@@ -337,7 +337,7 @@ describe('the rest of the file', () => {
       { id: `${JOB.a}-e2`, name: 'V7', status: 'pending', parameters: {} },
     ];
     const text = file(entries);
-    const a = analyze(text, { styleId: '1' });
+    const a = analyze(text, { now: Date.now(), styleId: '1' });
     const dups = findingsOf(a, 'duplicate-version');
     assert.equal(dups.length, 2);
     const outs = dups.map((d) => applyEdits(text, fixFor(a, d)!));
@@ -350,6 +350,7 @@ describe('the rest of the file', () => {
 
   test('with the regular URL of the example, the merge in fix-all also upgrades (no downgrade ever)', () => {
     const { text } = fixAll(file([detailed(`${JOB.a}-e1`, 'V7', { loraUrl: regularModelUrl(1, 'V7') }), minimal(1, 'V7')]), {
+      now: Date.now(),
       styleId: '1',
     });
     assert.equal(versionsOfText(text)[0].loraUrl, url7);

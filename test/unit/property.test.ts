@@ -332,7 +332,7 @@ function checkCleanup(spec: FileSpec): void {
   const layout: Layout = spec.layout;
   const text = render(root, layout);
   const styleId = String(spec.styleId);
-  const analysis = analyze(text, { styleId });
+  const analysis = analyze(text, { now: Date.now(), styleId });
   const plan = planCleanup(analysis);
   const out = plan.newText;
 
@@ -388,7 +388,7 @@ function checkCleanup(spec: FileSpec): void {
   );
 
   // Analysing again: no duplicate, no regular URL that could be accelerated; a second cleanup is a no-op.
-  const again = analyze(out, { styleId });
+  const again = analyze(out, { now: Date.now(), styleId });
   assert.deepEqual(
     again.findings.filter((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url').map((f) => f.message),
     [],
@@ -409,14 +409,14 @@ describe('cleanup properties', () => {
         const { entries } = build(spec);
         const text = render({ versions: entries }, spec.layout);
         const styleId = String(spec.styleId);
-        const out = planCleanup(analyze(text, { styleId, preferAcceleratedUrls: false })).newText;
+        const out = planCleanup(analyze(text, { now: Date.now(), styleId, preferAcceleratedUrls: false })).newText;
         assertParses(out);
         const before = new Map<unknown, boolean>();
         for (const e of entries) if (accelerated(e.loraUrl)) before.set(e[TAG], true);
         for (const e of versionsOfText(out)) {
           if (before.get(e[TAG])) assert.ok(accelerated(e.loraUrl), 'an accelerated URL stays accelerated');
         }
-        const again = analyze(out, { styleId, preferAcceleratedUrls: false });
+        const again = analyze(out, { now: Date.now(), styleId, preferAcceleratedUrls: false });
         assert.equal(
           again.findings.some((f) => f.code === 'duplicate-version' || f.code === 'non-accelerated-url'),
           false,

@@ -69,14 +69,14 @@ const timeout = (jobId: string): RunpodFailure => ({
 });
 
 function versionOf(entry: Entry) {
-  const a = analyze(file([entry]));
+  const a = analyze(file([entry]), { now: Date.now() });
   assert.equal(a.versions.length, 1);
   return a.versions[0];
 }
 
 /** Plans one file with one lookup per stored id; returns the plan. */
 function plan(text: string, lookups: Record<string, JobLookup>, now = NOW, only?: string) {
-  const a = analyze(text);
+  const a = analyze(text, { now: Date.now() });
   return planStatusFile('x/training_versions.json', a, selectStatusTargets(a, only), new Map(Object.entries(lookups)), { now });
 }
 
@@ -303,7 +303,7 @@ describe('which entries are checked', () => {
   ]);
 
   test('every pending / starting / training entry with a string id (and its base id, asked only after a 404)', () => {
-    const { targets, skipped } = selectStatusTargets(analyze(text));
+    const { targets, skipped } = selectStatusTargets(analyze(text, { now: Date.now() }));
     assert.deepEqual(
       targets.map((t) => t.id),
       [`${JOB}-e1`, `${JOB2}-e2`, JOB3],
@@ -319,21 +319,21 @@ describe('which entries are checked', () => {
   });
 
   test('one given version, whatever its status; by id or base id', () => {
-    const byId = selectStatusTargets(analyze(text), '4d1c0f7e-1111-4222-8333-944455556666-e1');
+    const byId = selectStatusTargets(analyze(text, { now: Date.now() }), '4d1c0f7e-1111-4222-8333-944455556666-e1');
     assert.deepEqual(
       byId.targets.map((t) => t.id),
       ['4d1c0f7e-1111-4222-8333-944455556666-e1'],
     );
-    const byBase = selectStatusTargets(analyze(text), JOB2);
+    const byBase = selectStatusTargets(analyze(text, { now: Date.now() }), JOB2);
     assert.deepEqual(
       byBase.targets.map((t) => t.id),
       [`${JOB2}-e2`],
     );
-    assert.deepEqual(selectStatusTargets(analyze(text), 'nope').targets, []);
+    assert.deepEqual(selectStatusTargets(analyze(text, { now: Date.now() }), 'nope').targets, []);
   });
 
   test('a file that does not parse has no targets', () => {
-    assert.deepEqual(selectStatusTargets(analyze('{ "versions": [ ')).targets, []);
+    assert.deepEqual(selectStatusTargets(analyze('{ "versions": [ ', { now: Date.now() })).targets, []);
   });
 });
 
@@ -496,7 +496,7 @@ describe('webhook payloads', () => {
   });
 
   test('an exact match wins over a base-id match', () => {
-    const versions = versionsOf(analyze(file([pending(`${JOB}-e1`), pending(JOB)])).doc);
+    const versions = versionsOf(analyze(file([pending(`${JOB}-e1`), pending(JOB)]), { now: Date.now() }).doc);
     const m = matchWebhookEntry(versions, JOB);
     assert.equal(m?.version.id, JOB);
     assert.equal(m?.by, 'id');

@@ -20,7 +20,7 @@ const entry = (id: string, status: string, extra: Entry = {}): Entry => ({
   status,
   ...extra,
 });
-const file = (...entries: Entry[]) => analyze(JSON.stringify({ versions: entries }, null, 2), { styleId: '1' });
+const file = (...entries: Entry[]) => analyze(JSON.stringify({ versions: entries }, null, 2), { now: Date.now(), styleId: '1' });
 
 const zero: StatusSummary = emptySummary();
 const failure = (kind: RunpodFailure['kind'], extra: Partial<RunpodFailure> = {}): RunpodFailure => ({
@@ -60,7 +60,7 @@ describe('jobsToPoll', () => {
     assert.deepEqual(jobsToPoll([f1], known), [C]);
   });
   test('a file that does not parse has no jobs', () => {
-    assert.deepEqual(jobsToPoll([analyze('{ "versions": [ ')]), []);
+    assert.deepEqual(jobsToPoll([analyze('{ "versions": [ ', { now: Date.now() })]), []);
   });
 });
 
@@ -102,7 +102,7 @@ describe('findWebhookFile', () => {
       findWebhookFile(
         [
           { key: 'f', analysis: file(entry(B, 'pending')) },
-          { key: 'bad', analysis: analyze('nope') },
+          { key: 'bad', analysis: analyze('nope', { now: Date.now() }) },
         ],
         A,
       ),

@@ -203,7 +203,7 @@ describe('S3 sync against s3rver', LIMIT, () => {
     const synced = first.plan.files.map((f) => ({
       path: f.path,
       text: f.newText,
-      analysis: analyze(f.newText, { styleId: styleIdOfFolder(styleFolderOf(f.path)) }),
+      analysis: analyze(f.newText, { now: Date.now(), styleId: styleIdOfFolder(styleFolderOf(f.path)) }),
     }));
     const second = await syncWorkspace(synced, lister, {
       ...settings({ readMetadata: true }),

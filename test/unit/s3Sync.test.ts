@@ -43,7 +43,7 @@ const MODIFIED = new Date('2025-10-20T10:00:00.000Z');
 const OPTIONS: SyncPlanOptions = { bucket: BUCKET, region: REGION, preferAcceleratedUrls: true, now: NOW };
 
 function target(text: string, styleId: string | undefined, path = `/ws/${styleId ?? 'misc'}_style/training_versions.json`): SyncTarget {
-  return { path, analysis: analyze(text, { styleId }) };
+  return { path, analysis: analyze(text, { now: Date.now(), styleId }) };
 }
 
 function obj(styleId: string | number, label: string, extra: Partial<S3ObjectInfo> = {}): S3ObjectInfo {
@@ -175,7 +175,7 @@ describe('S3 sync: match order', () => {
       f.additions.map((a) => a.key),
       ['a/style_1_vV7.safetensors'],
     );
-    assert.equal(analyze(out, { styleId: '1' }).groups.length, 0);
+    assert.equal(analyze(out, { now: Date.now(), styleId: '1' }).groups.length, 0);
   });
 
   test('an entry claimed by one object is not claimed by another (AWS: the other object gets its own entry)', () => {
@@ -191,7 +191,7 @@ describe('S3 sync: match order', () => {
       f.additions.map((a) => a.key),
       [modelKey(1, 'V7')],
     );
-    assert.equal(analyze(out, { styleId: '1' }).groups.length, 0);
+    assert.equal(analyze(out, { now: Date.now(), styleId: '1' }).groups.length, 0);
   });
 
   test('on a custom endpoint (objects the §2 rules cannot tell apart) the second object is left out, not duplicated', () => {
@@ -207,7 +207,7 @@ describe('S3 sync: match order', () => {
     );
     assert.match(f.notAdded[0].reason, /would duplicate "V7".*style_1_v7\.safetensors already matched/);
     assert.equal(versionsOfText(out).length, 1);
-    assert.equal(analyze(out, { styleId: '1' }).groups.length, 0);
+    assert.equal(analyze(out, { now: Date.now(), styleId: '1' }).groups.length, 0);
   });
 
   test('an entry whose non-S3 URL names the same file is matched (the §2 rules), not duplicated', () => {
@@ -249,7 +249,7 @@ describe('S3 sync: new entries and reports', () => {
       description: 'Synced from S3',
     });
     assert.equal(versionsOfText(out).length, 2);
-    const after = analyze(out, { styleId: '1' });
+    const after = analyze(out, { now: Date.now(), styleId: '1' });
     assert.equal(after.groups.length, 0);
     assert.deepEqual(
       after.findings.map((x) => x.code),

@@ -23,12 +23,12 @@ const read = (style: string) => readFileSync(join(examples, style, 'training_ver
 
 function cleanupOf(style: string): PlannedWrite | undefined {
   const text = read(style);
-  const a = analyze(text, { styleId: style.split('_')[0] });
+  const a = analyze(text, { now: Date.now(), styleId: style.split('_')[0] });
   return cleanupWrite(`${style}/training_versions.json`, text, planCleanup(a), a.groups);
 }
 
 function group(entries: Record<string, unknown>[]) {
-  const a = analyze(JSON.stringify({ versions: entries }, null, 2), { styleId: '1' });
+  const a = analyze(JSON.stringify({ versions: entries }, null, 2), { now: Date.now(), styleId: '1' });
   assert.equal(a.groups.length, 1, 'one duplicate group');
   return a.groups[0];
 }

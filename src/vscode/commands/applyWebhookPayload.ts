@@ -32,10 +32,6 @@ export interface ApplyWebhookResult {
   changed: boolean;
 }
 
-function isArgs(x: unknown): x is ApplyWebhookArgs {
-  return typeof x === 'object' && x !== null && typeof (x as { payload?: unknown }).payload === 'string';
-}
-
 /** Asks where the payload comes from; undefined when the user cancelled (or the clipboard/file is unusable, after saying so). */
 async function pickPayload(): Promise<string | undefined> {
   const clip = {
@@ -68,9 +64,11 @@ async function pickPayload(): Promise<string | undefined> {
   return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(picked[0]));
 }
 
-export async function applyWebhookPayloadCommand(deps: Pick<CommandDeps, 'index' | 'log'>, arg?: unknown): Promise<ApplyWebhookResult> {
+export async function applyWebhookPayloadCommand(
+  deps: Pick<CommandDeps, 'index' | 'log'>,
+  args: ApplyWebhookArgs | undefined,
+): Promise<ApplyWebhookResult> {
   const { index, log } = deps;
-  const args = isArgs(arg) ? arg : undefined;
   const payload = args ? args.payload : await pickPayload();
   if (payload === undefined) return { ok: false, reason: 'cancelled', message: 'No payload was given; nothing changed.', changed: false };
   const done = (r: ApplyWebhookResult): ApplyWebhookResult => {

@@ -16,7 +16,7 @@ import { EDITOR_WORDS } from '../runpodReport';
 import { readRunpodApiKey } from '../runpodKey';
 import { readSettings } from '../settings';
 import type { CommandDeps } from './deps';
-import { notFound, resolveVersion, versionRefOf } from './treeVersion';
+import { notFound, resolveVersion, type VersionRef } from './treeVersion';
 
 export interface CancelJobResult {
   cancelled: boolean;
@@ -29,7 +29,7 @@ export interface CancelJobResult {
 
 export async function cancelJob(
   deps: Pick<CommandDeps, 'index' | 'log' | 'secrets' | 'runpodClientFactory'>,
-  arg?: unknown,
+  { ref, confirmed }: { ref: VersionRef | undefined; confirmed: boolean },
 ): Promise<CancelJobResult> {
   const done = (
     r: CancelJobResult,
@@ -43,7 +43,6 @@ export async function cancelJob(
   };
   if (!vscode.workspace.isTrusted)
     return done({ cancelled: false, problem: 'untrusted', message: 'Cancelling a RunPod job needs a trusted workspace.' }, 'error');
-  const ref = versionRefOf(arg);
   const found = ref && (await resolveVersion(deps.index, ref));
   if (!found || !found.version.id) return done({ cancelled: false, problem: 'not-found', message: notFound(ref) });
   const id = found.version.id;
@@ -77,7 +76,6 @@ export async function cancelJob(
       () => vscode.commands.executeCommand('trainingVersions.setRunpodApiKey'),
     );
 
-  const confirmed = typeof arg === 'object' && arg !== null && (arg as { confirmed?: unknown }).confirmed === true;
   if (!confirmed) {
     const answer = await vscode.window.showWarningMessage(
       `Cancel RunPod job ${id} on endpoint ${settings.runpod.endpointId}?`,

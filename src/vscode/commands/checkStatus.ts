@@ -57,21 +57,7 @@ export interface CheckStatusResult {
   stopped?: 'unauthorized' | 'rate-limited' | 'cancelled';
 }
 
-const uriOf = (x: unknown): vscode.Uri | undefined =>
-  x instanceof vscode.Uri ? x : typeof x === 'string' && x ? vscode.Uri.parse(x) : undefined;
-
-/** The scope of a command argument: `{ uri, versionId }`, `{ styleFolder }`, a URI (that file), or nothing (the workspace). */
-export function scopeOf(arg: unknown): CheckScope {
-  if (arg instanceof vscode.Uri) return { uri: arg };
-  if (typeof arg !== 'object' || arg === null) return {};
-  const a = arg as { uri?: unknown; styleFolder?: unknown; versionId?: unknown };
-  const uri = uriOf(a.uri);
-  const styleFolder = uri ? undefined : uriOf(a.styleFolder);
-  const versionId = typeof a.versionId === 'string' && a.versionId ? a.versionId : undefined;
-  return { uri, styleFolder, versionId };
-}
-
-export async function checkStatus(deps: CheckDeps, arg?: unknown): Promise<CheckStatusResult> {
+export async function checkStatus(deps: CheckDeps, scope: CheckScope): Promise<CheckStatusResult> {
   const empty = { ran: false, jobs: [], health: [], written: [], expiredStyles: [] };
   if (!vscode.workspace.isTrusted) {
     const message =
@@ -80,7 +66,6 @@ export async function checkStatus(deps: CheckDeps, arg?: unknown): Promise<Check
     notify('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
     return { ...empty, problem: 'untrusted', message };
   }
-  const scope = scopeOf(arg);
   const prepared = await prepareStatusCheck(deps, scope);
   if (!prepared.ok) {
     const { problem, message } = prepared;

@@ -3,9 +3,20 @@ import * as vscode from 'vscode';
 import { applyWebhookPayloadCommand } from './applyWebhookPayload';
 import { cancelJob } from './cancelJob';
 import { checkStatus } from './checkStatus';
-import { cleanupWorkspace, type CleanupOptions } from './cleanupWorkspace';
+import { cleanupWorkspace } from './cleanupWorkspace';
 import { clearRunpodApiKey } from './clearRunpodApiKey';
 import type { CommandDeps } from './deps';
+import {
+  cancelTargetOf,
+  checkScopeOf,
+  cleanupOptionsOf,
+  fixTargetOf,
+  styleFileOf,
+  styleFolderOf,
+  syncOptionsOf,
+  versionRefOf,
+  webhookArgsOf,
+} from './args';
 import { fixStyle, mergeDuplicates } from './mergeDuplicates';
 import { openVersion } from './openVersion';
 import { setRunpodApiKey } from './setRunpodApiKey';
@@ -13,36 +24,44 @@ import { checkStyleStatus, fixAllInStyle, openStyleFile, upgradeUrl } from './st
 import { syncS3 } from './syncS3';
 import { checkVersionStatus, copyLoraUrl, openLoraUrl, revealInExplorer, setOnlyProblems, syncStyle } from './treeItemCommands';
 
+/**
+ * Registers every command. A command's arguments are parsed here, once, by the
+ * parser of `args.ts` that fits what its menus, links and scripts pass; the command
+ * body receives the parsed value.
+ */
 export function registerCommands(deps: CommandDeps): void {
   const { context, index } = deps;
-  const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  reg('trainingVersions.refresh', () => index.rescan());
-  reg('trainingVersions.showLog', () => deps.log.show());
-  reg('trainingVersions.cleanupWorkspace', (options?: CleanupOptions) => cleanupWorkspace(deps, isOptions(options) ? options : {}));
-  reg('trainingVersions.setRunpodApiKey', () => setRunpodApiKey(deps));
-  reg('trainingVersions.clearRunpodApiKey', () => clearRunpodApiKey(deps));
-  reg('trainingVersions.checkStatus', (arg?: unknown) => checkStatus(deps, arg));
-  reg('trainingVersions.syncS3', (arg?: unknown) => syncS3(deps, arg));
-  reg('trainingVersions.applyWebhookPayload', (arg?: unknown) => applyWebhookPayloadCommand(deps, arg));
+  const reg = <T>(id: string, parse: (...args: unknown[]) => T, run: (input: T) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => run(parse(...args))));
+  const none = () => undefined;
+  reg('trainingVersions.refresh', none, () => index.rescan());
+  reg('trainingVersions.showLog', none, () => deps.log.show());
+  reg('trainingVersions.cleanupWorkspace', cleanupOptionsOf, (options) => cleanupWorkspace(deps, options));
+  reg('trainingVersions.setRunpodApiKey', none, () => setRunpodApiKey(deps));
+  reg('trainingVersions.clearRunpodApiKey', none, () => clearRunpodApiKey(deps));
+  reg('trainingVersions.checkStatus', checkScopeOf, (scope) => checkStatus(deps, scope));
+  reg('trainingVersions.syncS3', syncOptionsOf, (options) => syncS3(deps, options));
+  reg('trainingVersions.applyWebhookPayload', webhookArgsOf, (args) => applyWebhookPayloadCommand(deps, args));
   // Rows and title bar of the styles tree (node commands are hidden from the palette).
-  reg('trainingVersions.tree.openVersion', (arg?: unknown) => openVersion(deps, arg));
-  reg('trainingVersions.tree.mergeDuplicates', (arg?: unknown) => mergeDuplicates(deps, arg));
-  reg('trainingVersions.tree.fixStyle', (arg?: unknown) => fixStyle(deps, arg));
-  reg('trainingVersions.tree.copyLoraUrl', (arg?: unknown) => copyLoraUrl(deps, arg));
-  reg('trainingVersions.tree.openLoraUrl', (arg?: unknown) => openLoraUrl(deps, arg));
-  reg('trainingVersions.tree.checkStatus', (arg?: unknown) => checkVersionStatus(arg));
-  reg('trainingVersions.tree.cancelJob', (arg?: unknown) => cancelJob(deps, arg));
-  reg('trainingVersions.tree.syncStyle', (arg?: unknown) => syncStyle(arg));
-  reg('trainingVersions.tree.revealInExplorer', (arg?: unknown) => revealInExplorer(arg));
-  reg('trainingVersions.tree.openFile', (arg?: unknown) => openStyleFile(arg));
-  reg('trainingVersions.tree.fixAllInStyle', (arg?: unknown, options?: { preview?: boolean }) => fixAllInStyle(arg, options));
-  reg('trainingVersions.tree.checkStyleStatus', (arg?: unknown) => checkStyleStatus(arg));
-  reg('trainingVersions.tree.upgradeUrl', (arg?: unknown) => upgradeUrl(deps, arg));
-  reg('trainingVersions.tree.showOnlyProblems', () => setOnlyProblems(deps.styles, true));
-  reg('trainingVersions.tree.showAll', () => setOnlyProblems(deps.styles, false));
+  reg('trainingVersions.tree.openVersion', versionRefOf, (ref) => openVersion(deps, ref));
+  reg('trainingVersions.tree.mergeDuplicates', versionRefOf, (ref) => mergeDuplicates(deps, ref));
+  reg('trainingVersions.tree.fixStyle', fixTargetOf, (uri) => fixStyle(deps, uri));
+  reg('trainingVersions.tree.copyLoraUrl', versionRefOf, (ref) => copyLoraUrl(deps, ref));
+  reg('trainingVersions.tree.openLoraUrl', versionRefOf, (ref) => openLoraUrl(deps, ref));
+  reg('trainingVersions.tree.checkStatus', versionRefOf, checkVersionStatus);
+  reg('trainingVersions.tree.cancelJob', cancelTargetOf, (target) => cancelJob(deps, target));
+  reg('trainingVersions.tree.syncStyle', styleFolderOf, syncStyle);
+  reg('trainingVersions.tree.revealInExplorer', styleFileOf, revealInExplorer);
+  reg('trainingVersions.tree.openFile', styleFileOf, openStyleFile);
+  reg('trainingVersions.tree.fixAllInStyle', fileAndOptions, ({ uri, options }) => fixAllInStyle(uri, options));
+  reg('trainingVersions.tree.checkStyleStatus', styleFileOf, checkStyleStatus);
+  reg('trainingVersions.tree.upgradeUrl', versionRefOf, (ref) => upgradeUrl(deps, ref));
+  reg('trainingVersions.tree.showOnlyProblems', none, () => setOnlyProblems(deps.styles, true));
+  reg('trainingVersions.tree.showAll', none, () => setOnlyProblems(deps.styles, false));
 }
 
-/** Commands invoked from menus get a node or a URI as first argument, not options. */
-function isOptions(x: unknown): x is CleanupOptions {
-  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('preview' in x || 'uris' in x || 'answer' in x);
+/** "Fix All in This Style": the row (or URI), then clean-up options for scripts and tests (`{ preview: false }`). */
+function fileAndOptions(arg?: unknown, options?: unknown) {
+  const { uris: _only, ...rest } = cleanupOptionsOf(options);
+  return { uri: styleFileOf(arg), options: rest };
 }

@@ -11,13 +11,12 @@ import { describeVersion } from '../../core/duplicates';
 import type { TextEdit } from '../../core/edits';
 import { applyPlannedEdits } from '../applyPlannedEdits';
 import { fixAllEditsFor, fixEditsFor } from '../codeActions';
-import { StyleNode } from '../stylesTree';
 import type { IndexedFile } from '../workspaceIndex';
 import type { CommandDeps } from './deps';
 
 /** What the merge and fix commands use. */
 type FixDeps = Pick<CommandDeps, 'index' | 'log' | 'writes'>;
-import { notFound, resolveVersion, versionRefOf } from './treeVersion';
+import { notFound, resolveVersion, type VersionRef } from './treeVersion';
 
 export interface MergeResult {
   applied: boolean;
@@ -27,8 +26,7 @@ export interface MergeResult {
   message: string;
 }
 
-export async function mergeDuplicates(deps: FixDeps, arg: unknown): Promise<MergeResult> {
-  const ref = versionRefOf(arg);
+export async function mergeDuplicates(deps: FixDeps, ref: VersionRef | undefined): Promise<MergeResult> {
   const found = ref && (await resolveVersion(deps.index, ref));
   if (!found) {
     const message = notFound(ref);
@@ -62,8 +60,7 @@ export interface FixStyleResult {
 }
 
 /** "Fix All in This Style": the file's fix-all (every merge, every URL upgrade), as the Source Action gives it. */
-export async function fixStyle(deps: FixDeps, arg: unknown): Promise<FixStyleResult> {
-  const uri = arg instanceof StyleNode ? arg.uri : arg instanceof vscode.Uri ? arg : versionRefOf(arg)?.uri;
+export async function fixStyle(deps: FixDeps, uri: vscode.Uri | undefined): Promise<FixStyleResult> {
   const doc =
     uri &&
     (await vscode.workspace.openTextDocument(uri).then(

@@ -1,10 +1,9 @@
 /** Clicking a version: opens its file with the entry revealed and its id selected. */
 import * as vscode from 'vscode';
 import type { CommandDeps } from './deps';
-import { notFound, resolveVersion, versionRefOf } from './treeVersion';
+import { notFound, resolveVersion, type VersionRef } from './treeVersion';
 
-export async function openVersion(deps: Pick<CommandDeps, 'index'>, arg: unknown): Promise<vscode.TextEditor | undefined> {
-  const ref = versionRefOf(arg);
+export async function openVersion(deps: Pick<CommandDeps, 'index'>, ref: VersionRef | undefined): Promise<vscode.TextEditor | undefined> {
   const found = ref && (await resolveVersion(deps.index, ref));
   if (!found) {
     void vscode.window.showWarningMessage(`Training Versions: ${notFound(ref)}`);

@@ -6,39 +6,30 @@
 import * as vscode from 'vscode';
 import { fixFor } from '../../core/findings';
 import { workspaceEditFor } from '../codeActions';
-import { StyleNode, VersionNode } from '../stylesTree';
+import type { CleanupOptions } from './cleanupWorkspace';
 import type { CommandDeps } from './deps';
-import { notFound, resolveVersion, versionRefOf } from './treeVersion';
-
-function styleFileOf(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof StyleNode || arg instanceof VersionNode) return arg.uri;
-  return arg instanceof vscode.Uri ? arg : undefined;
-}
+import { notFound, resolveVersion, type VersionRef } from './treeVersion';
 
 /** Opens the style's training_versions.json. */
-export async function openStyleFile(arg: unknown): Promise<boolean> {
-  const uri = styleFileOf(arg);
+export async function openStyleFile(uri: vscode.Uri | undefined): Promise<boolean> {
   if (!uri) return false;
   await vscode.window.showTextDocument(uri);
   return true;
 }
 
 /** Every fix of one style's file: the clean-up, scoped to that file (preview and backups as usual). */
-export function fixAllInStyle(arg: unknown, options: { preview?: boolean } = {}): Thenable<unknown> {
-  const uri = styleFileOf(arg);
+export function fixAllInStyle(uri: vscode.Uri | undefined, options: Omit<CleanupOptions, 'uris'>): Thenable<unknown> {
   if (!uri) return Promise.resolve(undefined);
   return vscode.commands.executeCommand('trainingVersions.cleanupWorkspace', { uris: [uri], ...options });
 }
 
 /** `trainingVersions.checkStatus` for the jobs of one style: `{ styleFolder }`. */
-export function checkStyleStatus(arg: unknown): Thenable<unknown> {
-  const uri = styleFileOf(arg);
+export function checkStyleStatus(uri: vscode.Uri | undefined): Thenable<unknown> {
   return vscode.commands.executeCommand('trainingVersions.checkStatus', uri ? { styleFolder: vscode.Uri.joinPath(uri, '..') } : undefined);
 }
 
 /** Rewrites one version's regular S3 URL to its accelerated form: the quick fix's edit, undoable. */
-export async function upgradeUrl(deps: Pick<CommandDeps, 'index'>, arg: unknown): Promise<boolean> {
-  const ref = versionRefOf(arg);
+export async function upgradeUrl(deps: Pick<CommandDeps, 'index'>, ref: VersionRef | undefined): Promise<boolean> {
   const found = ref && (await resolveVersion(deps.index, ref));
   if (!found) {
     void vscode.window.showWarningMessage(`Training Versions: ${notFound(ref)}`);

@@ -98,24 +98,6 @@ export function openWorkspaceSettings(settings: readonly string[]): Thenable<unk
   return vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', { query: `@id:${settings.join(',')}` });
 }
 
-/** The options of a command argument: `{ styleFolder?, preview?, signal? }`, a URI (file or folder), or nothing. */
-export function syncOptionsOf(arg: unknown): SyncS3Options {
-  if (arg instanceof vscode.Uri) return { styleFolder: arg };
-  if (typeof arg !== 'object' || arg === null) return {};
-  const a = arg as { styleFolder?: unknown; preview?: unknown; signal?: unknown };
-  const styleFolder =
-    a.styleFolder instanceof vscode.Uri
-      ? a.styleFolder
-      : typeof a.styleFolder === 'string' && a.styleFolder
-        ? vscode.Uri.parse(a.styleFolder)
-        : undefined;
-  return {
-    styleFolder,
-    preview: typeof a.preview === 'boolean' ? a.preview : undefined,
-    signal: a.signal instanceof AbortSignal ? a.signal : undefined,
-  };
-}
-
 function emptyResult(message: string, extra: Partial<SyncS3Result> = {}): SyncS3Result {
   return {
     ran: false,
@@ -137,8 +119,7 @@ function emptyResult(message: string, extra: Partial<SyncS3Result> = {}): SyncS3
   };
 }
 
-export async function syncS3(deps: SyncDeps, arg?: unknown): Promise<SyncS3Result> {
-  const options = syncOptionsOf(arg);
+export async function syncS3(deps: SyncDeps, options: SyncS3Options): Promise<SyncS3Result> {
   const { log } = deps;
   if (!vscode.workspace.isTrusted) {
     const message =

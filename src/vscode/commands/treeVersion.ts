@@ -16,16 +16,6 @@ export interface ResolvedVersion {
   version: Version;
 }
 
-/** A version row (`VersionNode`) or a plain reference → a `VersionRef`; undefined for anything else. */
-export function versionRefOf(arg: unknown): VersionRef | undefined {
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const a = arg as { uri?: unknown; versionId?: unknown; entryIndex?: unknown; row?: { entryIndex?: unknown } };
-  const uri = a.uri instanceof vscode.Uri ? a.uri : typeof a.uri === 'string' && a.uri ? vscode.Uri.parse(a.uri) : undefined;
-  if (!uri) return undefined;
-  const entryIndex = typeof a.row?.entryIndex === 'number' ? a.row.entryIndex : typeof a.entryIndex === 'number' ? a.entryIndex : undefined;
-  return { uri, versionId: typeof a.versionId === 'string' ? a.versionId : undefined, entryIndex };
-}
-
 /**
  * Opens the document (without showing it) and finds the entry: the one at
  * `entryIndex` when its id still matches, else the first with that id.

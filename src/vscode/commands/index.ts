@@ -1,16 +1,16 @@
-/** Registers every command of the extension (one file per command). */
+/**
+ * Registers every command of the extension (one file per command). The S3 sync and the
+ * RunPod commands are registered here too, but their bodies are in lazily loaded chunks
+ * (chunks.ts): required on their first run.
+ */
 import * as vscode from 'vscode';
-import { applyWebhookPayloadCommand } from './applyWebhookPayload';
-import { cancelJob } from './cancelJob';
-import { checkStatus } from './checkStatus';
+import { runpodChunk, syncChunk } from '../chunks';
 import { cleanupWorkspace, type CleanupOptions } from './cleanupWorkspace';
 import { clearRunpodApiKey } from './clearRunpodApiKey';
 import type { CommandDeps } from './deps';
 import { fixStyle, mergeDuplicates } from './mergeDuplicates';
 import { openVersion } from './openVersion';
-import { setRunpodApiKey } from './setRunpodApiKey';
 import { checkStyleStatus, fixAllInStyle, openStyleFile, upgradeUrl } from './styleRowCommands';
-import { syncS3 } from './syncS3';
 import { checkVersionStatus, copyLoraUrl, openLoraUrl, revealInExplorer, setOnlyProblems, syncStyle } from './treeItemCommands';
 
 export function registerCommands(deps: CommandDeps): void {
@@ -19,11 +19,11 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.refresh', () => index.rescan());
   reg('trainingVersions.showLog', () => deps.log.show());
   reg('trainingVersions.cleanupWorkspace', (options?: CleanupOptions) => cleanupWorkspace(deps, isOptions(options) ? options : {}));
-  reg('trainingVersions.setRunpodApiKey', () => setRunpodApiKey(deps));
+  reg('trainingVersions.setRunpodApiKey', () => runpodChunk().setRunpodApiKey(deps));
   reg('trainingVersions.clearRunpodApiKey', () => clearRunpodApiKey(deps));
-  reg('trainingVersions.checkStatus', (arg?: unknown) => checkStatus(deps, arg));
-  reg('trainingVersions.syncS3', (arg?: unknown) => syncS3(deps, arg));
-  reg('trainingVersions.applyWebhookPayload', (arg?: unknown) => applyWebhookPayloadCommand(deps, arg));
+  reg('trainingVersions.checkStatus', (arg?: unknown) => runpodChunk().checkStatus(deps, arg));
+  reg('trainingVersions.syncS3', (arg?: unknown) => syncChunk().syncS3(deps, arg));
+  reg('trainingVersions.applyWebhookPayload', (arg?: unknown) => runpodChunk().applyWebhookPayloadCommand(deps, arg));
   // Rows and title bar of the styles tree (node commands are hidden from the palette).
   reg('trainingVersions.tree.openVersion', (arg?: unknown) => openVersion(deps, arg));
   reg('trainingVersions.tree.mergeDuplicates', (arg?: unknown) => mergeDuplicates(deps, arg));
@@ -31,7 +31,7 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.tree.copyLoraUrl', (arg?: unknown) => copyLoraUrl(deps, arg));
   reg('trainingVersions.tree.openLoraUrl', (arg?: unknown) => openLoraUrl(deps, arg));
   reg('trainingVersions.tree.checkStatus', (arg?: unknown) => checkVersionStatus(arg));
-  reg('trainingVersions.tree.cancelJob', (arg?: unknown) => cancelJob(deps, arg));
+  reg('trainingVersions.tree.cancelJob', (arg?: unknown) => runpodChunk().cancelJob(deps, arg));
   reg('trainingVersions.tree.syncStyle', (arg?: unknown) => syncStyle(arg));
   reg('trainingVersions.tree.revealInExplorer', (arg?: unknown) => revealInExplorer(arg));
   reg('trainingVersions.tree.openFile', (arg?: unknown) => openStyleFile(arg));

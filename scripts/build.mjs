@@ -1,7 +1,14 @@
-// Bundles the extension and the CLI with esbuild. The AWS SDK stays out of the
-// extension's main bundle: it is loaded lazily from its own chunk when a sync runs.
+// Bundles the extension and the CLI with esbuild. The extension's main bundle,
+// dist/extension.js, holds what activation, diagnostics, the tree, hovers and code
+// actions need; the rest sits in bundles next to it that are loaded lazily on first use
+// (scripts/bundles.mjs lists them): dist/sync.js (the S3 sync command) and dist/runpod.js
+// (the RunPod commands, polling's check, the client and its zod schemas), loaded by
+// src/vscode/chunks.ts, and dist/s3.js (the AWS SDK), loaded by a sync. CommonJS, as VS
+// Code needs, so no esbuild `splitting`: code two bundles both use is in both, and no
+// module with state is (chunks.ts says how).
 import { build } from 'esbuild';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { EXTENSION_BUNDLES, bundleOptions, commonOptions } from './bundles.mjs';
 
 /** The README's "The findings" section: what a finding's code link opens in the editor (src/vscode/findingDocs.ts). */
 function findingsCatalogue(readme) {
@@ -13,21 +20,11 @@ function findingsCatalogue(readme) {
 }
 
 const production = process.argv.includes('--production');
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  mainFields: ['module', 'main'],
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-  define: { PACKAGE_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
-};
+const common = commonOptions({ production, version: JSON.parse(readFileSync('package.json', 'utf8')).version });
 
 const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['src/services/s3Client.ts'], outfile: 'dist/s3.js' },
+  ...EXTENSION_BUNDLES.filter((b) => existsSync(b.entryPoints[0])).map(bundleOptions),
 ];
 // The library (SPEC.md §8): CommonJS and ESM, readable (not minified, no source maps), with one
 // self-contained declaration file (scripts/build-lib-types.mjs).
@@ -37,7 +34,6 @@ for (const [format, ext] of [
 ]) {
   entries.push({ entryPoints: ['src/lib/index.ts'], outfile: `dist/lib/index.${ext}`, format, minify: false, sourcemap: false });
 }
-if (existsSync('src/extension.ts')) entries.push({ entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 
 if (process.argv.includes('--tests')) {
   // Integration tests run inside the extension host: one bundle per test file, vscode and mocha external.

@@ -1,15 +1,14 @@
 /** Activation: wiring only. Everything registered goes into context.subscriptions. */
 import * as vscode from 'vscode';
-import { createStatusCache } from './flows/status';
-import { createS3Lister } from './services/s3';
 import { TrainingVersionsCodeActions } from './vscode/codeActions';
 import { registerCommands } from './vscode/commands';
 import type { CommandDeps } from './vscode/commands/deps';
 import { registerDiagnostics } from './vscode/diagnostics';
 import { registerFindingDocs } from './vscode/findingDocs';
 import { VersionHoverProvider } from './vscode/hover';
-import { RunpodCheckEvents, defaultRunpodClientFactory } from './vscode/runpodCheck';
-import { deleteRunpodApiKey, storeRunpodApiKey } from './vscode/runpodKey';
+import { type ChunkName, lazyRunpodClientFactory, lazyS3Lister, loadedChunks } from './vscode/chunks';
+import { RunpodCheckEvents } from './vscode/runpodCheckEvents';
+import { deleteRunpodApiKey, storeRunpodApiKey } from './vscode/runpodKeyStore';
 import { type PollingState, RunpodPolling } from './vscode/runpodPolling';
 import { type S3ListerFactory, S3ListerSource } from './vscode/s3ListerSource';
 import type { StylesTreeProvider } from './vscode/stylesTree';
@@ -33,11 +32,13 @@ export interface TestApi {
   styles: StylesView;
   /** The write decision of Clean Up and Sync: tests answer it and read the notifications it showed. */
   writes: WriteDecisions;
+  /** The lazily loaded chunks (dist/sync.js, dist/runpod.js) loaded so far: activation, diagnostics and the tree load none. */
+  loadedChunks(): ChunkName[];
 }
 
 /** The lister S3 syncs use: tests point it at a local S3 API. */
 export interface S3Api {
-  /** The default: the AWS SDK (dist/s3.js, loaded on the first call) with the default credential chain. */
+  /** The default: the AWS SDK (dist/s3.js, loaded on the first call, through dist/sync.js) with the default credential chain. */
   createLister: S3ListerFactory;
   /** Syncs build their lister with `factory` until the returned Disposable is disposed. */
   useListerFactory(factory: S3ListerFactory): vscode.Disposable;
@@ -64,15 +65,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
   const runpodEvents = new RunpodCheckEvents();
   const writes = new WriteDecisions(log);
   const styles = new StylesView(index, context.workspaceState);
-  const s3Listers = new S3ListerSource(createS3Lister);
+  const s3Listers = new S3ListerSource(lazyS3Lister);
   context.subscriptions.push(runpodEvents, writes, styles);
   const deps: CommandDeps = {
     context,
     index,
     log,
     secrets: context.secrets,
-    runpodClientFactory: defaultRunpodClientFactory,
-    runpodCache: createStatusCache(),
+    runpodClientFactory: lazyRunpodClientFactory,
+    // flows/status's StatusCache (what createStatusCache builds), without loading that flow at activation.
+    runpodCache: new Map(),
     runpodEvents,
     s3Listers,
     writes,
@@ -110,10 +112,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Traini
     logFile: vscode.Uri.joinPath(context.logUri, 'Training Versions.log'),
   };
   const s3: S3Api = {
-    createLister: createS3Lister,
+    createLister: lazyS3Lister,
     useListerFactory: (factory) => s3Listers.use(factory),
   };
-  const test = context.extensionMode === vscode.ExtensionMode.Test ? { index, tree: styles.tree, styles, writes } : undefined;
+  const test = context.extensionMode === vscode.ExtensionMode.Test ? { index, tree: styles.tree, styles, writes, loadedChunks } : undefined;
   return { activationMs, runpod, s3, test };
 }
 

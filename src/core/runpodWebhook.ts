@@ -6,7 +6,7 @@
  */
 import { describeVersion } from './duplicates';
 import { type TextEdit, applyEdits } from './edits';
-import { analyze } from './findings';
+import { type Analysis, analyze } from './findings';
 import { baseJobId } from './identity';
 import { setPropertiesEdits } from './jsonEdit';
 import { parseStatusBody, validateStatusBody } from './runpodSchemas';
@@ -32,6 +32,36 @@ export function matchWebhookEntry(versions: readonly Version[], jobId: string): 
     if (hit) return { version: hit, by: t === 0 ? 'id' : 'base-id', others: versions.filter((v) => v !== hit && v.baseId === base) };
   }
   return undefined;
+}
+
+/** A file a webhook payload may belong to. */
+export interface WebhookCandidate<K> {
+  key: K;
+  analysis: Analysis;
+}
+
+export interface WebhookFileMatch<K> {
+  key: K;
+  by: 'id' | 'base-id';
+  versionId: string;
+}
+
+/**
+ * The file a webhook for `jobId` updates: an entry whose id equals the job id,
+ * in any file, wins over a base-id match; among equals, the first file in the
+ * order given (the caller puts the active editor's file first).
+ */
+export function findWebhookFile<K>(files: readonly WebhookCandidate<K>[], jobId: string): WebhookFileMatch<K> | undefined {
+  let byBase: WebhookFileMatch<K> | undefined;
+  for (const f of files) {
+    if (!f.analysis.writable) continue;
+    const m = matchWebhookEntry(f.analysis.versions, jobId);
+    if (!m) continue;
+    const hit = { key: f.key, by: m.by, versionId: m.version.id! };
+    if (m.by === 'id') return hit;
+    byBase ??= hit;
+  }
+  return byBase;
 }
 
 export interface WebhookOptions extends StatusUpdateOptions {

@@ -1,11 +1,11 @@
 /**
  * RunPod over a whole workspace, still without vscode: whether a typed API key
- * can be used, which jobs polling watches, and which file a webhook payload
- * goes to. The editor's commands adapt these.
+ * can be used, and which jobs polling watches. The editor's commands adapt these
+ * (at activation: so nothing here needs the RunPod schemas; which file a webhook
+ * payload goes to is runpodWebhook.ts's findWebhookFile).
  */
 import type { Analysis } from './findings';
 import { type JobLookup, selectStatusTargets } from './runpodPlan';
-import { matchWebhookEntry } from './runpodWebhook';
 
 /**
  * Why a RunPod API key typed by the user cannot be used, or undefined when it
@@ -31,34 +31,4 @@ export function jobsToPoll(analyses: Iterable<Analysis>, known?: ReadonlyMap<str
     for (const t of selectStatusTargets(a).targets) if (!known?.has(t.id)) ids.add(t.id);
   }
   return [...ids];
-}
-
-/** A file a webhook payload may belong to. */
-export interface WebhookCandidate<K> {
-  key: K;
-  analysis: Analysis;
-}
-
-export interface WebhookFileMatch<K> {
-  key: K;
-  by: 'id' | 'base-id';
-  versionId: string;
-}
-
-/**
- * The file a webhook for `jobId` updates: an entry whose id equals the job id,
- * in any file, wins over a base-id match; among equals, the first file in the
- * order given (the caller puts the active editor's file first).
- */
-export function findWebhookFile<K>(files: readonly WebhookCandidate<K>[], jobId: string): WebhookFileMatch<K> | undefined {
-  let byBase: WebhookFileMatch<K> | undefined;
-  for (const f of files) {
-    if (!f.analysis.writable) continue;
-    const m = matchWebhookEntry(f.analysis.versions, jobId);
-    if (!m) continue;
-    const hit = { key: f.key, by: m.by, versionId: m.version.id! };
-    if (m.by === 'id') return hit;
-    byBase ??= hit;
-  }
-  return byBase;
 }

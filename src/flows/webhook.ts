@@ -8,8 +8,7 @@
 import { type Analysis, analyze, refusedAsNonUtf8 } from '../core/findings';
 import { baseJobId, styleIdOfFolder } from '../core/identity';
 import { parseStatusBody } from '../core/runpodSchemas';
-import { applyWebhook } from '../core/runpodWebhook';
-import { findWebhookFile } from '../core/runpodWorkspace';
+import { applyWebhook, findWebhookFile } from '../core/runpodWebhook';
 import { describeWebhookApplied, describeWebhookRefusal } from './statusText';
 import { findVersionFiles, readText, styleFolderOf, type WriteOptions } from '../services/files';
 

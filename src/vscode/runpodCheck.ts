@@ -14,7 +14,7 @@ import { type RunpodConfigProblem, RunpodConfigError } from '../services/runpodC
 import type { RunpodClientFactory, RunpodStatusClient } from './runpodClientFactory';
 import { type AppliedEdits, applyPlannedEdits, shortName } from './applyPlannedEdits';
 import { EDITOR_WORDS } from './runpodReport';
-import { readRunpodApiKey } from './runpodKey';
+import { readRunpodApiKey } from './runpodKeyStore';
 import { readSettings } from './settings';
 import type { StylesView } from './stylesView';
 import type { IndexedFile, WorkspaceIndex } from './workspaceIndex';
@@ -75,24 +75,6 @@ export interface StatusCheckDeps {
   readonly runpodCache: StatusCache;
   /** Where expired jobs are remembered for the tree (absent where no view is registered). */
   readonly styles?: Pick<StylesView, 'expired'>;
-}
-
-/** Tells polling when a manual check starts and ends, so the two never ask at once. */
-export class RunpodCheckEvents implements vscode.Disposable {
-  private readonly will = new vscode.EventEmitter<void>();
-  private readonly did = new vscode.EventEmitter<RunpodCheckOutcome | undefined>();
-  readonly onWillCheck = this.will.event;
-  readonly onDidCheck = this.did.event;
-  fireWillCheck(): void {
-    this.will.fire();
-  }
-  fireDidCheck(outcome: RunpodCheckOutcome | undefined): void {
-    this.did.fire(outcome);
-  }
-  dispose(): void {
-    this.will.dispose();
-    this.did.dispose();
-  }
 }
 
 /** The index entry of a file, from its live text when it is open. */

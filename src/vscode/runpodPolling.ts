@@ -7,18 +7,16 @@
  * the key change, when new in-flight jobs appear, or after a manual check.
  */
 import * as vscode from 'vscode';
-import { emptySummary } from '../core/runpodPlan';
 import type { PollDecision } from '../core/runpodPoll';
 import { jobsToPoll } from '../core/runpodWorkspace';
 import type { StatusCheckResult } from '../flows/status';
-import { describeFailure, describeHealth, describeSummary } from '../flows/statusText';
 import { StatusPoller } from '../services/runpodPoller';
-import { type RunpodCheckEvents, type StatusCheckDeps, prepareStatusCheck, runEditorStatusCheck } from './runpodCheck';
-import { EDITOR_WORDS } from './runpodReport';
-import { RUNPOD_API_KEY_SECRET } from './runpodKey';
+import { runpodChunk } from './chunks';
+import type { RunpodCheckEvents } from './runpodCheckEvents';
+import { RUNPOD_API_KEY_SECRET } from './runpodKeyStore';
+import type { PollCheckDeps } from './runpodPollCheck';
 import type { PollingDisplay } from './stylesView';
 import { readSettings } from './settings';
-import type { WriteDecisions } from './writeDecision';
 import { notify, openSettings } from './notify';
 
 export interface PollingState {
@@ -44,18 +42,9 @@ class PollSetupError extends Error {
   }
 }
 
-const EMPTY_RESULT: StatusCheckResult = {
-  files: [],
-  summary: emptySummary(),
-  notes: [],
-  health: [],
-  requests: { requests: 0, rateLimited: 0, retries: 0, waitedMs: 0 },
-};
-
-/** What polling is built from: a status check, plus the events of manual checks and the write notification. */
-export interface PollingDeps extends StatusCheckDeps {
+/** What polling is built from: a poll (a status check and the write notification), plus the events of manual checks. */
+export interface PollingDeps extends PollCheckDeps {
   readonly runpodEvents: RunpodCheckEvents;
-  readonly writes: Pick<WriteDecisions, 'notifyWritten'>;
 }
 
 export class RunpodPolling implements vscode.Disposable {
@@ -166,27 +155,13 @@ export class RunpodPolling implements vscode.Disposable {
     this.update(`polling every ${this.pollSeconds} s`, jobs.length);
   }
 
+  /** The check itself is in the RunPod chunk: loaded on the first poll, i.e. only once jobs are in flight and polling is on. */
   private async pollOnce(signal: AbortSignal): Promise<StatusCheckResult> {
-    const prepared = await prepareStatusCheck(this.deps);
-    if (!prepared.ok) {
-      if (prepared.problem === 'nothing-to-check') return EMPTY_RESULT;
-      throw new PollSetupError(prepared.problem, prepared.message);
-    }
-    const outcome = await runEditorStatusCheck(this.deps, prepared, { signal });
-    this.checks++;
-    const applied = outcome.result.written;
-    if (applied?.applied && outcome.written.length > 0) {
-      // A poll writes RunPod's answers as one undoable edit; it is never silent (SPEC.md §9).
-      const names = outcome.written.map((u) => vscode.workspace.asRelativePath(u)).join(', ');
-      this.deps.writes.notifyWritten(
-        'information',
-        `RunPod polling updated ${names}: ${describeSummary(outcome.result.summary)}.`,
-        applied,
-      );
-    }
-    const health = outcome.result.health.map((h) => `RunPod ${describeHealth(h, EDITOR_WORDS)}.`).join(' ');
-    if (health) this.health = health;
-    return outcome.result;
+    const poll = await runpodChunk().pollStatus(this.deps, signal);
+    if (!poll.ok) throw new PollSetupError(poll.problem, poll.message);
+    if (poll.checked) this.checks++;
+    if (poll.health) this.health = poll.health;
+    return poll.result;
   }
 
   private afterPoll(result: StatusCheckResult, decision: PollDecision): void {
@@ -195,13 +170,7 @@ export class RunpodPolling implements vscode.Disposable {
       return;
     }
     if (result.stopped || result.summary.errors > 0) {
-      const n = result.summary.errors;
-      const why = result.stopped?.failure
-        ? describeFailure(result.stopped.failure, EDITOR_WORDS)
-        : result.stopped
-          ? 'the check was cancelled'
-          : `${n} job${n === 1 ? '' : 's'} could not be checked (see the log)`;
-      this.halt(new Error(why), result.stopped?.reason === 'unauthorized');
+      this.halt(new Error(runpodChunk().describePollStop(result)), result.stopped?.reason === 'unauthorized');
       return;
     }
     this.polling = false;

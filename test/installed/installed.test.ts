@@ -3,7 +3,7 @@
  * `--install-extension` (scripts/test-integration.mjs), not loaded from the repository.
  * Checks what only an installed extension can get wrong: files missing from the package
  * (or shipped for nothing), code links into files the package does not have, the lazy
- * S3 bundle.
+ * bundles (dist/sync.js, dist/runpod.js, dist/s3.js) loaded from the package.
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
@@ -49,6 +49,14 @@ function filesNamedBy(manifest: Record<string, unknown>): string[] {
   return [...names].sort();
 }
 
+/** The bundles the extension loads on first use, from next to dist/extension.js (src/vscode/chunks.ts, src/services/s3.ts). */
+const LAZY_BUNDLES = ['dist/sync.js', 'dist/runpod.js', 'dist/s3.js'];
+
+/** Whether the extension has loaded its bundle `file` (a LAZY_BUNDLES entry) from the installed package. */
+function loaded(ext: vscode.Extension<unknown>, file: string): boolean {
+  return require.cache[path.join(ext.extensionPath, ...file.split('/'))] !== undefined;
+}
+
 function diagnosticsOfOurs(): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics().flatMap(([, ds]) => ds.filter((d) => d.source === 'training-versions'));
 }
@@ -75,8 +83,8 @@ describe('the installed .vsix', function () {
     assert.ok(named.includes('dist/extension.js') && named.includes('media/icon.png'), `named: ${named.join(', ')}`);
     const missing = named.filter((f) => !files.includes(f));
     assert.deepEqual(missing, [], 'files package.json names that the package lacks');
-    // What the code loads beyond the manifest: the lazy S3 bundle and the findings docs.
-    for (const f of ['dist/s3.js', 'dist/findings.md']) assert.ok(files.includes(f), `${f} is in the package`);
+    // What the code loads beyond the manifest: the lazy bundles (S3 sync, RunPod, the AWS SDK) and the findings docs.
+    for (const f of LAZY_BUNDLES.concat('dist/findings.md')) assert.ok(files.includes(f), `${f} is in the package`);
     const unused = files.filter(
       (f) => /^(src|test|scripts|examples|node_modules|media\/screenshots)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'),
     );
@@ -109,6 +117,23 @@ describe('the installed .vsix', function () {
     }
   });
 
+  it('loads no lazy bundle to activate and report; a RunPod command loads dist/runpod.js from the package', async () => {
+    assert.deepEqual(
+      LAZY_BUNDLES.filter((f) => loaded(ext, f)),
+      [],
+      'activation and diagnostics load none',
+    );
+    // No endpoint is set here: the check stops before the network, with its result.
+    const r = await vscode.commands.executeCommand<{ ran: boolean; problem?: string; message: string }>('trainingVersions.checkStatus');
+    assert.ok(r, 'the command returned its result');
+    assert.equal(r.ran, false, r.message);
+    assert.ok(r.problem, r.message);
+    assert.deepEqual(
+      LAZY_BUNDLES.filter((f) => loaded(ext, f)),
+      ['dist/runpod.js'],
+    );
+  });
+
   describe('Sync from S3', () => {
     let s3: S3rverHandle;
     const config = () => vscode.workspace.getConfiguration('trainingVersions');
@@ -133,6 +158,7 @@ describe('the installed .vsix', function () {
       assert.ok(r, 'the command returned its result');
       assert.equal(r.error, undefined, r.message);
       assert.deepEqual([r.ran, r.pages, r.objects], [true, 1, 0], r.message);
+      assert.ok(loaded(ext, 'dist/sync.js') && loaded(ext, 'dist/s3.js'), 'the sync loaded dist/sync.js and dist/s3.js from the package');
     });
   });
 });

@@ -116,4 +116,10 @@ describe('diagnostics', () => {
     );
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folderUri(), '23_after'), { recursive: true });
   });
+
+  it('activates and reports diagnostics without loading the lazy sync and RunPod bundles', async () => {
+    const a = await api();
+    await waitFor('diagnostics of 1_ink_intensity', () => ours(fileIn('1_ink_intensity')).length > 0 || undefined);
+    assert.deepEqual(a.loadedChunks(), [], 'dist/sync.js and dist/runpod.js are loaded by their commands only');
+  });
 });

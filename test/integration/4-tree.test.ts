@@ -170,6 +170,14 @@ describe('styles tree', () => {
     assert.equal(labels[labels.length - 1], 'zz_unnumbered');
   });
 
+  it('builds every row of the tree without loading the lazy sync and RunPod bundles', async () => {
+    for (const s of await styles(a)) {
+      row(a, s);
+      for (const v of await a.tree.getChildren(s)) row(a, v);
+    }
+    assert.deepEqual(a.loadedChunks(), [], 'dist/sync.js and dist/runpod.js are loaded by their commands only');
+  });
+
   it("shows each style's problem count first, then its version count (examples/ rows no earlier test changes)", async () => {
     const clean = await styleRow(a, '10_clean_line');
     assert.deepEqual([clean?.description, clean?.icon, clean?.contextValue], ['1 version', 'symbol-color', 'style;styleId;']);
@@ -488,6 +496,7 @@ describe('styles tree', () => {
     assert.equal(inFlight.ran, false, inFlight.message);
     assert.equal(inFlight.problem, 'no-endpoint', inFlight.message);
     assert.match(inFlight.message, /^Set trainingVersions\.runpod\.endpointId to /);
+    assert.ok(a.loadedChunks().includes('runpod'), 'the check loaded dist/runpod.js');
     const unknown = await vscode.commands.executeCommand<{ problem?: string; message: string }>('trainingVersions.tree.checkStatus', {
       uri: demo(),
       versionId: 'no-such-job',

@@ -181,10 +181,12 @@ describe('Sync from S3', function () {
     const main = readFileSync(path.join(extensionPath(), 'dist', 'extension.js'), 'utf8');
     assert.ok(!main.includes('S3Client') && !main.includes('@aws-sdk'), 'the SDK is not in the main bundle');
     assert.equal(sdkBundleLoaded(), false, 'activation (and every command so far) left the SDK unloaded');
+    assert.equal(tv.loadedChunks().includes('sync'), false, 'no command so far loaded the sync bundle (dist/sync.js)');
     // A one-style sync is enough to need the SDK.
     const r = await sync({ styleFolder: vscode.Uri.joinPath(folderUri(), BY_NAME) });
     assert.equal(r.ran, true);
     assert.equal(sdkBundleLoaded(), true, 'the sync loaded dist/s3.js');
+    assert.ok(tv.loadedChunks().includes('sync'), 'the sync loaded dist/sync.js');
     // Back to the files this suite starts from.
     await writeAll();
   });

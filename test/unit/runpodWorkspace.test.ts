@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { analyze } from '../../src/core/findings';
 import type { RunpodFailure } from '../../src/core/runpodFailure';
 import { type JobLookup, type StatusSummary, emptySummary } from '../../src/core/runpodPlan';
-import { findWebhookFile, jobsToPoll, validateRunpodApiKey } from '../../src/core/runpodWorkspace';
+import { findWebhookFile } from '../../src/core/runpodWebhook';
+import { jobsToPoll, validateRunpodApiKey } from '../../src/core/runpodWorkspace';
 import { checkReport } from '../../src/vscode/runpodReport';
 
 const A = '26945dbf-4e87-4574-ad26-b1f71e865942';

@@ -8,8 +8,7 @@
 import * as vscode from 'vscode';
 import { baseJobId } from '../../core/identity';
 import { parseStatusBody } from '../../core/runpodSchemas';
-import { applyWebhook } from '../../core/runpodWebhook';
-import { findWebhookFile } from '../../core/runpodWorkspace';
+import { applyWebhook, findWebhookFile } from '../../core/runpodWebhook';
 import { describeWebhookApplied } from '../../flows/statusText';
 import { applyPlannedEdits, shortName } from '../applyPlannedEdits';
 import { readSettings } from '../settings';

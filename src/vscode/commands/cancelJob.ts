@@ -13,7 +13,7 @@ import { describeFailure } from '../../flows/statusText';
 import { RunpodConfigError } from '../../services/runpodClient';
 import { notify, openSettings } from '../notify';
 import { EDITOR_WORDS } from '../runpodReport';
-import { readRunpodApiKey } from '../runpodKey';
+import { readRunpodApiKey } from '../runpodKeyStore';
 import { readSettings } from '../settings';
 import type { CommandDeps } from './deps';
 import { notFound, resolveVersion, type VersionRef } from './treeVersion';

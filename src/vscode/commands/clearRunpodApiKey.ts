@@ -1,6 +1,6 @@
 /** `Training Versions: Clear RunPod API Key`: removes the key from SecretStorage. */
 import * as vscode from 'vscode';
-import { deleteRunpodApiKey } from '../runpodKey';
+import { deleteRunpodApiKey } from '../runpodKeyStore';
 import type { CommandDeps } from './deps';
 
 /** Removes the stored key; false when none was stored. */

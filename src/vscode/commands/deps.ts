@@ -4,7 +4,8 @@
  * (`Pick<CommandDeps, ...>`), so a test hands in only that.
  */
 import type * as vscode from 'vscode';
-import type { RunpodCheckEvents, StatusCheckDeps } from '../runpodCheck';
+import type { StatusCheckDeps } from '../runpodCheck';
+import type { RunpodCheckEvents } from '../runpodCheckEvents';
 import type { S3ListerSource } from '../s3ListerSource';
 import type { StylesView } from '../stylesView';
 import type { WriteDecisions } from '../writeDecision';

@@ -1,8 +1,10 @@
-/** Registers every command of the extension (one file per command). */
+/**
+ * Registers every command of the extension (one file per command). The S3 sync and the
+ * RunPod commands are registered here too, but their bodies are in lazily loaded chunks
+ * (chunks.ts): required on their first run.
+ */
 import * as vscode from 'vscode';
-import { applyWebhookPayloadCommand } from './applyWebhookPayload';
-import { cancelJob } from './cancelJob';
-import { checkStatus } from './checkStatus';
+import { runpodChunk, syncChunk } from '../chunks';
 import { cleanupWorkspace } from './cleanupWorkspace';
 import { clearRunpodApiKey } from './clearRunpodApiKey';
 import type { CommandDeps } from './deps';
@@ -19,9 +21,7 @@ import {
 } from './args';
 import { fixStyle, mergeDuplicates } from './mergeDuplicates';
 import { openVersion } from './openVersion';
-import { setRunpodApiKey } from './setRunpodApiKey';
 import { checkStyleStatus, fixAllInStyle, openStyleFile, upgradeUrl } from './styleRowCommands';
-import { syncS3 } from './syncS3';
 import { checkVersionStatus, copyLoraUrl, openLoraUrl, revealInExplorer, setOnlyProblems, syncStyle } from './treeItemCommands';
 
 /**
@@ -37,11 +37,11 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.refresh', none, () => index.rescan());
   reg('trainingVersions.showLog', none, () => deps.log.show());
   reg('trainingVersions.cleanupWorkspace', cleanupOptionsOf, (options) => cleanupWorkspace(deps, options));
-  reg('trainingVersions.setRunpodApiKey', none, () => setRunpodApiKey(deps));
+  reg('trainingVersions.setRunpodApiKey', none, () => runpodChunk().setRunpodApiKey(deps));
   reg('trainingVersions.clearRunpodApiKey', none, () => clearRunpodApiKey(deps));
-  reg('trainingVersions.checkStatus', checkScopeOf, (scope) => checkStatus(deps, scope));
-  reg('trainingVersions.syncS3', syncOptionsOf, (options) => syncS3(deps, options));
-  reg('trainingVersions.applyWebhookPayload', webhookArgsOf, (args) => applyWebhookPayloadCommand(deps, args));
+  reg('trainingVersions.checkStatus', checkScopeOf, (scope) => runpodChunk().checkStatus(deps, scope));
+  reg('trainingVersions.syncS3', syncOptionsOf, (options) => syncChunk().syncS3(deps, options));
+  reg('trainingVersions.applyWebhookPayload', webhookArgsOf, (args) => runpodChunk().applyWebhookPayloadCommand(deps, args));
   // Rows and title bar of the styles tree (node commands are hidden from the palette).
   reg('trainingVersions.tree.openVersion', versionRefOf, (ref) => openVersion(deps, ref));
   reg('trainingVersions.tree.mergeDuplicates', versionRefOf, (ref) => mergeDuplicates(deps, ref));
@@ -49,7 +49,7 @@ export function registerCommands(deps: CommandDeps): void {
   reg('trainingVersions.tree.copyLoraUrl', versionRefOf, (ref) => copyLoraUrl(deps, ref));
   reg('trainingVersions.tree.openLoraUrl', versionRefOf, (ref) => openLoraUrl(deps, ref));
   reg('trainingVersions.tree.checkStatus', versionRefOf, checkVersionStatus);
-  reg('trainingVersions.tree.cancelJob', cancelTargetOf, (target) => cancelJob(deps, target));
+  reg('trainingVersions.tree.cancelJob', cancelTargetOf, (target) => runpodChunk().cancelJob(deps, target));
   reg('trainingVersions.tree.syncStyle', styleFolderOf, syncStyle);
   reg('trainingVersions.tree.revealInExplorer', styleFileOf, revealInExplorer);
   reg('trainingVersions.tree.openFile', styleFileOf, openStyleFile);

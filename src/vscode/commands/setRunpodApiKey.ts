@@ -9,7 +9,8 @@ import { validateRunpodApiKey } from '../../core/runpodWorkspace';
 import { describeFailure } from '../../flows/statusText';
 import { notify, openSettings } from '../notify';
 import { EDITOR_WORDS } from '../runpodReport';
-import { checkRunpodKey, storeRunpodApiKey } from '../runpodKey';
+import { checkRunpodKey } from '../runpodKey';
+import { storeRunpodApiKey } from '../runpodKeyStore';
 import { readSettings } from '../settings';
 import type { CommandDeps } from './deps';
 

@@ -21,6 +21,8 @@ export interface LoadedFile {
   path: string;
   text: string;
   analysis: Analysis;
+  /** The bytes `text` was decoded from (a writer compares the file on disk with them). */
+  bytes?: Buffer;
 }
 
 /** Finds and analyses every training_versions.json under `paths`. */
@@ -42,10 +44,10 @@ export async function visitFiles<R>(paths: string[], options: FileAnalyzeOptions
   const out: R[] = new Array(files.length);
   for (let i = 0; i < files.length; i++) {
     const p = files[i];
-    const { text, utf8 } = readTextSync(p);
+    const { text, utf8, bytes } = readTextSync(p);
     const analyzed = analyze(text, { ...options, now, styleId: styleIdOfFolder(styleFolderOf(p)) });
     const analysis = utf8 ? analyzed : refusedAsNonUtf8(analyzed);
-    out[i] = visit({ path: p, text, analysis });
+    out[i] = visit({ path: p, text, analysis, bytes });
   }
   return out;
 }

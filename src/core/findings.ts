@@ -7,9 +7,9 @@ import { type ElementNode, type ParsedDocument, isPlainObject, parseDocument } f
 import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups, sortSmall } from './duplicates';
 import { type TextEdit } from './edits';
 import { removeElementsEdits, setPropertiesEdits } from './jsonEdit';
-import { acceleratedUrl, canAccelerate, hasAcceleratedHost, isPresigned } from './s3Url';
+import { acceleratedUrl, canAccelerate, isPresigned } from './s3Url';
 import { mergeChanges, mergeGroupEdits, upgradeUrlEdits, withUrlUpgrade } from './merge';
-import { IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
+import { hasAcceleratedUrl, IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
 
 export type { FindingCode, Severity } from './catalogue';
 
@@ -268,7 +268,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
       });
     }
     // v.location is parseS3Url(loraUrl), parsed on first use: not for the (usual) accelerated hosts.
-    const loc = opts.preferAcceleratedUrls && !hasAcceleratedHost(v.value.loraUrl) ? v.location : undefined;
+    const loc = opts.preferAcceleratedUrls && !hasAcceleratedUrl(v) ? v.location : undefined;
     if (loc !== undefined && !loc.accelerated && canAccelerate(loc.bucket) && !isPresigned(loc.suffix)) {
       const up = acceleratedUrl(loc);
       if (up !== undefined) {

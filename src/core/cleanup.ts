@@ -5,9 +5,9 @@
 import { RULE_TITLES, describeVersion, explainMember } from './duplicates';
 import { applyEdits, type TextEdit } from './edits';
 import { type Analysis, fixAllEdits } from './findings';
-import { mergeChanges, upgradeUrl, withUrlUpgrade } from './merge';
+import { mergeChanges, withUrlUpgrade } from './merge';
 import type { PropertyChange } from './jsonEdit';
-import { str } from './versions';
+import { str, urlUpgradeOf } from './versions';
 
 export interface MergePlan {
   kept: { id: string | null; label: string; index: number };
@@ -77,7 +77,7 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
     for (const v of analysis.versions) {
       if (grouped.has(v.index)) continue;
       const url = str(v.value, 'loraUrl');
-      const to = url === undefined ? undefined : upgradeUrl(url);
+      const to = url === undefined ? undefined : urlUpgradeOf(v);
       if (url !== undefined && to !== undefined) {
         urlUpgrades.push({ id: v.id ?? null, label: describeVersion(v), from: url, to });
         upgradedUrls.set(v.index, to);

@@ -6,9 +6,11 @@ import type { ElementNode, ParsedDocument } from './document';
 import { isPlainObject } from './document';
 import { baseJobId, fileStem, parseModelStem, versionNameOf, type ModelFile } from './identity';
 import {
+  acceleratedUrl,
   hasAcceleratedHost,
   isAcceleratedHostname,
   objectIdentity,
+  parseS3Url,
   pathFileName,
   s3LocationOf,
   splitUrl,
@@ -147,6 +149,18 @@ class VersionEntry implements Version {
   get acceleratedHost(): boolean {
     return this.parts !== undefined && isAcceleratedHostname(this.parts.hostname);
   }
+}
+
+/**
+ * The accelerated URL of the entry's regular S3 `loraUrl` (`upgradeUrl(loraUrl)` of merge.ts),
+ * from its URL as it was split: none for an accelerated host without parsing the object
+ * (`parseS3Url` would say accelerated), else from the object parsed once.
+ */
+export function urlUpgradeOf(v: Version): string | undefined {
+  const url = v.value.loraUrl;
+  if (typeof url !== 'string') return undefined;
+  const loc = v instanceof VersionEntry ? (v.acceleratedHost ? undefined : v.location) : parseS3Url(url);
+  return loc && !loc.accelerated ? acceleratedUrl(loc) : undefined;
 }
 
 /** `hasAcceleratedHost(v.value.loraUrl)`: from the entry's URL as it was split, when `versionsOf` made it. */

@@ -53,7 +53,7 @@ async function writeFiles(planned: readonly PlannedCleanup<LoadedFile>[], backup
   const reports: CleanupWriteReport<LoadedFile>[] = [];
   for (const p of planned) {
     try {
-      const written = await writeAtomic(p.file.path, p.plan.newText, { backup, expected: p.text });
+      const written = await writeAtomic(p.file.path, p.plan.newText, { backup, expected: p.text, expectedBytes: p.file.bytes });
       reports.push({ kind: 'written', file: p.file, ...(written.backup ? { backup: written.backup } : {}) });
     } catch (e) {
       const detail = (e as Error).message;

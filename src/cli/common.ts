@@ -1,7 +1,7 @@
 /** Shared plumbing of the CLI commands: usage errors, file loading, output. */
 import { analyze, type Analysis, type AnalyzeOptions, refusedAsNonUtf8 } from '../core/findings';
 import { styleIdOfFolder } from '../core/identity';
-import { findVersionFiles, readTextSync, styleFolderOf } from '../services/files';
+import { findVersionFilesSync, readTextSync, styleFolderOf } from '../services/files';
 
 /** Bad usage: printed with a hint, exit code 2. */
 /** Analysis options of the files a command reads; `now` defaults to the clock, read once per command. */
@@ -21,6 +21,8 @@ export interface LoadedFile {
   path: string;
   text: string;
   analysis: Analysis;
+  /** The bytes `text` was decoded from (a writer compares the file on disk with them). */
+  bytes?: Buffer;
 }
 
 /** Finds and analyses every training_versions.json under `paths`. */
@@ -37,15 +39,15 @@ export async function loadFiles(paths: string[], options: FileAnalyzeOptions): P
  * an asynchronous one (`npm run bench`, section 2).
  */
 export async function visitFiles<R>(paths: string[], options: FileAnalyzeOptions, visit: (file: LoadedFile) => R): Promise<R[]> {
-  const files = await findVersionFiles(paths.length ? paths : ['.']);
+  const files = findVersionFilesSync(paths.length ? paths : ['.']);
   const now = options.now ?? Date.now(); // one "now" for every file
   const out: R[] = new Array(files.length);
   for (let i = 0; i < files.length; i++) {
     const p = files[i];
-    const { text, utf8 } = readTextSync(p);
+    const { text, utf8, bytes } = readTextSync(p);
     const analyzed = analyze(text, { ...options, now, styleId: styleIdOfFolder(styleFolderOf(p)) });
     const analysis = utf8 ? analyzed : refusedAsNonUtf8(analyzed);
-    out[i] = visit({ path: p, text, analysis });
+    out[i] = visit({ path: p, text, analysis, bytes });
   }
   return out;
 }

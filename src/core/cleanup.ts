@@ -5,8 +5,9 @@
 import { RULE_TITLES, describeVersion, explainMember } from './duplicates';
 import { applyEdits, type TextEdit } from './edits';
 import { type Analysis, fixAllEdits } from './findings';
-import { mergeChanges, upgradeUrl, withUrlUpgrade } from './merge';
-import { str } from './versions';
+import { mergeChanges, withUrlUpgrade } from './merge';
+import type { PropertyChange } from './jsonEdit';
+import { str, urlUpgradeOf } from './versions';
 
 export interface MergePlan {
   kept: { id: string | null; label: string; index: number };
@@ -39,12 +40,17 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
   if (!analysis.writable) return { merges: [], urlUpgrades: [], edits: [], newText: text, changed: false };
   const prefer = analysis.options.preferAcceleratedUrls;
   const urlUpgrades: UrlUpgradePlan[] = [];
+  // Worked out once, for the plan and for its edits (`fixAllEdits`).
+  const groupChanges: PropertyChange[][] = [];
+  const upgradedUrls = new Map<number, string>();
   const merges: MergePlan[] = analysis.groups.map((g) => {
     const changes = mergeChanges(analysis.doc, g);
+    const final = prefer ? withUrlUpgrade(g.winner, changes) : changes;
+    groupChanges.push(final);
     if (prefer) {
       // The kept entry's final URL may be upgraded too: that is an upgrade, not a field taken from a duplicate.
       const taken = changes.find((c) => c.key === 'loraUrl');
-      const upgraded = withUrlUpgrade(g.winner, changes).find((c) => c.key === 'loraUrl');
+      const upgraded = final.find((c) => c.key === 'loraUrl');
       const from = taken ? (JSON.parse(taken.raw) as unknown) : g.winner.value.loraUrl;
       if (upgraded && upgraded.raw !== taken?.raw && typeof from === 'string') {
         urlUpgrades.push({ id: g.winner.id ?? null, label: describeVersion(g.winner), from, to: JSON.parse(upgraded.raw) as string });
@@ -71,11 +77,14 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
     for (const v of analysis.versions) {
       if (grouped.has(v.index)) continue;
       const url = str(v.value, 'loraUrl');
-      const to = url === undefined ? undefined : upgradeUrl(url);
-      if (url !== undefined && to !== undefined) urlUpgrades.push({ id: v.id ?? null, label: describeVersion(v), from: url, to });
+      const to = url === undefined ? undefined : urlUpgradeOf(v);
+      if (url !== undefined && to !== undefined) {
+        urlUpgrades.push({ id: v.id ?? null, label: describeVersion(v), from: url, to });
+        upgradedUrls.set(v.index, to);
+      }
     }
   }
-  const edits = fixAllEdits(analysis);
+  const edits = fixAllEdits(analysis, { groupChanges, urlUpgrades: upgradedUrls });
   const newText = edits.length ? applyEdits(text, edits) : text;
   return { merges, urlUpgrades, edits, newText, changed: newText !== text };
 }

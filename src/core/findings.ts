@@ -6,10 +6,10 @@ import { FINDING_DOCS, type FindingCode, type Severity } from './catalogue';
 import { type ElementNode, type ParsedDocument, isPlainObject, parseDocument } from './document';
 import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups, sortSmall } from './duplicates';
 import { type TextEdit } from './edits';
-import { removeElementsEdits, setPropertiesEdits } from './jsonEdit';
-import { acceleratedUrl, canAccelerate, hasAcceleratedHost, isPresigned } from './s3Url';
+import { type PropertyChange, removeElementsEdits, setPropertiesEdits } from './jsonEdit';
+import { acceleratedUrl, canAccelerate, isPresigned } from './s3Url';
 import { mergeChanges, mergeGroupEdits, upgradeUrlEdits, withUrlUpgrade } from './merge';
-import { IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
+import { hasAcceleratedUrl, IN_FLIGHT, STATUSES, type Version, str, versionsOf } from './versions';
 
 export type { FindingCode, Severity } from './catalogue';
 
@@ -268,7 +268,7 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
       });
     }
     // v.location is parseS3Url(loraUrl), parsed on first use: not for the (usual) accelerated hosts.
-    const loc = opts.preferAcceleratedUrls && !hasAcceleratedHost(v.value.loraUrl) ? v.location : undefined;
+    const loc = opts.preferAcceleratedUrls && !hasAcceleratedUrl(v) ? v.location : undefined;
     if (loc !== undefined && !loc.accelerated && canAccelerate(loc.bucket) && !isPresigned(loc.suffix)) {
       const up = acceleratedUrl(loc);
       if (up !== undefined) {
@@ -353,17 +353,29 @@ export function fixFor(analysis: Analysis, finding: Finding): TextEdit[] | undef
   return undefined;
 }
 
+/**
+ * What a caller (the clean-up plan) has already worked out for `fixAllEdits`, so that
+ * it is not worked out twice: each group's final changes (`withUrlUpgrade` applied when
+ * accelerated URLs are preferred), and the upgraded URL of each entry outside a group.
+ */
+export interface FixAllWork {
+  groupChanges: readonly PropertyChange[][];
+  /** Entry index → its accelerated URL; an entry absent here has no upgrade. */
+  urlUpgrades: ReadonlyMap<number, string>;
+}
+
 /** Every fix of the file at once: all groups merged, every remaining regular URL upgraded. */
-export function fixAllEdits(analysis: Analysis): TextEdit[] {
+export function fixAllEdits(analysis: Analysis, work?: FixAllWork): TextEdit[] {
   if (!analysis.writable) return [];
   const doc = analysis.doc;
   const prefer = analysis.options.preferAcceleratedUrls;
   const edits: TextEdit[] = [];
   const remove = new Set<number>();
   const inGroup = new Set<number>();
-  for (const g of analysis.groups) {
-    let changes = mergeChanges(doc, g);
-    if (prefer) changes = withUrlUpgrade(g.winner, changes);
+  for (let gi = 0; gi < analysis.groups.length; gi++) {
+    const g = analysis.groups[gi];
+    let changes = work ? work.groupChanges[gi] : mergeChanges(doc, g);
+    if (prefer && !work) changes = withUrlUpgrade(g.winner, changes);
     edits.push(...setPropertiesEdits(doc, g.winner.node, changes));
     for (const m of g.members) {
       inGroup.add(m.index);
@@ -371,7 +383,14 @@ export function fixAllEdits(analysis: Analysis): TextEdit[] {
     }
   }
   if (prefer) {
-    for (const v of analysis.versions) if (!inGroup.has(v.index)) edits.push(...upgradeUrlEdits(doc, v));
+    for (const v of analysis.versions) {
+      if (inGroup.has(v.index)) continue;
+      if (!work) edits.push(...upgradeUrlEdits(doc, v));
+      else {
+        const to = work.urlUpgrades.get(v.index);
+        if (to !== undefined) edits.push(...setPropertiesEdits(doc, v.node, [{ key: 'loraUrl', raw: JSON.stringify(to) }]));
+      }
+    }
   }
   edits.push(...removeElementsEdits(doc, remove));
   return edits;

@@ -95,7 +95,7 @@ export function baseJobId(id: string): string {
   if (k === id.length - 1 || k < 1) return id;
   const c = id.charCodeAt(k) | 0x20;
   if (c < 97 || c > 122 || id.charCodeAt(k - 1) !== 45) return id;
-  return BARE_UUID.test(id) ? id : id.slice(0, k - 1);
+  return id.length === 36 && BARE_UUID.test(id) ? id : id.slice(0, k - 1); // a bare UUID is 36 characters
 }
 
 /** True for ids shaped like a RunPod job id (`<uuid>`, optionally with a suffix such as `-e<N>` or `-u<N>`). */

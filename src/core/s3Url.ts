@@ -52,7 +52,9 @@ export function splitUrl(url: string): UrlParts | undefined {
   const m = HTTP_URL.exec(url.trim());
   if (!m) return undefined;
   const host = m[2].toLowerCase();
-  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '');
+  // Most hosts have no port: the regex only for those that do (this runs for every entry of a check).
+  const hostname =
+    host.charCodeAt(0) === 91 /* [ */ ? host.slice(0, host.indexOf(']') + 1) : host.includes(':') ? host.replace(/:\d*$/, '') : host;
   return { scheme: m[1].toLowerCase(), host, hostname, path: m[3] ?? '/', suffix: m[4] ?? '' };
 }
 
@@ -69,7 +71,12 @@ export function isAwsHost(hostname: string): boolean {
  */
 export function parseS3Url(url: string): S3Location | undefined {
   const u = splitUrl(url);
-  if (!u || !u.hostname.endsWith(AWS_SUFFIX)) return undefined;
+  return u && s3LocationOf(u);
+}
+
+/** `parseS3Url` of a URL already split (`splitUrl`): for a caller that needs other parts of it too. */
+export function s3LocationOf(u: UrlParts): S3Location | undefined {
+  if (!u.hostname.endsWith(AWS_SUFFIX)) return undefined;
   const head = u.hostname.slice(0, -AWS_SUFFIX.length);
   // Virtual-hosted: <bucket>.<service part>; the service part is the shortest suffix
   // that is one (the bucket is greedy), so that a bucket "data.s3" stays whole.
@@ -125,9 +132,12 @@ const ACC_DS = '.s3-accelerate.dualstack.amazonaws.com';
 export function hasAcceleratedHost(url: unknown): boolean {
   if (typeof url !== 'string') return false;
   const u = splitUrl(url);
-  if (u === undefined) return false;
+  return u !== undefined && isAcceleratedHostname(u.hostname);
+}
+
+/** `hasAcceleratedHost` of a URL already split. */
+export function isAcceleratedHostname(h: string): boolean {
   // = /^.+\.s3-accelerate(?:\.dualstack)?\.amazonaws\.com$/ (hostname has no whitespace), without the regex: hot in check.
-  const h = u.hostname;
   return (h.length > ACC.length && h.endsWith(ACC)) || (h.length > ACC_DS.length && h.endsWith(ACC_DS));
 }
 
@@ -161,8 +171,12 @@ export function objectIdentity(loc: Pick<S3Location, 'bucket' | 'key'>): string 
 /** The last segment of a URL's decoded path ("style_1_vV7.safetensors"; `a%2Fb.safetensors` → `b.safetensors`). */
 export function urlFileName(url: string): string | undefined {
   const u = splitUrl(url);
-  if (!u) return undefined;
-  const path = decodeLenient(u.path);
+  return u && pathFileName(u.path);
+}
+
+/** `urlFileName` of a URL already split, from its path. */
+export function pathFileName(urlPath: string): string | undefined {
+  const path = decodeLenient(urlPath);
   const seg = path.slice(path.lastIndexOf('/') + 1);
   return seg || undefined;
 }

@@ -5,7 +5,18 @@
 import type { ElementNode, ParsedDocument } from './document';
 import { isPlainObject } from './document';
 import { baseJobId, fileStem, parseModelStem, versionNameOf, type ModelFile } from './identity';
-import { objectIdentity, parseS3Url, urlFileName, type S3Location } from './s3Url';
+import {
+  acceleratedUrl,
+  hasAcceleratedHost,
+  isAcceleratedHostname,
+  objectIdentity,
+  parseS3Url,
+  pathFileName,
+  s3LocationOf,
+  splitUrl,
+  type S3Location,
+  type UrlParts,
+} from './s3Url';
 
 export const STATUSES = ['pending', 'starting', 'training', 'completed', 'failed'] as const;
 export type VersionStatus = (typeof STATUSES)[number];
@@ -92,7 +103,8 @@ class VersionEntry implements Version {
   readonly file: ModelFile | undefined;
   readonly versionName: string | undefined;
   readonly minimal: boolean;
-  private readonly url: string | undefined;
+  /** `loraUrl` split once (`splitUrl`), for every rule that reads it. */
+  private readonly parts: UrlParts | undefined;
   private parsed = false;
   private loc: S3Location | undefined;
   private key: string | undefined;
@@ -106,8 +118,9 @@ class VersionEntry implements Version {
     this.baseId = id === undefined ? undefined : baseJobId(id);
     this.minimal = isMinimal(value);
     const url = str(value, 'loraUrl') || undefined;
-    this.url = url;
-    const fname = url === undefined ? undefined : urlFileName(url);
+    const parts = url === undefined ? undefined : splitUrl(url);
+    this.parts = parts;
+    const fname = parts === undefined ? undefined : pathFileName(parts.path);
     this.urlStem = fname === undefined ? undefined : fileStem(fname);
     let file = this.urlStem === undefined ? undefined : parseModelStem(this.urlStem);
     if (!file) {
@@ -122,7 +135,7 @@ class VersionEntry implements Version {
   get location(): S3Location | undefined {
     if (!this.parsed) {
       this.parsed = true;
-      this.loc = this.url === undefined ? undefined : parseS3Url(this.url);
+      this.loc = this.parts === undefined ? undefined : s3LocationOf(this.parts);
       this.key = this.loc && objectIdentity(this.loc);
     }
     return this.loc;
@@ -131,6 +144,28 @@ class VersionEntry implements Version {
   get objectKey(): string | undefined {
     return this.location && this.key;
   }
+
+  /** `hasAcceleratedHost(loraUrl)`, from the URL split once. */
+  get acceleratedHost(): boolean {
+    return this.parts !== undefined && isAcceleratedHostname(this.parts.hostname);
+  }
+}
+
+/**
+ * The accelerated URL of the entry's regular S3 `loraUrl` (`upgradeUrl(loraUrl)` of merge.ts),
+ * from its URL as it was split: none for an accelerated host without parsing the object
+ * (`parseS3Url` would say accelerated), else from the object parsed once.
+ */
+export function urlUpgradeOf(v: Version): string | undefined {
+  const url = v.value.loraUrl;
+  if (typeof url !== 'string') return undefined;
+  const loc = v instanceof VersionEntry ? (v.acceleratedHost ? undefined : v.location) : parseS3Url(url);
+  return loc && !loc.accelerated ? acceleratedUrl(loc) : undefined;
+}
+
+/** `hasAcceleratedHost(v.value.loraUrl)`: from the entry's URL as it was split, when `versionsOf` made it. */
+export function hasAcceleratedUrl(v: Version): boolean {
+  return v instanceof VersionEntry ? v.acceleratedHost : hasAcceleratedHost(v.value.loraUrl);
 }
 
 /** The model file an `id` or `name` names, as a file stem or a file name (§2 rule 3). */

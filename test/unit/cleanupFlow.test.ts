@@ -215,3 +215,40 @@ describe('clean-up flow', () => {
     }
   });
 });
+
+describe('writeAtomic compared by bytes (expectedBytes)', () => {
+  test('writes when the file still has the bytes it was planned on, refuses when one byte changed (same size)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tv-write-bytes-'));
+    try {
+      const a = join(dir, 'a.json');
+      await writeFile(a, DUPES);
+      const bytes = Buffer.from(DUPES);
+      const w = await writeAtomic(a, CLEAN, { backup: true, expected: DUPES, expectedBytes: bytes });
+      assert.equal(w.backup, `${a}.backup`);
+      assert.equal(await readFile(a, 'utf8'), CLEAN);
+      assert.equal(await readFile(`${a}.backup`, 'utf8'), DUPES);
+
+      const sameSize = DUPES.replace('"V1"', '"V9"');
+      assert.equal(sameSize.length, DUPES.length);
+      await writeFile(a, sameSize);
+      await assert.rejects(writeAtomic(a, CLEAN, { backup: true, expected: DUPES, expectedBytes: bytes }), ConcurrentChangeError);
+      assert.equal(await readFile(a, 'utf8'), sameSize);
+      // The backup of the earlier write is untouched: nothing was copied for the refused one.
+      assert.equal(await readFile(`${a}.backup`, 'utf8'), DUPES);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('never writes text that does not parse, even when the bytes match', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tv-write-bytes-'));
+    try {
+      const a = join(dir, 'a.json');
+      await writeFile(a, DUPES);
+      await assert.rejects(writeAtomic(a, BROKEN, { backup: true, expectedBytes: Buffer.from(DUPES) }), SyntaxError);
+      assert.equal(await readFile(a, 'utf8'), DUPES);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

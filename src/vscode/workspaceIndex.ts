@@ -7,8 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type Analysis, refusedAsNonUtf8 } from '../core/findings';
-import { analyzeStyleFile } from '../core/styleFile';
-import { mapConcurrent } from '../services/files';
+import { type AnalysisDigest, indexStyleFile } from '../core/styleFile';
+import { scanEach } from '../services/files';
 import { readSettings } from './settings';
 
 export const VERSIONS_GLOB = '**/training_versions.json';
@@ -25,13 +25,16 @@ export interface IndexedFile {
   text: string;
   /** The open document's version when indexed from one. */
   documentVersion?: number;
-  analysis: Analysis;
+  /**
+   * The whole analysis. An open document's is kept; a closed file's is recomputed
+   * from `text` (same settings and clock) when it was collected: read it once per use.
+   */
+  readonly analysis: Analysis;
+  /** What the diagnostics, the tree's first level and polling read: kept for every file. */
+  readonly digest: AnalysisDigest;
   /** Read from disk and not valid UTF-8: reported, never written (its bad bytes would be lost). */
   notUtf8?: boolean;
 }
-
-/** Files read at once by the initial scan. */
-const SCAN_CONCURRENCY = 8;
 
 export function isVersionsFile(uri: vscode.Uri): boolean {
   return isRealFile(uri) && path.basename(uri.path) === VERSIONS_FILE && !/\/(node_modules|\.git)\//.test(uri.path);
@@ -137,10 +140,9 @@ export class WorkspaceIndex implements vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document.uri.toString();
     const first = active === undefined ? -1 : uris.findIndex((u) => u.toString() === active);
     if (first > 0) uris.unshift(...uris.splice(first, 1));
-    const results = await mapConcurrent(uris, SCAN_CONCURRENCY, async (u, i) => {
+    const results = await scanEach(uris, async (u, i) => {
       const r = await this.load(u);
       if (i === 0 && first >= 0 && r) this.changed.fire([r]);
-      await new Promise<void>((resolve) => setImmediate(resolve));
       return i === 0 && first >= 0 ? undefined : r;
     });
     const changed = results.filter((u): u is vscode.Uri => u !== undefined);
@@ -248,18 +250,28 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   private build(uri: vscode.Uri, text: string, documentVersion: number | undefined, notUtf8 = false): IndexedFile {
     const s = readSettings(uri);
-    // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis.
-    const {
-      styleFolder,
-      styleId,
-      analysis: analyzed,
-    } = analyzeStyleFile(uri.path, text, {
-      preferAcceleratedUrls: s.preferAcceleratedUrls,
-      staleAfterHours: s.staleAfterHours,
-      now: Date.now(),
-    });
-    const analysis = notUtf8 ? refusedAsNonUtf8(analyzed) : analyzed;
-    return { uri, folder: vscode.workspace.getWorkspaceFolder(uri), styleFolder, styleId, text, documentVersion, analysis, notUtf8 };
+    // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis,
+    // of which only the digest is kept for a closed file (the rest is recomputed from the text when asked).
+    const f = indexStyleFile(
+      uri.toString(),
+      uri.path,
+      text,
+      { preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours, now: Date.now() },
+      { keep: documentVersion !== undefined, refine: notUtf8 ? refusedAsNonUtf8 : undefined },
+    );
+    return {
+      uri,
+      folder: vscode.workspace.getWorkspaceFolder(uri),
+      styleFolder: f.styleFolder,
+      styleId: f.styleId,
+      text,
+      documentVersion,
+      notUtf8,
+      digest: f.digest,
+      get analysis() {
+        return f.analysis;
+      },
+    };
   }
 
   private reanalyzeAll(): void {

@@ -166,8 +166,9 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
     const scan = async (subset: readonly string[]) => {
       const m = new StyleTreeModel();
       await scanEach(subset, async (f) => {
-        const text = await fs.readFile(f, 'utf8');
-        m.upsert(indexStyleFile(f, f, text, settings));
+        // As WorkspaceIndex.load: the bytes, decoded as strict UTF-8; the index keeps the bytes.
+        const bytes = await fs.readFile(f);
+        m.upsert(indexStyleFile(f, f, new TextDecoder('utf-8', { fatal: true }).decode(bytes), settings, { bytes }));
       });
       return { m, first: m.styles() };
     };
@@ -197,7 +198,8 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
     }
 
     // Where the time goes, in memory (no I/O): parsing alone vs the whole analysis, results kept as the index keeps them.
-    const texts = await Promise.all(files.map((f) => fs.readFile(f, 'utf8')));
+    const raw = await Promise.all(files.map((f) => fs.readFile(f)));
+    const texts = raw.map((b) => b.toString('utf8'));
     const inMemory = (fn: () => unknown) => {
       const xs: number[] = [];
       for (let r = 0; r < runs; r++) {
@@ -211,7 +213,8 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
     const parseOnly = inMemory(() => texts.map((t) => JSON.parse(t) as unknown));
 
     // Retained heap: what the index keeps for every version, next to what JSON.parse's
-    // values of the same files keep (the texts are held on both sides, so not counted).
+    // values of the same files keep. The files' contents are held on both sides, so not counted: the
+    // texts here, the bytes in the index (which keeps a closed file's bytes, outside the JS heap, not its text).
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const retainedBy = async (make: () => unknown): Promise<number> => {
@@ -232,12 +235,14 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
     const parsedRetained = await retainedBy(() => texts.map((t) => JSON.parse(t) as unknown));
     const indexRetained = await retainedBy(() => {
       const m = new StyleTreeModel();
-      texts.forEach((t, i) => m.upsert(indexStyleFile(files[i], files[i], t, settings)));
+      texts.forEach((t, i) => m.upsert(indexStyleFile(files[i], files[i], t, settings, { bytes: raw[i] })));
       m.styles();
       return m;
     });
-    const analyseOnly = inMemory(() => texts.map((t, i) => indexStyleFile(files[i], files[i], t, settings)));
-    texts.length = 0; // not needed any more: keep the bench's peak memory down
+    const analyseOnly = inMemory(() => texts.map((t, i) => indexStyleFile(files[i], files[i], t, settings, { bytes: raw[i] })));
+    // Not needed any more: keep the bench's peak memory down.
+    texts.length = 0;
+    raw.length = 0;
 
     // The longest the scan holds the event loop (the extension host) at a time: a timer's worst lateness.
     const delay = monitorEventLoopDelay({ resolution: 1 });

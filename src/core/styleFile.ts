@@ -138,13 +138,24 @@ export interface IndexStyleFileOptions {
   keep?: boolean;
   /** Applied to every analysis of the text (for instance `refusedAsNonUtf8`). */
   refine?: (a: Analysis) => Analysis;
+  /**
+   * The bytes `text` was decoded from (a file read from disk): kept instead of the text,
+   * which is decoded from them again when asked (leniently, without a BOM, as
+   * `TextDecoder` does). Bytes live outside the JS heap: the garbage collector never copies them.
+   */
+  bytes?: Uint8Array;
+}
+
+/** The text of bytes that may not be UTF-8 (U+FFFD for a bad byte), without a BOM, as VS Code decodes them. */
+export function decodeLeniently(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /**
  * A style file as an index holds it: analysed now, but only its digest kept; the
- * whole analysis (parsed values, entries, groups) is recomputed from `text` when
- * something reads `analysis` after it was collected. `analysis` is an own
- * enumerable getter, so a spread copy (`{ ...file }`) reads it.
+ * whole analysis (parsed values, entries, groups) is recomputed from the text when
+ * something reads `analysis`. `analysis` and `text` are own enumerable getters, so a
+ * spread copy (`{ ...file }`) reads them.
  */
 export function indexStyleFile(
   key: string,
@@ -152,12 +163,21 @@ export function indexStyleFile(
   text: string,
   options: StyleFileOptions,
   how: IndexStyleFileOptions = {},
-): StyleFile & { digest: AnalysisDigest } {
+): StyleFile & { digest: AnalysisDigest; readonly text: string } {
   const styleFolder = styleFolderNameOf(filePath);
   const styleId = styleIdOfFolder(styleFolder);
   const opts = { ...options, styleId };
-  const refine = how.refine;
-  const lazy = new LazyAnalysis(() => (refine ? refine(analyze(text, opts)) : analyze(text, opts)), how.keep === true);
+  const { refine, bytes } = how;
+  // No closure names `text` (a captured parameter would keep it alive): with bytes only `first`
+  // holds it, until the first analysis.
+  const held = bytes ? undefined : text;
+  const textNow = (): string => (bytes ? decodeLeniently(bytes) : held!);
+  let first: string | undefined = text;
+  const lazy = new LazyAnalysis(() => {
+    const a = analyze(first ?? textNow(), opts);
+    first = undefined;
+    return refine ? refine(a) : a;
+  }, how.keep === true);
   return {
     key,
     styleFolder,
@@ -165,6 +185,9 @@ export function indexStyleFile(
     digest: lazy.digest,
     get analysis() {
       return lazy.get();
+    },
+    get text() {
+      return textNow();
     },
   };
 }

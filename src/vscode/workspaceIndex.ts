@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type Analysis, refusedAsNonUtf8 } from '../core/findings';
-import { type AnalysisDigest, indexStyleFile } from '../core/styleFile';
+import { type AnalysisDigest, decodeLeniently, indexStyleFile } from '../core/styleFile';
 import { scanEach } from '../services/files';
 import { readSettings } from './settings';
 
@@ -21,8 +21,16 @@ export interface IndexedFile {
   /** The style folder's name (`1_ink_intensity`). */
   styleFolder: string;
   styleId: string | undefined;
-  /** Text as the editor sees it (no BOM). */
-  text: string;
+  /**
+   * Text as the editor sees it (no BOM). A closed file's is decoded from `bytes` each
+   * time it is read: read it once per use.
+   */
+  readonly text: string;
+  /**
+   * A closed file's bytes as read from disk. The index keeps these rather than the text:
+   * outside the JS heap, so the garbage collector never copies them (the scan's largest cost).
+   */
+  readonly bytes?: Uint8Array;
   /** The open document's version when indexed from one. */
   documentVersion?: number;
   /**
@@ -226,29 +234,33 @@ export class WorkspaceIndex implements vscode.Disposable {
       this.files.set(key, this.build(uri, doc.getText(), doc.version));
       return uri;
     }
-    let text: string;
-    let utf8 = true;
+    let bytes: Uint8Array;
     try {
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        // Not UTF-8: analysed with U+FFFD in place of the bad bytes, and never written back.
-        utf8 = false;
-        text = new TextDecoder('utf-8').decode(bytes);
-      }
+      bytes = await vscode.workspace.fs.readFile(uri);
     } catch (e) {
       if (this.files.delete(key)) return uri;
       if ((e as vscode.FileSystemError).code !== 'FileNotFound') this.log.warn(`Cannot read ${uri.fsPath}: ${(e as Error).message}`);
       return undefined;
     }
+    let text: string;
+    let utf8 = true;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // Not UTF-8: analysed with U+FFFD in place of the bad bytes, and never written back.
+      utf8 = false;
+      text = decodeLeniently(bytes);
+    }
     const cur = this.files.get(key);
     if (cur && cur.documentVersion === undefined && cur.text === text) return undefined;
-    this.files.set(key, this.build(uri, text, undefined, !utf8));
+    // A view into a larger buffer would keep all of it: keep a copy of just the file.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    this.files.set(key, this.build(uri, text, undefined, !utf8, own));
     return uri;
   }
 
-  private build(uri: vscode.Uri, text: string, documentVersion: number | undefined, notUtf8 = false): IndexedFile {
+  /** `bytes`, for a closed file: kept instead of `text`, which is decoded from them when read. */
+  private build(uri: vscode.Uri, text: string, documentVersion: number | undefined, notUtf8 = false, bytes?: Uint8Array): IndexedFile {
     const s = readSettings(uri);
     // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis,
     // of which only the digest is kept for a closed file (the rest is recomputed from the text when asked).
@@ -257,14 +269,17 @@ export class WorkspaceIndex implements vscode.Disposable {
       uri.path,
       text,
       { preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours, now: Date.now() },
-      { keep: documentVersion !== undefined, refine: notUtf8 ? refusedAsNonUtf8 : undefined },
+      { keep: documentVersion !== undefined, refine: notUtf8 ? refusedAsNonUtf8 : undefined, bytes },
     );
     return {
       uri,
       folder: vscode.workspace.getWorkspaceFolder(uri),
       styleFolder: f.styleFolder,
       styleId: f.styleId,
-      text,
+      get text() {
+        return f.text;
+      },
+      bytes,
       documentVersion,
       notUtf8,
       digest: f.digest,
@@ -277,7 +292,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   private reanalyzeAll(): void {
     const uris: vscode.Uri[] = [];
     for (const [key, f] of this.files) {
-      this.files.set(key, this.build(f.uri, f.text, f.documentVersion, f.notUtf8));
+      this.files.set(key, this.build(f.uri, f.text, f.documentVersion, f.notUtf8, f.bytes));
       uris.push(f.uri);
     }
     this.changed.fire(uris);

@@ -87,7 +87,7 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn
 }
 
 /** Files the editor's initial scan reads at once. */
-export const SCAN_CONCURRENCY = 8;
+export const SCAN_CONCURRENCY = 16;
 
 /**
  * The editor's initial scan over `items`: `fn` on each, a few in flight

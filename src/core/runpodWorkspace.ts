@@ -23,12 +23,18 @@ export function validateRunpodApiKey(value: string): string | undefined {
 /**
  * Ids (as stored) of the jobs a poll asks about: every in-flight target of
  * every file (as a check would select them), less the jobs the session
- * already knows finished or expired (`known`, the status cache).
+ * already knows finished or expired (`known`, the status cache). A file is its
+ * analysis, or an index's digest of it (its `statusTargets`, selected the same way).
  */
-export function jobsToPoll(analyses: Iterable<Analysis>, known?: ReadonlyMap<string, JobLookup>): string[] {
+export function jobsToPoll(
+  analyses: Iterable<Analysis | { statusTargets: readonly string[] }>,
+  known?: ReadonlyMap<string, JobLookup>,
+): string[] {
   const ids = new Set<string>();
   for (const a of analyses) {
-    for (const t of selectStatusTargets(a).targets) if (!known?.has(t.id)) ids.add(t.id);
+    if ('statusTargets' in a) {
+      for (const id of a.statusTargets) if (!known?.has(id)) ids.add(id);
+    } else for (const t of selectStatusTargets(a).targets) if (!known?.has(t.id)) ids.add(t.id);
   }
   return [...ids];
 }

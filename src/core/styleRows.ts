@@ -6,7 +6,7 @@
 import { type FindingCode, type Severity, isProblem } from './catalogue';
 import type { Finding } from './findings';
 import { linkUrl } from './s3Url';
-import type { StyleFile } from './styleFile';
+import { type StyleFile, digestOf } from './styleFile';
 import { keyParameters, plural, relativeTime } from './versionText';
 import { IN_FLIGHT, STATUSES, type Version, str } from './versions';
 
@@ -85,8 +85,8 @@ export interface VersionRow {
  * last analysis of it that did: its versions stay visible, marked out of date.
  */
 export function summarizeStyle(file: StyleFile, lastGood?: StyleFile): StyleSummary {
-  const a = file.analysis;
-  const shown = lastGood?.analysis ?? a;
+  const a = digestOf(file);
+  const shown = lastGood ? digestOf(lastGood) : a;
   let problemCount = 0,
     minimalCount = 0,
     inFlight = 0;
@@ -99,19 +99,16 @@ export function summarizeStyle(file: StyleFile, lastGood?: StyleFile): StyleSumm
   }
   for (const f of shown.findings) if (f.code === 'stale-job' && f.entryIndex !== undefined) staleEntries.add(f.entryIndex);
   let expiredCount = 0;
-  for (const v of shown.versions) {
-    const s = v.value.status;
-    if (typeof s !== 'string' || !IN_FLIGHT.includes(s)) continue;
+  for (const v of shown.inFlight) {
     if (v.id !== undefined && file.expiredJobs?.has(v.id)) expiredCount++;
     else if (!staleEntries.has(v.index)) inFlight++;
   }
-  let duplicateCount = 0;
-  for (const g of a.groups) duplicateCount += g.members.length - 1;
-  const versionCount = shown.versions.length;
+  const duplicateCount = a.duplicateCount;
+  const versionCount = shown.versionCount;
   const outOfDate = lastGood !== undefined;
   // Problems first (a narrow sidebar cuts the end); the label already names the style.
   const parts: string[] = [];
-  if (!a.writable) parts.push(a.doc.syntaxError ? 'invalid JSON' : 'invalid file');
+  if (!a.writable) parts.push(a.syntaxError ? 'invalid JSON' : 'invalid file');
   if (problemCount) parts.push(plural(problemCount, 'problem'));
   if (outOfDate) parts.push(`${plural(versionCount, 'version')} (out of date)`);
   else if (a.writable) parts.push(plural(versionCount, 'version'));

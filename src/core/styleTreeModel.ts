@@ -3,7 +3,7 @@
  * kept sorted, updated one file at a time, with running totals. The tree view is a
  * thin adapter over it; the index bench (scripts/bench-index.ts) runs it in plain node.
  */
-import type { StyleFile } from './styleFile';
+import { type StyleFile, digestOf } from './styleFile';
 import { type StyleSummary, type VersionRow, compareStyles, summarizeStyle, versionRows } from './styleRows';
 
 /** Totals over every style: what the status bar and the view badge show. */
@@ -54,7 +54,7 @@ export class StyleTreeModel {
     const old = this.entries.get(file.key);
     if (
       old &&
-      old.file.analysis === file.analysis &&
+      digestOf(old.file) === digestOf(file) &&
       old.file.expiredJobs === file.expiredJobs &&
       old.group === group &&
       old.file.styleFolder === file.styleFolder
@@ -62,7 +62,7 @@ export class StyleTreeModel {
       return { added: false, changed: false, problemsFlipped: false, summary: old.summary };
     }
     // A syntax error (typing) keeps the last versions that parsed in sight; any other change replaces them.
-    const lastGood = file.analysis.doc.syntaxError && old ? (old.file.analysis.writable ? old.file : old.lastGood) : undefined;
+    const lastGood = digestOf(file).syntaxError && old ? (digestOf(old.file).writable ? old.file : old.lastGood) : undefined;
     const summary = summarizeStyle(file, lastGood);
     if (old) this.count(old.summary, -1);
     this.count(summary, +1);

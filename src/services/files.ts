@@ -141,6 +141,22 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn
   return out;
 }
 
+/** Files the editor's initial scan reads at once. */
+export const SCAN_CONCURRENCY = 16;
+
+/**
+ * The editor's initial scan over `items`: `fn` on each, a few in flight
+ * (`SCAN_CONCURRENCY`), and a yield to the event loop after each item, so that
+ * other work (the extension host's) runs between files. Results in input order.
+ */
+export function scanEach<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  return mapConcurrent(items, SCAN_CONCURRENCY, async (item, i) => {
+    const r = await fn(item, i);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return r;
+  });
+}
+
 /** True when `p` (a symbolic link) leads to a file; a dangling link leads nowhere. */
 async function isFileThroughLink(p: string): Promise<boolean> {
   try {

@@ -1,7 +1,7 @@
 /** Publishes the findings of every indexed file as diagnostics (source `training-versions`). */
 import * as vscode from 'vscode';
 import { FINDING_DOCS } from '../core/catalogue';
-import { converterFor } from './convert';
+import { OffsetConverter, converterFor } from './convert';
 import { findingDocsTarget } from './findingDocs';
 import { type IndexedFile, type WorkspaceIndex, isRealFile } from './workspaceIndex';
 
@@ -14,8 +14,9 @@ const SEVERITY = {
 } as const;
 
 export function toDiagnostics(file: IndexedFile): vscode.Diagnostic[] {
-  const conv = converterFor(file.analysis, file.text);
-  return file.analysis.findings.map((f) => {
+  // An open document's converter is shared with its code actions; a closed file's line index is not kept.
+  const conv = file.documentVersion !== undefined ? converterFor(file.analysis, file.text) : new OffsetConverter(file.text);
+  return file.digest.findings.map((f) => {
     // Code actions find the finding again by code and range, never by message.
     const d = new vscode.Diagnostic(conv.range(f.offset, f.length), f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;

@@ -117,7 +117,7 @@ export class RunpodPolling implements vscode.Disposable {
 
   private jobs(): string[] {
     return jobsToPoll(
-      this.deps.index.all().map((f) => f.analysis),
+      this.deps.index.all().map((f) => f.digest),
       this.deps.runpodCache,
     );
   }

@@ -300,7 +300,11 @@ export class StylesTreeProvider implements vscode.TreeDataProvider<StylesTreeNod
       key: f.uri.toString(),
       styleFolder: f.styleFolder,
       styleId: f.styleId,
-      analysis: f.analysis,
+      digest: f.digest,
+      // Read when a style is expanded: the index recomputes a closed file's analysis then.
+      get analysis() {
+        return f.analysis;
+      },
       expiredJobs: this.expired?.of(f.uri),
     };
   }

@@ -7,8 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type Analysis, refusedAsNonUtf8 } from '../core/findings';
-import { analyzeStyleFile } from '../core/styleFile';
-import { mapConcurrent } from '../services/files';
+import { type AnalysisDigest, decodeLeniently, indexStyleFile } from '../core/styleFile';
+import { scanEach } from '../services/files';
 import { readSettings } from './settings';
 
 export const VERSIONS_GLOB = '**/training_versions.json';
@@ -21,17 +21,28 @@ export interface IndexedFile {
   /** The style folder's name (`1_ink_intensity`). */
   styleFolder: string;
   styleId: string | undefined;
-  /** Text as the editor sees it (no BOM). */
-  text: string;
+  /**
+   * Text as the editor sees it (no BOM). A closed file's is decoded from `bytes` each
+   * time it is read: read it once per use.
+   */
+  readonly text: string;
+  /**
+   * A closed file's bytes as read from disk. The index keeps these rather than the text:
+   * outside the JS heap, so the garbage collector never copies them (the scan's largest cost).
+   */
+  readonly bytes?: Uint8Array;
   /** The open document's version when indexed from one. */
   documentVersion?: number;
-  analysis: Analysis;
+  /**
+   * The whole analysis. An open document's is kept; a closed file's is recomputed
+   * from `text` (same settings and clock) when it was collected: read it once per use.
+   */
+  readonly analysis: Analysis;
+  /** What the diagnostics, the tree's first level and polling read: kept for every file. */
+  readonly digest: AnalysisDigest;
   /** Read from disk and not valid UTF-8: reported, never written (its bad bytes would be lost). */
   notUtf8?: boolean;
 }
-
-/** Files read at once by the initial scan. */
-const SCAN_CONCURRENCY = 8;
 
 export function isVersionsFile(uri: vscode.Uri): boolean {
   return isRealFile(uri) && path.basename(uri.path) === VERSIONS_FILE && !/\/(node_modules|\.git)\//.test(uri.path);
@@ -137,10 +148,9 @@ export class WorkspaceIndex implements vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document.uri.toString();
     const first = active === undefined ? -1 : uris.findIndex((u) => u.toString() === active);
     if (first > 0) uris.unshift(...uris.splice(first, 1));
-    const results = await mapConcurrent(uris, SCAN_CONCURRENCY, async (u, i) => {
+    const results = await scanEach(uris, async (u, i) => {
       const r = await this.load(u);
       if (i === 0 && first >= 0 && r) this.changed.fire([r]);
-      await new Promise<void>((resolve) => setImmediate(resolve));
       return i === 0 && first >= 0 ? undefined : r;
     });
     const changed = results.filter((u): u is vscode.Uri => u !== undefined);
@@ -224,48 +234,65 @@ export class WorkspaceIndex implements vscode.Disposable {
       this.files.set(key, this.build(uri, doc.getText(), doc.version));
       return uri;
     }
-    let text: string;
-    let utf8 = true;
+    let bytes: Uint8Array;
     try {
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        // Not UTF-8: analysed with U+FFFD in place of the bad bytes, and never written back.
-        utf8 = false;
-        text = new TextDecoder('utf-8').decode(bytes);
-      }
+      bytes = await vscode.workspace.fs.readFile(uri);
     } catch (e) {
       if (this.files.delete(key)) return uri;
       if ((e as vscode.FileSystemError).code !== 'FileNotFound') this.log.warn(`Cannot read ${uri.fsPath}: ${(e as Error).message}`);
       return undefined;
     }
+    let text: string;
+    let utf8 = true;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // Not UTF-8: analysed with U+FFFD in place of the bad bytes, and never written back.
+      utf8 = false;
+      text = decodeLeniently(bytes);
+    }
     const cur = this.files.get(key);
     if (cur && cur.documentVersion === undefined && cur.text === text) return undefined;
-    this.files.set(key, this.build(uri, text, undefined, !utf8));
+    // A view into a larger buffer would keep all of it: keep a copy of just the file.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    this.files.set(key, this.build(uri, text, undefined, !utf8, own));
     return uri;
   }
 
-  private build(uri: vscode.Uri, text: string, documentVersion: number | undefined, notUtf8 = false): IndexedFile {
+  /** `bytes`, for a closed file: kept instead of `text`, which is decoded from them when read. */
+  private build(uri: vscode.Uri, text: string, documentVersion: number | undefined, notUtf8 = false, bytes?: Uint8Array): IndexedFile {
     const s = readSettings(uri);
-    // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis.
-    const {
-      styleFolder,
-      styleId,
-      analysis: analyzed,
-    } = analyzeStyleFile(uri.path, text, {
-      preferAcceleratedUrls: s.preferAcceleratedUrls,
-      staleAfterHours: s.staleAfterHours,
-      now: Date.now(),
-    });
-    const analysis = notUtf8 ? refusedAsNonUtf8(analyzed) : analyzed;
-    return { uri, folder: vscode.workspace.getWorkspaceFolder(uri), styleFolder, styleId, text, documentVersion, analysis, notUtf8 };
+    // The vscode-free part (shared with scripts/bench-index.ts): style folder and id from the path, the analysis,
+    // of which only the digest is kept for a closed file (the rest is recomputed from the text when asked).
+    const f = indexStyleFile(
+      uri.toString(),
+      uri.path,
+      text,
+      { preferAcceleratedUrls: s.preferAcceleratedUrls, staleAfterHours: s.staleAfterHours, now: Date.now() },
+      { keep: documentVersion !== undefined, refine: notUtf8 ? refusedAsNonUtf8 : undefined, bytes },
+    );
+    return {
+      uri,
+      folder: vscode.workspace.getWorkspaceFolder(uri),
+      styleFolder: f.styleFolder,
+      styleId: f.styleId,
+      get text() {
+        return f.text;
+      },
+      bytes,
+      documentVersion,
+      notUtf8,
+      digest: f.digest,
+      get analysis() {
+        return f.analysis;
+      },
+    };
   }
 
   private reanalyzeAll(): void {
     const uris: vscode.Uri[] = [];
     for (const [key, f] of this.files) {
-      this.files.set(key, this.build(f.uri, f.text, f.documentVersion, f.notUtf8));
+      this.files.set(key, this.build(f.uri, f.text, f.documentVersion, f.notUtf8, f.bytes));
       uris.push(f.uri);
     }
     this.changed.fire(uris);

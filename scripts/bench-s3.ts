@@ -156,7 +156,9 @@ export async function runS3Bench(options: S3BenchOptions = {}): Promise<string> 
     return [
       '## S3 sync',
       '',
-      `Node ${process.version}, ${cpu}. s3rver on 127.0.0.1 (own process), ${objects.toLocaleString('en')} objects across ${styles} styles; ${styles} style files holding ${Math.floor(perStyle / 2)} detailed entries each. Median of ${runs} runs after warm-up.`,
+      `Node ${process.version}, ${cpu}. s3rver on 127.0.0.1 (own process), ` +
+        `${objects.toLocaleString('en')} objects across ${styles} styles; ${styles} style files ` +
+        `holding ${Math.floor(perStyle / 2)} detailed entries each. Median of ${runs} runs after warm-up.`,
       '',
       '| measure | value |',
       '|---|---:|',

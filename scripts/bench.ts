@@ -286,6 +286,7 @@ export async function runCoreBench(options: { sizes?: number[]; quick?: boolean 
   }
 
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const perThousand = (k: 'analyze' | 'cleanup') => rows.map((r) => fmt((r[k] / r.entries) * 1000)).join(' / ');
   const lines = [
     '## Core engine',
     '',
@@ -296,23 +297,31 @@ export async function runCoreBench(options: { sizes?: number[]; quick?: boolean 
     '- cleanup: `analyze` + `planCleanup` (merge every group, upgrade URLs, apply the edits) — text in, new text out;',
     '- jsonc-parser: `parseTree`; json-languageservice: `parseJSONDocument` + `doValidation` against a 13-property schema of the file.',
     '',
-    '| entries | MB | duplicates | analyze ms | JSON.parse ms | analyze / JSON.parse | jsonc-parser parseTree ms | json-languageservice validate ms | cleanup ms |',
+    '| entries | MB | duplicates | analyze ms | JSON.parse ms | analyze / JSON.parse | ' +
+      'jsonc-parser parseTree ms | json-languageservice validate ms | cleanup ms |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.entries.toLocaleString('en')} | ${r.mb.toFixed(1)} | ${r.duplicates.toLocaleString('en')} | ${fmt(r.analyze)} | ${fmt(r.jsonParse)} | ${(r.analyze / r.jsonParse).toFixed(2)}× | ${fmt(r.jsonc)} | ${fmt(r.validate)} | ${fmt(r.cleanup)} |`,
+        `| ${r.entries.toLocaleString('en')} | ${r.mb.toFixed(1)} | ` +
+        `${r.duplicates.toLocaleString('en')} | ${fmt(r.analyze)} | ${fmt(r.jsonParse)} | ` +
+        `${(r.analyze / r.jsonParse).toFixed(2)}× | ${fmt(r.jsonc)} | ${fmt(r.validate)} | ` +
+        `${fmt(r.cleanup)} |`,
     ),
     '',
     `(The peers ran in a child process: its peak memory was ${peerPeak.toFixed(0)} MB, theirs, not the product's.)`,
     '',
-    `Per 1,000 entries — analyze: ${rows.map((r) => fmt((r.analyze / r.entries) * 1000)).join(' / ')} ms; cleanup: ${rows.map((r) => fmt((r.cleanup / r.entries) * 1000)).join(' / ')} ms (${rows.map((r) => r.entries.toLocaleString('en')).join(' / ')} entries).`,
+    `Per 1,000 entries — analyze: ${perThousand('analyze')} ms; cleanup: ${perThousand('cleanup')} ms ` +
+      `(${rows.map((r) => r.entries.toLocaleString('en')).join(' / ')} entries).`,
   ];
   const largest = rows[rows.length - 1];
   if (largest) {
     const ok = (b: boolean) => (b ? 'met' : 'MISSED');
     lines.push(
       '',
-      `Targets on the ${largest.mb.toFixed(0)} MB file: analyze ≤ 3× JSON.parse — ${(largest.analyze / largest.jsonParse).toFixed(2)}×, ${ok(largest.analyze <= 3 * largest.jsonParse)}; cleanup ≤ 1 s — ${fmt(largest.cleanup)} ms, ${ok(largest.cleanup <= 1000)}.`,
+      `Targets on the ${largest.mb.toFixed(0)} MB file: analyze ≤ 3× JSON.parse — ` +
+        `${(largest.analyze / largest.jsonParse).toFixed(2)}×, ` +
+        `${ok(largest.analyze <= 3 * largest.jsonParse)}; cleanup ≤ 1 s — ${fmt(largest.cleanup)} ` +
+        `ms, ${ok(largest.cleanup <= 1000)}.`,
     );
   }
   return lines.join('\n');
@@ -358,7 +367,9 @@ export async function runProcessBench(options: { rounds?: number } = {}): Promis
       [
         "const fs = require('fs'), path = require('path');",
         'const found = [];',
-        "const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { if (e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== '.git') walk(path.join(d, e.name)); } else if (e.name === 'training_versions.json') found.push(path.join(d, e.name)); } };",
+        'const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { if ' +
+          "(e.isDirectory()) { if (e.name !== 'node_modules' && e.name !== '.git') walk(path.join(d, " +
+          "e.name)); } else if (e.name === 'training_versions.json') found.push(path.join(d, e.name)); } };",
         'walk(process.argv[2]);',
         "let n = 0; for (const f of found.sort()) n += JSON.parse(fs.readFileSync(f, 'utf8')).versions.length;",
         "if (n !== 100000) throw new Error('parsed ' + n);",
@@ -408,7 +419,9 @@ export async function runProcessBench(options: { rounds?: number } = {}): Promis
     return [
       '## Whole process',
       '',
-      `\`node dist/cli.js …\` as a user runs it, against a process that only reads and parses: ${mb} MB / 20,000 entries; a workspace of 2,000 style folders × 50 versions. Median of ${rounds} interleaved rounds; net = minus Node's start-up (${fmt(start)} ms).`,
+      `\`node dist/cli.js …\` as a user runs it, against a process that only reads and parses: ` +
+        `${mb} MB / 20,000 entries; a workspace of 2,000 style folders × 50 versions. Median of ` +
+        `${rounds} interleaved rounds; net = minus Node's start-up (${fmt(start)} ms).`,
       '',
       '| process | median ms | net ms | net / baseline | target |',
       '|---|---:|---:|---:|---|',
@@ -457,7 +470,9 @@ export async function runBundleBench(): Promise<string> {
   return [
     '## Extension bundle',
     '',
-    `${main.name} (production build, loaded at activation): ${main.kb.toFixed(0)} KB — target < 150 KB: ${main.kb < 150 ? 'met' : 'MISSED'}. (Activation, < 10 ms, is measured in the real VS Code host of the integration tests.)`,
+    `${main.name} (production build, loaded at activation): ${main.kb.toFixed(0)} KB — target < ` +
+      `150 KB: ${main.kb < 150 ? 'met' : 'MISSED'}. (Activation, < 10 ms, is measured in the real ` +
+      `VS Code host of the integration tests.)`,
     '',
     'Loaded lazily from next to it, on first use (not in the target):',
     '',

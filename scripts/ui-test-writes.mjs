@@ -71,7 +71,8 @@ async function main() {
         const badgeText = () =>
           page
             .locator(
-              '.part.activitybar .action-item:has(a[aria-label^="Training Versions"]) .badge-content, .part.activitybar .action-item[aria-label^="Training Versions"] .badge-content',
+              '.part.activitybar .action-item:has(a[aria-label^="Training Versions"]) .badge-content, ' +
+                '.part.activitybar .action-item[aria-label^="Training Versions"] .badge-content',
             )
             .first()
             .textContent({ timeout: 1000 })
@@ -201,7 +202,9 @@ async function main() {
         const doneButtons = (await done.locator('.monaco-button').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
         check(
           new RegExp(
-            `^Training Versions: Clean Up Workspace: Merged \\d+ duplicate groups? \\(\\d+ entr(y|ies) removed\\) and upgraded \\d+ URLs? in ${changed.length} files\\. Backups: the previous texts of ${changed.length} files are in training_versions\\.json\\.backup\\.$`,
+            `^Training Versions: Clean Up Workspace: Merged \\d+ duplicate groups? \\(\\d+ entr(y|ies) ` +
+              `removed\\) and upgraded \\d+ URLs? in ${changed.length} files\\. Backups: the previous ` +
+              `texts of ${changed.length} files are in training_versions\\.json\\.backup\\.$`,
           ).test(doneText),
           'one notification says what was written, backups included',
           `saw "${doneText}"`,

@@ -111,7 +111,8 @@ async function main() {
         const badgeText = () =>
           page
             .locator(
-              '.part.activitybar .action-item:has(a[aria-label^="Training Versions"]) .badge-content, .part.activitybar .action-item[aria-label^="Training Versions"] .badge-content',
+              '.part.activitybar .action-item:has(a[aria-label^="Training Versions"]) .badge-content, ' +
+                '.part.activitybar .action-item[aria-label^="Training Versions"] .badge-content',
             )
             .first()
             .textContent({ timeout: 1000 });
@@ -122,7 +123,8 @@ async function main() {
         const statusText = () =>
           page
             .locator(
-              '.part.statusbar [id="training-versions.training-versions.trainingVersions.summary"], .part.statusbar .statusbar-item[aria-label^="Training Versions: 0 jobs in flight"]',
+              '.part.statusbar [id="training-versions.training-versions.trainingVersions.summary"], ' +
+                '.part.statusbar .statusbar-item[aria-label^="Training Versions: 0 jobs in flight"]',
             )
             .first()
             .textContent({ timeout: 1000 });

@@ -14,7 +14,10 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { absPath, cleanupAll, installSignalHandlers, openWorkbench, signalExitCode, startCodeServer } from './host.mjs';
 
-const USAGE = `usage: node scripts/vscode-host/run-tests.mjs --extension <dir> --tests <entry.js> --workspace <folder|file.code-workspace> [--install-vsix FILE]... [--screenshot out.png] [--timeout-ms N]`;
+const USAGE =
+  `usage: node scripts/vscode-host/run-tests.mjs --extension <dir> --tests <entry.js> ` +
+  `--workspace <folder|file.code-workspace> [--install-vsix FILE]... [--screenshot ` +
+  `out.png] [--timeout-ms N]`;
 
 async function main() {
   let values;

@@ -135,7 +135,10 @@ function formatText(results: FileResult[], apply: boolean): string {
   if (changedFiles === 0 && failed === 0 && !results.some((r) => r.status === 'skipped')) {
     lines.push(`Nothing to clean up in ${results.length} file${results.length === 1 ? '' : 's'}.`);
   } else {
-    const what = `${merged} duplicate group${merged === 1 ? '' : 's'} (${removed} entr${removed === 1 ? 'y' : 'ies'} removed), ${urls} URL upgrade${urls === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}`;
+    const what =
+      `${merged} duplicate group${merged === 1 ? '' : 's'} (${removed} ` +
+      `entr${removed === 1 ? 'y' : 'ies'} removed), ${urls} URL upgrade${urls === 1 ? '' : 's'} ` +
+      `in ${changedFiles} file${changedFiles === 1 ? '' : 's'}`;
     const notWritten =
       failed > 0
         ? ` ${failed} file${failed === 1 ? '' : 's'} could not be written (see above) and ${failed === 1 ? 'is' : 'are'} unchanged.`

@@ -117,7 +117,9 @@ export function formatText(reports: (FileReport | PositionedReport)[], color: bo
   lines.push(
     total === 0
       ? `No problems in ${reports.length} file${reports.length === 1 ? '' : 's'}.`
-      : `${reports.length} file${reports.length === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.information} information.`,
+      : `${reports.length} file${reports.length === 1 ? '' : 's'} checked: ${counts.error} ` +
+          `error${counts.error === 1 ? '' : 's'}, ${counts.warning} ` +
+          `warning${counts.warning === 1 ? '' : 's'}, ${counts.information} information.`,
   );
   return lines.join('\n');
 }

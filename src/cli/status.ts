@@ -18,7 +18,9 @@ import {
 import { type CliIO, UsageError, loadFiles, parseNumber } from './common';
 
 export const STATUS_USAGE =
-  'training-versions status --endpoint-id ID [--api-url URL] [--id VERSION_ID] [--apply] [--no-backup] [--timeout-ms N] [--format text|json] [--no-prefer-accelerated] [--no-health] [--verbose] [PATH...]  (API key: environment RUNPOD_API_KEY)';
+  'training-versions status --endpoint-id ID [--api-url URL] [--id VERSION_ID] [--apply] ' +
+  '[--no-backup] [--timeout-ms N] [--format text|json] [--no-prefer-accelerated] ' +
+  '[--no-health] [--verbose] [PATH...]  (API key: environment RUNPOD_API_KEY)';
 
 const CLI_WORDS: SurfaceWords = {
   setKey: 'export a valid key in RUNPOD_API_KEY',
@@ -58,7 +60,9 @@ export async function runStatus(args: string[], io: CliIO): Promise<number> {
   const apiKey = io.env.RUNPOD_API_KEY?.trim();
   if (!apiKey) {
     throw new UsageError(
-      'RUNPOD_API_KEY is not set. Export your RunPod API key first, e.g. `export RUNPOD_API_KEY=...` (RunPod console → Settings → API Keys); it is read from the environment only, never from arguments.',
+      'RUNPOD_API_KEY is not set. Export your RunPod API key first, e.g. `export ' +
+        'RUNPOD_API_KEY=...` (RunPod console → Settings → API Keys); it is read from the ' +
+        'environment only, never from arguments.',
     );
   }
   const apply = !!values.apply;

@@ -21,7 +21,9 @@ import { createS3Lister, type S3Settings } from '../services/s3';
 import { type CliIO, loadFiles, parseFormat, parseNumber, UsageError } from './common';
 
 export const SYNC_USAGE =
-  'training-versions sync --bucket B [--prefix P] [--region R] [--endpoint URL] [--path-style] [--profile NAME] [--read-metadata] [--timeout-ms N] [--apply] [--no-backup] [--format text|json] [--no-prefer-accelerated] [PATH...]';
+  'training-versions sync --bucket B [--prefix P] [--region R] [--endpoint URL] ' +
+  '[--path-style] [--profile NAME] [--read-metadata] [--timeout-ms N] [--apply] [--no-backup] ' +
+  '[--format text|json] [--no-prefer-accelerated] [PATH...]';
 
 /** Seams for tests and embedders: another lister, a progress hook, a cancellation signal, a clock. */
 export interface SyncDeps {
@@ -293,7 +295,11 @@ export function formatPlan(plan: SyncPlan, prefix: string, written?: Map<string,
   const changedFiles = written ? [...written.values()].filter((w) => w.error === undefined).length : c.changedFiles;
   lines.push(
     '',
-    `Summary: ${plural(c.models, 'model file')}: ${c.matched} matched an entry, ${c.added} new entr${c.added === 1 ? 'y' : 'ies'}, ${c.unplaced} without a style folder${c.notAdded ? `, ${c.notAdded} not added (would duplicate)` : ''}; ${plural(c.ignored, 'other object')} ignored. ${plural(changedFiles, 'file')} ${written ? 'changed' : 'would change'}${invalid ? `, ${plural(invalid, 'file')} skipped (does not parse)` : ''}.`,
+    `Summary: ${plural(c.models, 'model file')}: ${c.matched} matched an entry, ${c.added} new ` +
+      `entr${c.added === 1 ? 'y' : 'ies'}, ${c.unplaced} without a style ` +
+      `folder${c.notAdded ? `, ${c.notAdded} not added (would duplicate)` : ''}; ` +
+      `${plural(c.ignored, 'other object')} ignored. ${plural(changedFiles, 'file')} ` +
+      `${written ? 'changed' : 'would change'}${invalid ? `, ${plural(invalid, 'file')} skipped (does not parse)` : ''}.`,
   );
   if (!written) {
     lines.push(

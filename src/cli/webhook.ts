@@ -9,7 +9,8 @@ import { PathError, writeAtomic } from '../services/files';
 import { type CliIO, UsageError, parseFormat } from './common';
 
 export const WEBHOOK_USAGE =
-  'training-versions webhook [--payload FILE | -] [--apply] [--no-backup] [--format text|json] [--no-prefer-accelerated] [PATH...]  (the payload is read from standard input by default)';
+  'training-versions webhook [--payload FILE | -] [--apply] [--no-backup] [--format ' +
+  'text|json] [--no-prefer-accelerated] [PATH...]  (the payload is read from standard input by default)';
 
 /** Standard input as text, or undefined when it is a terminal (nothing piped). */
 export type StdinReader = () => Promise<string | undefined>;
@@ -34,7 +35,8 @@ async function readPayload(source: string, readStdin: StdinReader): Promise<stri
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new PathError(
-      `Cannot read the payload file ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}. Pass the file holding the JSON body RunPod sent.`,
+      `Cannot read the payload file ${source}: ` +
+        `${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message}. Pass the file holding the JSON body RunPod sent.`,
     );
   }
   if (text.trim() === '') throw new UsageError(`the payload file ${source} is empty: it must hold the JSON body RunPod sent.`);
@@ -103,7 +105,9 @@ function formatText(r: WebhookFlowResult, backup: boolean): string {
     case 'no-match': {
       const n = r.files.length;
       lines.push(
-        `No version matches job ${r.payload!.id} (neither its id nor its base id ${r.payload!.baseId}) in ${n} training_versions.json file${n === 1 ? '' : 's'}; nothing changed. Pass the files or folders of the style the job belongs to.`,
+        `No version matches job ${r.payload!.id} (neither its id nor its base id ` +
+          `${r.payload!.baseId}) in ${n} training_versions.json file${n === 1 ? '' : 's'}; nothing ` +
+          `changed. Pass the files or folders of the style the job belongs to.`,
       );
       break;
     }

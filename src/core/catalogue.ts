@@ -35,7 +35,9 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     severity: 'error',
     title: 'The file does not have the expected shape',
     explanation:
-      '"versions" is missing or not an array, an entry is not an object, an id is missing or not a string, a known field has the wrong type, a status is not one of pending, starting, training, completed, failed, or a key is written twice in one object.',
+      '"versions" is missing or not an array, an entry is not an object, an id is missing or not ' +
+      'a string, a known field has the wrong type, a status is not one of pending, starting, ' +
+      'training, completed, failed, or a key is written twice in one object.',
     fix: 'Correct the value at the reported position.',
     docs: 'invalid-schema',
     fixable: false,
@@ -44,7 +46,9 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     severity: 'warning',
     title: 'The same model appears twice',
     explanation:
-      "Two entries name the same model: the same S3 object, an id equal to the other's file stem, a version name equal to the other's file label, or the same RunPod job. Typically the webhook wrote a detailed entry and the S3 sync a minimal one.",
+      "Two entries name the same model: the same S3 object, an id equal to the other's file stem, " +
+      "a version name equal to the other's file label, or the same RunPod job. Typically the " +
+      'webhook wrote a detailed entry and the S3 sync a minimal one.',
     fix: 'Merge the group: the best entry is kept and takes every field it lacks from the others.',
     docs: 'duplicate-version',
     fixable: true,
@@ -72,8 +76,11 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     severity: 'warning',
     title: 'A job still pending or training long after it started',
     explanation:
-      'The entry is pending, starting or training and older than staleAfterHours. RunPod keeps job data only for a limited time, so its status can no longer be asked.',
-    fix: 'Run an S3 sync: a finished model file in S3 completes the entry. When the entry has duplicates, merge them first: a sync matches the file to one entry only.',
+      'The entry is pending, starting or training and older than staleAfterHours. RunPod keeps ' +
+      'job data only for a limited time, so its status can no longer be asked.',
+    fix:
+      'Run an S3 sync: a finished model file in S3 completes the entry. When the entry has ' +
+      'duplicates, merge them first: a sync matches the file to one entry only.',
     docs: 'stale-job',
     fixable: false,
   },

@@ -260,7 +260,10 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     if (v.minimal && inGroup[v.index] === 0) {
       add({
         code: 'minimal-entry',
-        message: `${describeVersion(v)} is a minimal entry (no parameters, imageCount or selectionSetId), typically written by an S3 sync, and no detailed entry exists to merge it with. Add its training details if you have them.`,
+        message:
+          `${describeVersion(v)} is a minimal entry (no parameters, imageCount or selectionSetId), ` +
+          `typically written by an S3 sync, and no detailed entry exists to merge it with. Add its ` +
+          `training details if you have them.`,
         offset: v.node.offset,
         length: v.node.length,
         versionId,
@@ -293,7 +296,12 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
         const age = hours >= 72 ? `${Math.floor(hours / 24)} days` : `${hours} h`;
         add({
           code: 'stale-job',
-          message: `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod has likely forgotten this job, so its status can no longer be asked. ${inGroup[v.index] === 1 ? 'It has duplicates: merge them first (a sync would match the model file to a duplicate and leave this entry stale).' : 'Run an S3 sync to find its model file.'}`,
+          message:
+            `Still "${status}" ${age} after it started (more than ${opts.staleAfterHours} h): RunPod ` +
+            `has likely forgotten this job, so its status can no longer be asked. ` +
+            (inGroup[v.index] === 1
+              ? 'It has duplicates: merge them first (a sync would match the model file to a duplicate and leave this entry stale).'
+              : 'Run an S3 sync to find its model file.'),
           offset: p.valueOffset,
           length: p.valueLength,
           versionId,

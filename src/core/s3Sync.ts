@@ -394,7 +394,9 @@ export function planSync(objects: readonly S3ObjectInfo[], targets: readonly Syn
       unplaced.push({
         key: o.key,
         styleId: o.model.styleId,
-        reason: `${folders.length} style folders have style id ${o.model.styleId} (${folders.map((f) => f.target.path).join(', ')}); add the entry by hand to the right one`,
+        reason:
+          `${folders.length} style folders have style id ${o.model.styleId} ` +
+          `(${folders.map((f) => f.target.path).join(', ')}); add the entry by hand to the right one`,
       });
     } else {
       folders[0].pending.push(o);

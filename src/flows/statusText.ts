@@ -114,7 +114,13 @@ export function describeJob(j: JobReport, words: SurfaceWords): string {
     case 'skipped':
       return `"${j.id}" is an S3 file stem, not a RunPod job id; an S3 sync keeps this entry current.`;
     case 'not-checked':
-      return `not checked: ${j.stopReason === 'unauthorized' ? 'stopped after RunPod refused the API key' : j.stopReason === 'rate-limited' ? 'stopped after RunPod kept rate-limiting' : 'the check was cancelled'}.`;
+      return `not checked: ${
+        j.stopReason === 'unauthorized'
+          ? 'stopped after RunPod refused the API key'
+          : j.stopReason === 'rate-limited'
+            ? 'stopped after RunPod kept rate-limiting'
+            : 'the check was cancelled'
+      }.`;
     case 'error':
       return j.failure ? describeFailure(j.failure, words) : 'RunPod could not be asked.';
     case 'expired':
@@ -123,7 +129,8 @@ export function describeJob(j: JobReport, words: SurfaceWords): string {
       const asked = (j.asked ?? [j.id]).join(' and ');
       return (
         `RunPod does not know this job (404 for ${asked}), yet the entry is only ${minutes(j.ageMs ?? 0)} old: ` +
-        `likely ${words.endpointSetting} is not the endpoint it was submitted to (a wrong endpoint id, or a job sent to another endpoint). This is not a failure. ${kept}`
+        `likely ${words.endpointSetting} is not the endpoint it was submitted to (a wrong endpoint ` +
+        `id, or a job sent to another endpoint). This is not a failure. ${kept}`
       );
     }
     case 'unknown-status':
@@ -164,7 +171,8 @@ export function describeHealth(h: EndpointHealth, words: SurfaceWords): string {
       .filter((k) => (workers[k] ?? 0) > 0)
       .map((k) => `${workers[k]} ${k}`);
     return (
-      `endpoint ${h.endpointId}: ${jobs.inQueue} in queue, ${jobs.inProgress} in progress; workers: ${[`${workers.idle} idle`, `${workers.running} running`, ...extra].join(', ')}` +
+      `endpoint ${h.endpointId}: ${jobs.inQueue} in queue, ${jobs.inProgress} in progress; ` +
+      `workers: ${[`${workers.idle} idle`, `${workers.running} running`, ...extra].join(', ')}` +
       (jobs.inQueue > 0 && workers.running + workers.idle === 0 ? ' (no worker is up: queued jobs wait, entries stay pending)' : '')
     );
   }
@@ -187,5 +195,9 @@ export function describeStop(stopped: { reason: StopReason; failure?: RunpodFail
 /** Said when RunPod pushed back: "RunPod rate-limited 3 requests; retried after 4.2 s of waiting in all". */
 export function describeRequests(r: RunpodRequestStats): string | undefined {
   if (r.rateLimited === 0 && r.retries === 0) return undefined;
-  return `RunPod pushed back (${r.rateLimited} answer${r.rateLimited === 1 ? '' : 's'} 429); ${r.retries} retr${r.retries === 1 ? 'y' : 'ies'} after ${(r.waitedMs / 1000).toFixed(1)} s of waiting in all.`;
+  return (
+    `RunPod pushed back (${r.rateLimited} answer${r.rateLimited === 1 ? '' : 's'} 429); ` +
+    `${r.retries} retr${r.retries === 1 ? 'y' : 'ies'} after ${(r.waitedMs / 1000).toFixed(1)} ` +
+    `s of waiting in all.`
+  );
 }

@@ -60,13 +60,23 @@ export function describeS3Failure(f: S3Failure, w: SyncWording): string {
     case 'client-missing':
       return `The S3 client could not be loaded (${f.detail}). Reinstall Training Versions, or run "npm run build" (it writes dist/s3.js).`;
     case 'unknown-profile':
-      return `There is no AWS profile "${f.profile}": ${f.detail}. Check the name in ${w.name('profile')} (or AWS_PROFILE), or create it with "aws configure --profile NAME" (or "aws configure sso").`;
+      return (
+        `There is no AWS profile "${f.profile}": ${f.detail}. Check the name in ` +
+        `${w.name('profile')} (or AWS_PROFILE), or create it with "aws configure --profile NAME" ` +
+        `(or "aws configure sso").`
+      );
     case 'no-credentials':
-      return `No AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile ("aws configure", or "aws configure sso" then "aws sso login") and ${w.passProfile}.`;
+      return (
+        `No AWS credentials found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a ` +
+        `profile ("aws configure", or "aws configure sso" then "aws sso login") and ${w.passProfile}.`
+      );
     case 'credentials': {
       const p = f.credentials?.kind === 'profile' ? f.credentials.profile : f.profile;
       if (!f.code) {
-        return `The AWS profile "${p}" gave no usable credentials (${f.detail}). Check the profile in ~/.aws/config, or sign in again with "aws sso login --profile ${p}".`;
+        return (
+          `The AWS profile "${p}" gave no usable credentials (${f.detail}). Check the profile in ` +
+          `~/.aws/config, or sign in again with "aws sso login --profile ${p}".`
+        );
       }
       const why =
         f.code === 'ExpiredToken' || f.code === 'TokenRefreshRequired'
@@ -91,28 +101,56 @@ export function describeS3Failure(f: S3Failure, w: SyncWording): string {
           ? `s3:GetObject on arn:aws:s3:::${f.bucket}/* (for ${w.name('readMetadata')}; or sync without it)`
           : `s3:ListBucket on arn:aws:s3:::${f.bucket}`;
       const who = whose(f);
-      return `Access denied by ${f.host} while ${action(f)}. ${who[0].toUpperCase()}${who.slice(1)} needs ${need}. Ask for that permission, or use another profile.`;
+      return (
+        `Access denied by ${f.host} while ${action(f)}. ${who[0].toUpperCase()}${who.slice(1)} ` +
+        `needs ${need}. Ask for that permission, or use another profile.`
+      );
     }
-    case 'no-such-bucket':
-      return `The bucket ${bucket} does not exist${f.endpoint ? ` on ${f.endpoint}` : ` (asked ${f.host})`}. Check ${w.name('bucket')}${f.endpoint ? ` and ${w.name('endpoint')}` : ''}.`;
+    case 'no-such-bucket': {
+      const where = f.endpoint ? ` on ${f.endpoint}` : ` (asked ${f.host})`;
+      return `The bucket ${bucket} does not exist${where}. Check ${w.name('bucket')}${f.endpoint ? ` and ${w.name('endpoint')}` : ''}.`;
+    }
     case 'not-found':
       return `Not found while ${action(f)}: the object may have been deleted during the sync. Run the sync again.`;
     case 'throttled':
-      return `${server} is throttling requests (${f.code ?? `HTTP ${f.status ?? 503}`}) and kept doing so after ${f.attempts && f.attempts > 1 ? `${f.attempts} attempts` : 'several retries'}. Wait a minute and run the sync again; nothing was written.`;
-    case 'dns':
+      return (
+        `${server} is throttling requests (${f.code ?? `HTTP ${f.status ?? 503}`}) and kept doing ` +
+        `so after ${f.attempts && f.attempts > 1 ? `${f.attempts} attempts` : 'several retries'}. ` +
+        `Wait a minute and run the sync again; nothing was written.`
+      );
+    case 'dns': {
+      const advice = f.host.startsWith(`${f.bucket}.`)
+        ? 'Virtual-hosted requests put the bucket in the host name; most S3-compatible stores need path-style: ' +
+          `${w.set('pathStyle')}, or check ${w.name('endpoint')}.`
+        : `Check ${w.name('endpoint')}.`;
       return f.endpoint
-        ? `The name ${f.host.replace(/:\d+$/, '')} does not resolve (${f.network}) while ${action(f)}. ${f.host.startsWith(`${f.bucket}.`) ? `Virtual-hosted requests put the bucket in the host name; most S3-compatible stores need path-style: ${w.set('pathStyle')}, or check ${w.name('endpoint')}.` : `Check ${w.name('endpoint')}.`} Nothing was written.`
-        : `The name ${f.host} does not resolve (${f.network}) while ${action(f)}: check the network (DNS) and ${w.name('bucket')}, then run the sync again; nothing was written.`;
+        ? `The name ${f.host.replace(/:\d+$/, '')} does not resolve (${f.network}) while ${action(f)}. ${advice} Nothing was written.`
+        : `The name ${f.host} does not resolve (${f.network}) while ${action(f)}: check the network ` +
+            `(DNS) and ${w.name('bucket')}, then run the sync again; nothing was written.`;
+    }
     case 'network': {
       const where = f.endpoint ?? f.host;
       if (f.totalTimeout) {
-        return `The listing of s3://${f.bucket}/${f.prefix} at ${where} did not finish in the time allowed (timed out). Check the network and that ${f.endpoint ? 'the endpoint' : 'S3'} answers, then run the sync again; nothing was written.`;
+        return (
+          `The listing of s3://${f.bucket}/${f.prefix} at ${where} did not finish in the time allowed ` +
+          `(timed out). Check the network and that ${f.endpoint ? 'the endpoint' : 'S3'} answers, ` +
+          `then run the sync again; nothing was written.`
+        );
       }
       const tries = f.attempts && f.attempts > 1 ? ` Tried ${f.attempts} times.` : '';
-      return `Lost the connection to ${where} while ${action(f)} (${f.network}).${tries} Check the network${f.endpoint ? ' and that the endpoint is running' : ''}${f.network === 'timed out' ? ` (or allow more time: ${w.name('timeout')})` : ''}, then run the sync again; nothing was written.`;
+      const running = f.endpoint ? ' and that the endpoint is running' : '';
+      const moreTime = f.network === 'timed out' ? ` (or allow more time: ${w.name('timeout')})` : '';
+      return (
+        `Lost the connection to ${where} while ${action(f)} (${f.network}).${tries} Check the ` +
+        `network${running}${moreTime}, then run the sync again; nothing was written.`
+      );
     }
     default:
-      return `S3 (${f.host}) failed while ${action(f)}: ${f.code ? `${f.code}: ` : ''}${f.detail}${f.status ? ` (HTTP ${f.status})` : ''}. Nothing was written.`;
+      return (
+        `S3 (${f.host}) failed while ${action(f)}: ` +
+        `${f.code ? `${f.code}: ` : ''}${f.detail}${f.status ? ` (HTTP ${f.status})` : ''}. ` +
+        `Nothing was written.`
+      );
   }
 }
 
@@ -120,11 +158,18 @@ export function describeS3Failure(f: S3Failure, w: SyncWording): string {
 export function describeSettingProblem(p: SettingProblem, w: SyncWording, where = ''): string {
   switch (p.kind) {
     case 'no-bucket':
-      return `No S3 bucket is set${where}: ${w.set('bucket').replace(/^./, (c) => c.toLowerCase())} to the bucket that holds the model files (and ${w.name('prefix')} to their key prefix), then sync again.`;
+      return (
+        `No S3 bucket is set${where}: ${w.set('bucket').replace(/^./, (c) => c.toLowerCase())} to ` +
+        `the bucket that holds the model files (and ${w.name('prefix')} to their key ` +
+        `prefix), then sync again.`
+      );
     case 'invalid-bucket':
       return `${w.name('bucket')} takes a bucket name, not "${p.value}"${where}: put the key prefix in ${w.name('prefix')}.`;
     default:
-      return `${w.name('endpoint')} must be an http(s) URL such as https://minio.example.com or http://127.0.0.1:9000, not "${p.value}"${where}. Leave it empty for AWS S3.`;
+      return (
+        `${w.name('endpoint')} must be an http(s) URL such as https://minio.example.com or ` +
+        `http://127.0.0.1:9000, not "${p.value}"${where}. Leave it empty for AWS S3.`
+      );
   }
 }
 
@@ -167,5 +212,8 @@ export function describeRetry(r: {
       : /^[A-Z]{2,}[A-Z_]*$/.test(r.reason) && !/^[A-Z][a-z]/.test(r.reason)
         ? `failed (${r.reason})`
         : `answered ${r.reason}`;
-  return `${r.host} ${what} (${r.op === 'head' ? 'metadata' : 'listing'}, attempt ${r.attempt} of ${r.maxAttempts}); retrying in ${(r.delayMs / 1000).toFixed(1)} s.`;
+  return (
+    `${r.host} ${what} (${r.op === 'head' ? 'metadata' : 'listing'}, attempt ${r.attempt} of ` +
+    `${r.maxAttempts}); retrying in ${(r.delayMs / 1000).toFixed(1)} s.`
+  );
 }

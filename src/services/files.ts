@@ -56,9 +56,8 @@ export function findVersionFilesSync(paths: string[]): string[] {
 }
 
 function pathError(p: string, e: unknown): PathError {
-  return new PathError(
-    `Cannot read ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}. Pass a training_versions.json file or a folder that contains some.`,
-  );
+  const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message;
+  return new PathError(`Cannot read ${p}: ${why}. Pass a training_versions.json file or a folder that contains some.`);
 }
 
 function walkSync(root: string, out: Set<string>): void {

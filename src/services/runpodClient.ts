@@ -213,7 +213,9 @@ export class RunpodClient implements RunpodApi {
         this.stats.retries++;
         this.stats.waitedMs += wait;
         this.log(
-          `${jobId ? `job ${jobId}` : path}: ${limited ? 'rate-limited (429)' : `server error ${status}`}, retry ${attempt} of ${this.maxRetries} in ${wait} ms${asked !== undefined ? ' (Retry-After)' : ''}`,
+          `${jobId ? `job ${jobId}` : path}: ` +
+            `${limited ? 'rate-limited (429)' : `server error ${status}`}, retry ${attempt} of ` +
+            `${this.maxRetries} in ${wait} ms${asked !== undefined ? ' (Retry-After)' : ''}`,
         );
         if (limited) {
           // The limit is the endpoint's: every request of this client waits, at the window.

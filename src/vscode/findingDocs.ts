@@ -88,7 +88,8 @@ export function registerFindingDocs(context: vscode.ExtensionContext, log: vscod
 section{padding:.2em .8em;margin:.6em 0;border-left:3px solid transparent}section.current{border-left-color:var(--vscode-focusBorder)}
 code{font-family:var(--vscode-editor-font-family)}</style></head>
 <body><h1>Training Versions findings</h1>${body}
-<script nonce="${nonce}">const s=document.getElementById(${JSON.stringify(wanted)});if(s){s.classList.add('current');s.scrollIntoView();}</script></body></html>`;
+<script nonce="${nonce}">const s=document.getElementById(${JSON.stringify(wanted)});
+if(s){s.classList.add('current');s.scrollIntoView();}</script></body></html>`;
     panel.reveal(vscode.ViewColumn.Beside, false);
     if (!found) log.warn(`No documentation for the finding code "${wanted}" in ${catalogueUri.fsPath}.`);
     return { code: wanted, found, title };

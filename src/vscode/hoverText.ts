@@ -61,7 +61,9 @@ export function versionMarkdown(file: HoverFile, v: Version, options: VersionMar
   if (expiredAt !== undefined) {
     rows.push([
       'RunPod',
-      `expired (checked ${new Date(expiredAt).toISOString().slice(0, 16).replace('T', ' ')} UTC): RunPod no longer holds this job, so its status can no longer be asked; an S3 sync finds its model file`,
+      `expired (checked ${new Date(expiredAt).toISOString().slice(0, 16).replace('T', ' ')} UTC): ` +
+        `RunPod no longer holds this job, so its status can no longer be asked; an S3 sync ` +
+        `finds its model file`,
     ]);
   }
   if (v.id !== undefined && isJobId(v.id) && v.baseId !== undefined) {

@@ -225,7 +225,8 @@ export async function runEditorStatusCheck(
   for (const g of prepared.groups) {
     say(
       'info',
-      `RunPod status: asking endpoint ${g.endpointId} at ${g.apiUrl} about the jobs of ${g.files.length} file(s)${scope.versionId !== undefined ? ` (version ${scope.versionId} only)` : ''}.`,
+      `RunPod status: asking endpoint ${g.endpointId} at ${g.apiUrl} about the jobs of ` +
+        `${g.files.length} file(s)${scope.versionId !== undefined ? ` (version ${scope.versionId} only)` : ''}.`,
     );
     for (const f of g.files) byPath.set(f.uri.toString(), f);
   }

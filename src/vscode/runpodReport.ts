@@ -53,7 +53,8 @@ export function checkReport(input: CheckReportInput): CheckReport {
   if (input.filesWritten > 0) parts.push(`Updated ${input.filesWritten} file${input.filesWritten === 1 ? '' : 's'}.`);
   if (input.conflicts > 0) {
     parts.push(
-      `${input.conflicts} file${input.conflicts === 1 ? '' : 's'} changed while RunPod was asked and ${input.conflicts === 1 ? 'was' : 'were'} left alone: check again.`,
+      `${input.conflicts} file${input.conflicts === 1 ? '' : 's'} changed while RunPod was asked ` +
+        `and ${input.conflicts === 1 ? 'was' : 'were'} left alone: check again.`,
     );
   }
   parts.push(...notes.map(describeStatusNote));

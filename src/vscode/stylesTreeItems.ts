@@ -40,7 +40,10 @@ export function styleIcon(s: StyleSummary): IconModel {
   return s.problemCount > 0 ? { id: 'symbol-color', color: 'list.warningForeground' } : { id: 'symbol-color' };
 }
 
-/** `version;` then `flag;` for each of inFlight, stale, expired, duplicate, kept, minimal, url, problems, failed, styleId, regularUrl expired (or `outOfDate;`). */
+/**
+ * `version;` then `flag;` for each of inFlight, stale, expired, duplicate, kept, minimal, url,
+ * problems, failed, styleId, regularUrl expired (or `outOfDate;`).
+ */
 export function versionContextValue(r: VersionRow): string {
   // Out of date (the file does not parse now): nothing to merge, check or copy until it does.
   if (r.outOfDate) return contextValueOf('version', { outOfDate: true, styleId: r.styleId !== undefined });
@@ -95,7 +98,8 @@ export function totalsTexts(
   const stale = t.stale ? `, ${t.stale} stale (older than staleAfterHours)` : '';
   // The endpoint's queue and workers (RunPod /health) explain why jobs sit in pending.
   const poll = polling
-    ? ` Polling RunPod every ${polling.pollSeconds} s for ${plural(polling.jobs, 'job')} (trainingVersions.runpod.pollSeconds).${polling.health ? ` ${polling.health}` : ''}`
+    ? ` Polling RunPod every ${polling.pollSeconds} s for ${plural(polling.jobs, 'job')} ` +
+      `(trainingVersions.runpod.pollSeconds).${polling.health ? ` ${polling.health}` : ''}`
     : '';
   return {
     problems,

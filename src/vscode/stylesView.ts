@@ -85,7 +85,10 @@ export class StylesView implements PollingDisplay, vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.statusText = `${t.inFlight > 0 ? '$(sync~spin)' : '$(sync)'} ${t.inFlight}  ${t.problems > 0 ? '$(warning)' : '$(check)'} ${t.problems}${this.pollingText ? `  ${this.pollingText}` : ''}`;
+    this.statusText =
+      `${t.inFlight > 0 ? '$(sync~spin)' : '$(sync)'} ${t.inFlight}  ` +
+      `${t.problems > 0 ? '$(warning)' : '$(check)'} ` +
+      `${t.problems}${this.pollingText ? `  ${this.pollingText}` : ''}`;
     this.item.text = this.statusText;
     this.item.tooltip = texts.tooltip;
     this.item.accessibilityInformation = { label: texts.accessibility };

@@ -232,10 +232,13 @@ export class WriteDecisions implements vscode.Disposable {
       const r = await applied.undo();
       const parts = [
         r.undone.length
-          ? `Undone: ${r.undone.map(shortName).join(', ')} ${r.undone.length === 1 ? 'is' : 'are'} as before${applied.backups.length ? ', with the previous backups' : ''}.`
+          ? `Undone: ${r.undone.map(shortName).join(', ')} ${r.undone.length === 1 ? 'is' : 'are'} as ` +
+            `before${applied.backups.length ? ', with the previous backups' : ''}.`
           : '',
         r.changedSince.length
-          ? `${plural(r.changedSince.length, 'file')} changed since and ${r.changedSince.length === 1 ? 'was' : 'were'} left as ${r.changedSince.length === 1 ? 'it is' : 'they are'} (${r.changedSince.map(shortName).join(', ')}).`
+          ? `${plural(r.changedSince.length, 'file')} changed since and ` +
+            `${r.changedSince.length === 1 ? 'was' : 'were'} left as ` +
+            `${r.changedSince.length === 1 ? 'it is' : 'they are'} (${r.changedSince.map(shortName).join(', ')}).`
           : '',
       ].filter(Boolean);
       this.log.info(parts.join(' '));

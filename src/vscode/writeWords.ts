@@ -74,7 +74,8 @@ export function decisionDetail(files: readonly { name: string; write: PlannedWri
   const lines = files.map(({ name, write }) => `${name}: ${write.changes.map(changeWords).join('; ')}.`);
   lines.push(
     backups > 0
-      ? `Apply writes every change above as one edit (Undo takes it back) and first copies ${backups === files.length ? (files.length === 1 ? 'the file' : 'each file') : plural(backups, 'file')} to training_versions.json.backup.`
+      ? `Apply writes every change above as one edit (Undo takes it back) and first copies ` +
+          `${backups === files.length ? (files.length === 1 ? 'the file' : 'each file') : plural(backups, 'file')} to training_versions.json.backup.`
       : 'Apply writes every change above as one edit (Undo takes it back); no backup (trainingVersions.backups is off).',
   );
   return lines.join('\n');
@@ -121,5 +122,7 @@ export function backupsSentence(n: number): string {
 export function conflictsSentence(names: readonly string[], flow: WriteFlow): string {
   return names.length === 0
     ? ''
-    : `${plural(names.length, 'file')} changed meanwhile and ${names.length === 1 ? 'was' : 'were'} left alone (${names.join(', ')}): run ${FLOW_TITLES[flow]} again.`;
+    : `${plural(names.length, 'file')} changed meanwhile and ` +
+        `${names.length === 1 ? 'was' : 'were'} left alone (${names.join(', ')}): run ` +
+        `${FLOW_TITLES[flow]} again.`;
 }

@@ -92,7 +92,9 @@ describe('code actions', () => {
 
   it('answers source.fixAll.trainingVersions only when asked, and runs on save via editor.codeActionsOnSave', async () => {
     const text =
-      '{\n  "versions": [\n    { "id": "abc-e1", "name": "V1", "parameters": { "a": 1 }, "status": "failed", "error": "oom" },\n    { "id": "abc-e2", "name": "V1", "parameters": { "a": 1 }, "status": "completed", "completedAt": "2025-01-01T00:00:00Z" }\n  ]\n}\n';
+      '{\n  "versions": [\n    { "id": "abc-e1", "name": "V1", "parameters": { "a": 1 }, ' +
+      '"status": "failed", "error": "oom" },\n    { "id": "abc-e2", "name": "V1", "parameters": { ' +
+      '"a": 1 }, "status": "completed", "completedAt": "2025-01-01T00:00:00Z" }\n  ]\n}\n';
     const { uri, doc } = await openFresh('32_on_save', text);
     await waitFor('duplicate diagnostic', () => ours(uri).some((x) => codeOf(x) === 'duplicate-version'));
     const whole = new vscode.Range(0, 0, doc.lineCount, 0);

@@ -143,90 +143,97 @@ describe('RunPod in the real host (SPEC.md §4)', function () {
         });
         after(() => removeStyles(tv, CHECKED, RUNNING));
 
-        it('checks every in-flight version: completed as the engine maps it, expired kept and reported, asked by the stored id, /health shown, written as one edit with backups', async () => {
-          const runningUri = fileIn(RUNNING);
-          const doc = await vscode.workspace.openTextDocument(runningUri);
-          await vscode.window.showTextDocument(doc);
-          assert.equal(doc.isDirty, false);
-          fake.reset();
-          const t0 = Date.now();
-          const r = await check();
-          const t1 = Date.now();
-          assert.equal(r.ran, true);
+        it(
+          'checks every in-flight version: completed as the engine maps it, expired kept and ' +
+            'reported, asked by the stored id, /health shown, written as one edit with backups',
+          async () => {
+            const runningUri = fileIn(RUNNING);
+            const doc = await vscode.workspace.openTextDocument(runningUri);
+            await vscode.window.showTextDocument(doc);
+            assert.equal(doc.isDirty, false);
+            fake.reset();
+            const t0 = Date.now();
+            const r = await check();
+            const t1 = Date.now();
+            assert.equal(r.ran, true);
 
-          // The -e2 entry is asked by its id as stored (RunPod's documentation), with the key as a Bearer token.
-          const asked = fake.requestsFor(`${JOB_DONE}-e2`);
-          assert.equal(asked.length, 1);
-          assert.equal(asked[0].path, `/v2/${ENDPOINT}/status/${JOB_DONE}-e2`);
-          assert.equal(asked[0].headers.authorization, `Bearer ${KEY}`);
-          assert.equal(fake.requestsFor(JOB_DONE).length, 0, 'the base id only after a 404');
-          assert.equal(fake.requestsFor(JOB_GONE).length, 1, 'the unknown -e1 job: its base id asked once after the 404');
-          assert.equal(r.jobs.find((j) => j.id === `${JOB_DONE}-e2`)?.askedAs, 'id');
-          // The endpoint's queue and workers come with the report.
-          assert.equal(r.health.length, 1);
-          assert.match(r.health[0], new RegExp(`endpoint ${ENDPOINT}: \\d+ in queue, \\d+ in progress; workers: \\d+ idle, \\d+ running`));
-          assert.ok(r.message.includes(`RunPod endpoint ${ENDPOINT}:`), r.message);
+            // The -e2 entry is asked by its id as stored (RunPod's documentation), with the key as a Bearer token.
+            const asked = fake.requestsFor(`${JOB_DONE}-e2`);
+            assert.equal(asked.length, 1);
+            assert.equal(asked[0].path, `/v2/${ENDPOINT}/status/${JOB_DONE}-e2`);
+            assert.equal(asked[0].headers.authorization, `Bearer ${KEY}`);
+            assert.equal(fake.requestsFor(JOB_DONE).length, 0, 'the base id only after a 404');
+            assert.equal(fake.requestsFor(JOB_GONE).length, 1, 'the unknown -e1 job: its base id asked once after the 404');
+            assert.equal(r.jobs.find((j) => j.id === `${JOB_DONE}-e2`)?.askedAs, 'id');
+            // The endpoint's queue and workers come with the report.
+            assert.equal(r.health.length, 1);
+            assert.match(
+              r.health[0],
+              new RegExp(`endpoint ${ENDPOINT}: \\d+ in queue, \\d+ in progress; workers: \\d+ idle, \\d+ running`),
+            );
+            assert.ok(r.message.includes(`RunPod endpoint ${ENDPOINT}:`), r.message);
 
-          const checked = await readDisk(fileIn(CHECKED));
-          const completedAt = String(entryOf(checked, `${JOB_DONE}-e2`).completedAt);
-          const at = Date.parse(completedAt);
-          assert.ok(at >= t0 - 1000 && at <= t1 + 1000, `completedAt ${completedAt} is the time of the check`);
-          assert.equal(
-            checked,
-            engineText(
+            const checked = await readDisk(fileIn(CHECKED));
+            const completedAt = String(entryOf(checked, `${JOB_DONE}-e2`).completedAt);
+            const at = Date.parse(completedAt);
+            assert.ok(at >= t0 - 1000 && at <= t1 + 1000, `completedAt ${completedAt} is the time of the check`);
+            assert.equal(
+              checked,
+              engineText(
+                checkedText,
+                '90',
+                { [`${JOB_DONE}-e2`]: result(doneBody), [`${JOB_GONE}-e1`]: { kind: 'unknown-id', asked: [`${JOB_GONE}-e1`, JOB_GONE] } },
+                at,
+              ),
+            );
+            assert.equal(entryOf(checked, `${JOB_DONE}-e2`).status, 'completed');
+            assert.equal(
+              entryOf(checked, `${JOB_DONE}-e2`).loraUrl,
+              fastUrl('90', 'V1'),
+              'the regular URL from RunPod is stored in its accelerated form',
+            );
+
+            // The expired job keeps its status, is never marked failed, and the summary says expired.
+            assert.equal(entryOf(checked, `${JOB_GONE}-e1`).status, 'training');
+            assert.equal(r.jobs.find((j) => j.id === `${JOB_GONE}-e1`)?.outcome, 'expired');
+            assert.ok((r.summary?.expired ?? 0) >= 1);
+            assert.match(r.message, /\d+ expired/);
+            assert.match(r.message, /run an S3 sync/);
+            assert.ok(
+              r.expiredStyles.includes(vscode.Uri.joinPath(folderUri(), CHECKED).toString()),
+              'the expired style is offered an S3 sync',
+            );
+
+            // The open CRLF document got the edit and was saved (it was clean before).
+            const running = await readDisk(runningUri);
+            assert.equal(doc.getText(), running);
+            assert.equal(doc.isDirty, false);
+            assert.equal(
+              running,
+              engineText(
+                runningText,
+                '91',
+                {
+                  [JOB_RUN]: result(statusBody(JOB_RUN, 'RUNNING', { output: 'epoch 3/10' })),
+                  [JOB_QUEUED]: result(statusBody(JOB_QUEUED, 'IN_QUEUE')),
+                },
+                at,
+              ),
+            );
+            assert.equal(entryOf(running, JOB_RUN).status, 'training');
+            assert.ok(running.includes('\r\n    "versions"'), 'CRLF and 4-space indentation survive');
+            assert.equal(r.jobs.find((j) => j.id === JOB_RUN)?.running, true);
+            assert.match(r.message, /still running/);
+
+            assert.deepEqual(new Set(r.written), new Set([fileIn(CHECKED).toString(), runningUri.toString()]));
+            assert.equal(
+              await readDisk(vscode.Uri.joinPath(folderUri(), CHECKED, 'training_versions.json.backup')),
               checkedText,
-              '90',
-              { [`${JOB_DONE}-e2`]: result(doneBody), [`${JOB_GONE}-e1`]: { kind: 'unknown-id', asked: [`${JOB_GONE}-e1`, JOB_GONE] } },
-              at,
-            ),
-          );
-          assert.equal(entryOf(checked, `${JOB_DONE}-e2`).status, 'completed');
-          assert.equal(
-            entryOf(checked, `${JOB_DONE}-e2`).loraUrl,
-            fastUrl('90', 'V1'),
-            'the regular URL from RunPod is stored in its accelerated form',
-          );
-
-          // The expired job keeps its status, is never marked failed, and the summary says expired.
-          assert.equal(entryOf(checked, `${JOB_GONE}-e1`).status, 'training');
-          assert.equal(r.jobs.find((j) => j.id === `${JOB_GONE}-e1`)?.outcome, 'expired');
-          assert.ok((r.summary?.expired ?? 0) >= 1);
-          assert.match(r.message, /\d+ expired/);
-          assert.match(r.message, /run an S3 sync/);
-          assert.ok(
-            r.expiredStyles.includes(vscode.Uri.joinPath(folderUri(), CHECKED).toString()),
-            'the expired style is offered an S3 sync',
-          );
-
-          // The open CRLF document got the edit and was saved (it was clean before).
-          const running = await readDisk(runningUri);
-          assert.equal(doc.getText(), running);
-          assert.equal(doc.isDirty, false);
-          assert.equal(
-            running,
-            engineText(
-              runningText,
-              '91',
-              {
-                [JOB_RUN]: result(statusBody(JOB_RUN, 'RUNNING', { output: 'epoch 3/10' })),
-                [JOB_QUEUED]: result(statusBody(JOB_QUEUED, 'IN_QUEUE')),
-              },
-              at,
-            ),
-          );
-          assert.equal(entryOf(running, JOB_RUN).status, 'training');
-          assert.ok(running.includes('\r\n    "versions"'), 'CRLF and 4-space indentation survive');
-          assert.equal(r.jobs.find((j) => j.id === JOB_RUN)?.running, true);
-          assert.match(r.message, /still running/);
-
-          assert.deepEqual(new Set(r.written), new Set([fileIn(CHECKED).toString(), runningUri.toString()]));
-          assert.equal(
-            await readDisk(vscode.Uri.joinPath(folderUri(), CHECKED, 'training_versions.json.backup')),
-            checkedText,
-            'backup holds the old text',
-          );
-          assert.equal(await readDisk(vscode.Uri.joinPath(folderUri(), RUNNING, 'training_versions.json.backup')), runningText);
-        });
+              'backup holds the old text',
+            );
+            assert.equal(await readDisk(vscode.Uri.joinPath(folderUri(), RUNNING, 'training_versions.json.backup')), runningText);
+          },
+        );
 
         it('checks one version only when given { uri, versionId }', async () => {
           fake.reset();

@@ -191,177 +191,181 @@ describe('Sync from S3', function () {
     await writeAll();
   });
 
-  it('syncs every style: upgrades a regular URL, keeps an accelerated one, matches V4 by name, appends one minimal entry, reports what it cannot place; exactly the planned texts, with backups', async () => {
-    const before = await texts();
-    const r = await sync();
+  it(
+    'syncs every style: upgrades a regular URL, keeps an accelerated one, matches V4 by name, ' +
+      'appends one minimal entry, reports what it cannot place; exactly the planned texts, with backups',
+    async () => {
+      const before = await texts();
+      const r = await sync();
 
-    // The settings reached the lister (credentials did not come from them).
-    assert.equal(listerCalls.length, 1);
-    const { onRetry, ...passed } = listerCalls[0];
-    assert.equal(typeof onRetry, 'function', 'retries are announced back to the command');
-    assert.deepEqual(passed, {
-      bucket: BUCKET,
-      prefix: PREFIX,
-      region: REGION,
-      endpoint: server.endpoint,
-      forcePathStyle: true,
-      profile: undefined,
-      readMetadata: false,
-      timeoutMs: 30_000,
-    });
-    assert.equal(r.ran, true);
-    assert.equal(r.applied, true);
-    assert.equal(r.objects, OBJECTS.length);
-    assert.equal(r.models, OBJECTS.length - 1);
-    assert.ok(r.pages >= 1);
-    assert.deepEqual(
-      new Set(r.written),
-      new Set([fileIn(URLS).toString(), fileIn(BY_NAME).toString()]),
-      'only the two files with model files (examples have none in this bucket)',
-    );
-    assert.deepEqual(new Set(r.changes.map((c) => c.uri)), new Set(r.written));
-
-    // Each file on disk is the text the sync planned, and the engine plans the same on its own.
-    const lister = await tv.s3.createLister({
-      bucket: BUCKET,
-      prefix: PREFIX,
-      region: REGION,
-      endpoint: server.endpoint,
-      forcePathStyle: true,
-      env: { ...S3RVER_ENV },
-    });
-    let engine;
-    try {
-      engine = await syncWorkspace(
-        [URLS, BY_NAME].map((s) => ({
-          path: s,
-          text: before[s],
-          analysis: analyze(before[s], { now: Date.now(), styleId: s.split('_')[0], preferAcceleratedUrls: true }),
-        })),
-        lister,
-        {
-          bucket: BUCKET,
-          prefix: PREFIX,
-          region: REGION,
-          endpoint: server.endpoint,
-          forcePathStyle: true,
-          preferAcceleratedUrls: true,
-          now: new Date(r.syncedAt!),
-        },
-      );
-    } finally {
-      lister.destroy();
-    }
-    const listed = await (async () => {
-      const l = await tv.s3.createLister({
+      // The settings reached the lister (credentials did not come from them).
+      assert.equal(listerCalls.length, 1);
+      const { onRetry, ...passed } = listerCalls[0];
+      assert.equal(typeof onRetry, 'function', 'retries are announced back to the command');
+      assert.deepEqual(passed, {
         bucket: BUCKET,
         prefix: PREFIX,
+        region: REGION,
+        endpoint: server.endpoint,
+        forcePathStyle: true,
+        profile: undefined,
+        readMetadata: false,
+        timeoutMs: 30_000,
+      });
+      assert.equal(r.ran, true);
+      assert.equal(r.applied, true);
+      assert.equal(r.objects, OBJECTS.length);
+      assert.equal(r.models, OBJECTS.length - 1);
+      assert.ok(r.pages >= 1);
+      assert.deepEqual(
+        new Set(r.written),
+        new Set([fileIn(URLS).toString(), fileIn(BY_NAME).toString()]),
+        'only the two files with model files (examples have none in this bucket)',
+      );
+      assert.deepEqual(new Set(r.changes.map((c) => c.uri)), new Set(r.written));
+
+      // Each file on disk is the text the sync planned, and the engine plans the same on its own.
+      const lister = await tv.s3.createLister({
+        bucket: BUCKET,
+        prefix: PREFIX,
+        region: REGION,
         endpoint: server.endpoint,
         forcePathStyle: true,
         env: { ...S3RVER_ENV },
       });
+      let engine;
       try {
-        return await l.list(PREFIX, () => undefined);
+        engine = await syncWorkspace(
+          [URLS, BY_NAME].map((s) => ({
+            path: s,
+            text: before[s],
+            analysis: analyze(before[s], { now: Date.now(), styleId: s.split('_')[0], preferAcceleratedUrls: true }),
+          })),
+          lister,
+          {
+            bucket: BUCKET,
+            prefix: PREFIX,
+            region: REGION,
+            endpoint: server.endpoint,
+            forcePathStyle: true,
+            preferAcceleratedUrls: true,
+            now: new Date(r.syncedAt!),
+          },
+        );
       } finally {
-        l.destroy();
+        lister.destroy();
       }
-    })();
-    for (const s of [URLS, BY_NAME]) {
-      const disk = await readDisk(fileIn(s));
-      const planned = r.changes.find((c) => c.uri === fileIn(s).toString());
-      assert.ok(planned, `${s} is in the plan`);
-      assert.equal(planned.oldText, before[s]);
-      assert.equal(disk, planned.newText, `${s} holds exactly the planned text`);
-      assert.equal(disk, engine.plan.files.find((f) => f.path === s)?.newText, `${s} holds what syncWorkspace plans for it`);
-      assert.equal(await readDisk(backupOf(s)), before[s], `${s} was backed up first`);
-    }
+      const listed = await (async () => {
+        const l = await tv.s3.createLister({
+          bucket: BUCKET,
+          prefix: PREFIX,
+          endpoint: server.endpoint,
+          forcePathStyle: true,
+          env: { ...S3RVER_ENV },
+        });
+        try {
+          return await l.list(PREFIX, () => undefined);
+        } finally {
+          l.destroy();
+        }
+      })();
+      for (const s of [URLS, BY_NAME]) {
+        const disk = await readDisk(fileIn(s));
+        const planned = r.changes.find((c) => c.uri === fileIn(s).toString());
+        assert.ok(planned, `${s} is in the plan`);
+        assert.equal(planned.oldText, before[s]);
+        assert.equal(disk, planned.newText, `${s} holds exactly the planned text`);
+        assert.equal(disk, engine.plan.files.find((f) => f.path === s)?.newText, `${s} holds what syncWorkspace plans for it`);
+        assert.equal(await readDisk(backupOf(s)), before[s], `${s} was backed up first`);
+      }
 
-    // 661: the regular URL is upgraded, the accelerated one kept; nothing else of the detailed entries moves.
-    const urls = versionsOf(await readDisk(fileIn(URLS)));
-    const urlsBefore = versionsOf(before[URLS]);
-    assert.equal(urls.length, 2, 'no entry added for objects that matched');
-    assert.equal(urls[0].loraUrl, fastUrl('style_661_vV1'));
-    assert.equal(urls[1].loraUrl, fastUrl('style_661_vV2'));
-    for (const [i, v] of urls.entries()) {
-      assert.equal(v.lastSynced, r.syncedAt);
-      const { loraUrl: _a, lastSynced: _b, ...rest } = v;
-      const { loraUrl: _c, ...restBefore } = urlsBefore[i];
-      assert.deepEqual(rest, restBefore, 'parameters and every other field are kept');
-    }
+      // 661: the regular URL is upgraded, the accelerated one kept; nothing else of the detailed entries moves.
+      const urls = versionsOf(await readDisk(fileIn(URLS)));
+      const urlsBefore = versionsOf(before[URLS]);
+      assert.equal(urls.length, 2, 'no entry added for objects that matched');
+      assert.equal(urls[0].loraUrl, fastUrl('style_661_vV1'));
+      assert.equal(urls[1].loraUrl, fastUrl('style_661_vV2'));
+      for (const [i, v] of urls.entries()) {
+        assert.equal(v.lastSynced, r.syncedAt);
+        const { loraUrl: _a, lastSynced: _b, ...rest } = v;
+        const { loraUrl: _c, ...restBefore } = urlsBefore[i];
+        assert.deepEqual(rest, restBefore, 'parameters and every other field are kept');
+      }
 
-    // 662: V4 matched by its version name (CRLF, 4 spaces kept); V5 appended as exactly one minimal entry.
-    const byNameText = await readDisk(fileIn(BY_NAME));
-    assert.ok(byNameText.includes('\r\n    "versions"') && !/[^\r]\n/.test(byNameText), 'CRLF and 4-space indentation survive');
-    const byName = versionsOf(byNameText);
-    assert.equal(byName.length, 2);
-    assert.equal(byName[0].id, '662a0004-0000-4000-8000-000000000004-e1');
-    assert.equal(byName[0].status, 'completed');
-    assert.equal(
-      byName[0].loraUrl,
-      `${server.endpoint}/${BUCKET}/${key('style_662_vV4')}`,
-      "on a custom endpoint the URL written is the object's URL there",
-    );
-    assert.deepEqual(byName[0].parameters, { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 });
-    const v5Modified = listed.find((o) => o.key === key('style_662_vV5'))?.lastModified;
-    assert.ok(v5Modified, 'the listing has style_662_vV5');
-    assert.deepEqual(byName[1], {
-      id: 'style_662_vV5',
-      name: 'style_662_vV5.safetensors',
-      status: 'completed',
-      loraUrl: `${server.endpoint}/${BUCKET}/${key('style_662_vV5')}`,
-      timestamp: new Date(v5Modified).toISOString(),
-      lastSynced: r.syncedAt,
-      parameters: {},
-      description: 'Synced from S3',
-    });
-    assert.deepEqual([r.updated, r.added, r.refreshed], [2, 1, 1], 'V1 and V4 updated, V5 added, V2 only re-synced');
+      // 662: V4 matched by its version name (CRLF, 4 spaces kept); V5 appended as exactly one minimal entry.
+      const byNameText = await readDisk(fileIn(BY_NAME));
+      assert.ok(byNameText.includes('\r\n    "versions"') && !/[^\r]\n/.test(byNameText), 'CRLF and 4-space indentation survive');
+      const byName = versionsOf(byNameText);
+      assert.equal(byName.length, 2);
+      assert.equal(byName[0].id, '662a0004-0000-4000-8000-000000000004-e1');
+      assert.equal(byName[0].status, 'completed');
+      assert.equal(
+        byName[0].loraUrl,
+        `${server.endpoint}/${BUCKET}/${key('style_662_vV4')}`,
+        "on a custom endpoint the URL written is the object's URL there",
+      );
+      assert.deepEqual(byName[0].parameters, { network_dim: 16, network_alpha: 16, learning_rate: 0.0001 });
+      const v5Modified = listed.find((o) => o.key === key('style_662_vV5'))?.lastModified;
+      assert.ok(v5Modified, 'the listing has style_662_vV5');
+      assert.deepEqual(byName[1], {
+        id: 'style_662_vV5',
+        name: 'style_662_vV5.safetensors',
+        status: 'completed',
+        loraUrl: `${server.endpoint}/${BUCKET}/${key('style_662_vV5')}`,
+        timestamp: new Date(v5Modified).toISOString(),
+        lastSynced: r.syncedAt,
+        parameters: {},
+        description: 'Synced from S3',
+      });
+      assert.deepEqual([r.updated, r.added, r.refreshed], [2, 1, 1], 'V1 and V4 updated, V5 added, V2 only re-synced');
 
-    // Reported, not written: the model file with no style folder, and the file that does not parse.
-    assert.deepEqual(
-      r.unplaced.filter((u) => u.styleId === '664').map((u) => u.key),
-      [key('style_664_vV1')],
-    );
-    assert.deepEqual(
-      r.unplaced.filter((u) => u.styleId === '663').map((u) => u.key),
-      [key('style_663_vV1')],
-    );
-    assert.match(r.unplaced.find((u) => u.styleId === '663')!.reason, /does not parse/);
-    assert.deepEqual(
-      r.skipped.map((s) => s.uri).filter((u) => u.includes(BROKEN)),
-      [fileIn(BROKEN).toString()],
-    );
-    assert.equal(await readDisk(fileIn(BROKEN)), BROKEN_TEXT, 'the file that does not parse is untouched');
-    assert.equal(await exists(backupOf(BROKEN)), false);
-    assert.match(r.message, /^Synced from S3: 2 entries updated, 1 added, 1 re-synced \(lastSynced only\) in 2 files/);
-    assert.match(r.message, /1 model file has no style folder here \(style 664\): written nowhere/);
-    assert.match(
-      r.message,
-      /1 file was skipped because it does not parse \(663_s3_broken\/training_versions\.json; 1 model file waits for it\)/,
-    );
+      // Reported, not written: the model file with no style folder, and the file that does not parse.
+      assert.deepEqual(
+        r.unplaced.filter((u) => u.styleId === '664').map((u) => u.key),
+        [key('style_664_vV1')],
+      );
+      assert.deepEqual(
+        r.unplaced.filter((u) => u.styleId === '663').map((u) => u.key),
+        [key('style_663_vV1')],
+      );
+      assert.match(r.unplaced.find((u) => u.styleId === '663')!.reason, /does not parse/);
+      assert.deepEqual(
+        r.skipped.map((s) => s.uri).filter((u) => u.includes(BROKEN)),
+        [fileIn(BROKEN).toString()],
+      );
+      assert.equal(await readDisk(fileIn(BROKEN)), BROKEN_TEXT, 'the file that does not parse is untouched');
+      assert.equal(await exists(backupOf(BROKEN)), false);
+      assert.match(r.message, /^Synced from S3: 2 entries updated, 1 added, 1 re-synced \(lastSynced only\) in 2 files/);
+      assert.match(r.message, /1 model file has no style folder here \(style 664\): written nowhere/);
+      assert.match(
+        r.message,
+        /1 file was skipped because it does not parse \(663_s3_broken\/training_versions\.json; 1 model file waits for it\)/,
+      );
 
-    // The log names every change, and holds no credential.
-    const log = await waitFor('the log has the sync', async () => {
-      const t = await logText();
-      return t.includes('S3 sync: Synced from S3') ? t : undefined;
-    });
-    assert.match(
-      log,
-      /661_s3_urls\/training_versions\.json: update "V1" \(661a0001-[^)]*\) ← style_661_vV1\.safetensors \(same S3 object\): loraUrl: "https:\/\/storyboard-user-files\.s3\.us-west-1\.[^"]*" → "https:\/\/storyboard-user-files\.s3-accelerate\.[^"]*"; lastSynced: \(none\) → "/,
-    );
-    assert.match(
-      log,
-      /662_s3_by_name\/training_versions\.json: update "V4" \(662a0004-[^)]*\) ← style_662_vV4\.safetensors \(version name is the file label\): loraUrl: \(none\) → "http:\/\/127\.0\.0\.1:\d+\/[^"]*"; status: "training" → "completed"/,
-    );
-    assert.match(log, /662_s3_by_name\/training_versions\.json: add "style_662_vV5" ← style_662_vV5\.safetensors/);
-    assert.match(log, /No style folder for style_664_vV1\.safetensors/);
-    assert.match(log, /663_s3_broken\/training_versions\.json: skipped, left untouched/);
-    assert.match(
-      log,
-      /S3 sync: listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from trainingVersions\.s3\.endpoint, path-style; region us-west-1\) for \d+ files\./,
-      'the log says which endpoint and where it came from',
-    );
-    for (const secret of Object.values(S3RVER_ENV)) assert.ok(!log.includes(secret), 'no credential in the log');
-  });
+      // The log names every change, and holds no credential.
+      const log = await waitFor('the log has the sync', async () => {
+        const t = await logText();
+        return t.includes('S3 sync: Synced from S3') ? t : undefined;
+      });
+      assert.match(
+        log,
+        /661_s3_urls\/training_versions\.json: update "V1" \(661a0001-[^)]*\) ← style_661_vV1\.safetensors \(same S3 object\): loraUrl: "https:\/\/storyboard-user-files\.s3\.us-west-1\.[^"]*" → "https:\/\/storyboard-user-files\.s3-accelerate\.[^"]*"; lastSynced: \(none\) → "/,
+      );
+      assert.match(
+        log,
+        /662_s3_by_name\/training_versions\.json: update "V4" \(662a0004-[^)]*\) ← style_662_vV4\.safetensors \(version name is the file label\): loraUrl: \(none\) → "http:\/\/127\.0\.0\.1:\d+\/[^"]*"; status: "training" → "completed"/,
+      );
+      assert.match(log, /662_s3_by_name\/training_versions\.json: add "style_662_vV5" ← style_662_vV5\.safetensors/);
+      assert.match(log, /No style folder for style_664_vV1\.safetensors/);
+      assert.match(log, /663_s3_broken\/training_versions\.json: skipped, left untouched/);
+      assert.match(
+        log,
+        /S3 sync: listing s3:\/\/storyboard-user-files\/actor_maker_user\/custom-styles-models\/ on http:\/\/127\.0\.0\.1:\d+ \(from trainingVersions\.s3\.endpoint, path-style; region us-west-1\) for \d+ files\./,
+        'the log says which endpoint and where it came from',
+      );
+      for (const secret of Object.values(S3RVER_ENV)) assert.ok(!log.includes(secret), 'no credential in the log');
+    },
+  );
 
   it('ends in the write decision (SPEC.md §9): nothing is written while it is open, nothing after Cancel', async () => {
     const before = await texts();

@@ -314,7 +314,8 @@ describe('write decisions (SPEC.md §9)', function () {
     const notice = tv.writes.notices[tv.writes.notices.length - 1];
     assert.equal(
       notice.message,
-      'Clean Up Workspace: Merged 2 duplicate groups (2 entries removed) and upgraded 1 URL in 2 files. Backups: the previous texts of 2 files are in training_versions.json.backup.',
+      'Clean Up Workspace: Merged 2 duplicate groups (2 entries removed) and upgraded 1 URL in 2 ' +
+        'files. Backups: the previous texts of 2 files are in training_versions.json.backup.',
     );
     assert.equal(r.message, notice.message);
     assert.deepEqual(notice.actions, ['Undo', 'Show Log']);

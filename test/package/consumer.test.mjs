@@ -128,7 +128,11 @@ import_done(async (lib) => {
   for (const folder of fs.readdirSync(dir).sort()) {
     const text = fs.readFileSync(path.join(dir, folder, ${JSON.stringify(FILE)}), 'utf8');
     const styleId = lib.styleIdOfFolder(folder);
-    const sync = lib.syncObjects(text, [{ bucket: 'storyboard-user-files', key: 'actor_maker_user/custom-styles-models/style_' + styleId + '_vV99.safetensors', lastModified: new Date(${JSON.stringify(NOW)}) }], { styleId, now: new Date(${JSON.stringify(NOW)}) });
+    const key = 'actor_maker_user/custom-styles-models/style_' + styleId + '_vV99.safetensors';
+    const sync = lib.syncObjects(text, [{ bucket: 'storyboard-user-files', key, lastModified: new Date(${JSON.stringify(NOW)}) }], {
+      styleId,
+      now: new Date(${JSON.stringify(NOW)}),
+    });
     out.files[folder] = {
       analyze: lib.analyze(text, { styleId }),
       cleanup: lib.cleanup(text, { styleId }),
@@ -138,7 +142,12 @@ import_done(async (lib) => {
       duplicatesAfter: lib.analyze(sync.text, { styleId }).findings.filter((f) => f.code === 'duplicate-version').length,
     };
   }
-  out.bad = { analyze: lib.analyze('{ nope'), cleanup: lib.cleanup('{ nope'), webhook: lib.applyWebhook('{ nope', 'x'), sync: lib.syncObjects('{ nope', [], { styleId: '1' }) };
+  out.bad = {
+    analyze: lib.analyze('{ nope'),
+    cleanup: lib.cleanup('{ nope'),
+    webhook: lib.applyWebhook('{ nope', 'x'),
+    sync: lib.syncObjects('{ nope', [], { styleId: '1' }),
+  };
   process.stdout.write(JSON.stringify(out));
 });
 `;
@@ -228,13 +237,13 @@ test('TypeScript (module/moduleResolution node16) sees the declarations from bot
     const wrong: string = analyze(text).findings[0].line;
     export const used = [line, id, code, versionId, synced, wrong];
   `;
-  await fs.writeFile(
-    path.join(app, 'use-esm.mts'),
-    `import { analyze, applyWebhook, cleanup, syncObjects, type Finding, type FindingCode, type S3ObjectInfo, type WebhookResult } from 'training-versions';\n${use}`,
-  );
+  const IMPORTS =
+    'import { analyze, applyWebhook, cleanup, syncObjects, type Finding, type FindingCode, type S3ObjectInfo, type WebhookResult } ' +
+    "from 'training-versions';\n";
+  await fs.writeFile(path.join(app, 'use-esm.mts'), IMPORTS + use);
   await fs.writeFile(
     path.join(app, 'use-cjs.cts'),
-    `import { analyze, applyWebhook, cleanup, syncObjects, type Finding, type FindingCode, type S3ObjectInfo, type WebhookResult } from 'training-versions';\nimport lib = require('training-versions');\nexport const same = lib.analyze === analyze;\n${use}`,
+    `${IMPORTS}import lib = require('training-versions');\nexport const same = lib.analyze === analyze;\n${use}`,
   );
   await fs.writeFile(
     path.join(app, 'tsconfig.json'),

@@ -77,7 +77,10 @@ function serverConf(kind: string, dir: string, port: number, user: string): stri
 }
 
 function proxyConf(dir: string, port: number, user: string, memcachePort: number, ratelimit: boolean): string {
-  const pipeline = `catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth${ratelimit ? ' ratelimit' : ''} copy slo dlo versioned_writes symlink proxy-logging proxy-server`;
+  const pipeline =
+    `catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api ` +
+    `tempauth${ratelimit ? ' ratelimit' : ''} copy slo dlo versioned_writes symlink ` +
+    `proxy-logging proxy-server`;
   return [
     '[DEFAULT]',
     'bind_ip = 127.0.0.1',

@@ -548,7 +548,8 @@ describe('a file that is not valid UTF-8', () => {
       Buffer.from('{ "versions": [ { "id": "j-e1", "name": "V1", "parameters": { "a": 1 }, "description": "caf'),
       Buffer.from([0xe9]),
       Buffer.from(
-        '" }, { "id": "style_1_vV1", "name": "style_1_vV1.safetensors", "parameters": {}, "loraUrl": "https://b.s3-accelerate.amazonaws.com/k/style_1_vV1.safetensors" } ] }\n',
+        '" }, { "id": "style_1_vV1", "name": "style_1_vV1.safetensors", "parameters": {}, ' +
+          '"loraUrl": "https://b.s3-accelerate.amazonaws.com/k/style_1_vV1.safetensors" } ] }\n',
       ),
     ]);
     await fs.writeFile(file, bytes);

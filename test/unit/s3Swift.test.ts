@@ -360,7 +360,9 @@ describe('errors from a strict server', LIMIT, () => {
           assert.match(
             describeS3Failure(e.failure, CLI_WORDING),
             new RegExp(
-              `^Lost the connection to ${swift.endpoint.replace(/[.:/]/g, '\\$&')} while listing s3://${MANY}/models/ \\((ECONNREFUSED|connection reset|ECONNRESET)\\)\\. Tried 2 times\\..*nothing was written`,
+              `^Lost the connection to ${swift.endpoint.replace(/[.:/]/g, '\\$&')} while listing ` +
+                `s3://${MANY}/models/ \\((ECONNREFUSED|connection reset|ECONNRESET)\\)\\. Tried 2 ` +
+                `times\\..*nothing was written`,
             ),
           );
           return true;

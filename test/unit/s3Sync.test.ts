@@ -478,7 +478,9 @@ describe('S3 URLs: addressing, encoded keys, presigned URLs (SPEC.md §1, §5)',
   });
 
   test('presigned URLs are recognised and never rewritten (no upgrade)', () => {
-    const signed = `${regularModelUrl(1, 'V6')}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20251101%2Fus-west-1%2Fs3%2Faws4_request&X-Amz-Signature=abc`;
+    const signed =
+      `${regularModelUrl(1, 'V6')}?X-Amz-Algorithm=AWS4-HMAC-SHA256` +
+      '&X-Amz-Credential=AKIDEXAMPLE%2F20251101%2Fus-west-1%2Fs3%2Faws4_request&X-Amz-Signature=abc';
     assert.equal(isPresigned(signed), true);
     assert.equal(isPresigned(`${regularModelUrl(1, 'V6')}?x-amz-signature=abc`), true);
     assert.equal(isPresigned(regularModelUrl(1, 'V6')), false);

@@ -75,10 +75,12 @@ describe('planned writes of a clean-up', () => {
     assert.equal(t.urlsUpgraded, writes.flatMap((w) => w.changes.filter((c) => c.kind === 'upgrade-url')).length);
     // A file whose edits were dropped (nothing to write) is not counted.
     assert.equal(totalsOf([...writes, { ...writes[0], edits: [] }]).files, writes.length);
-    assert.equal(
-      decisionSummary('cleanup', t),
-      `${t.groupsMerged && t.urlsUpgraded ? `Merge ${t.groupsMerged} duplicate group${t.groupsMerged === 1 ? '' : 's'} and upgrade ${t.urlsUpgraded} URL${t.urlsUpgraded === 1 ? '' : 's'}` : ''} in ${t.files} files.`,
-    );
+    const s = (n: number) => (n === 1 ? '' : 's');
+    const what =
+      t.groupsMerged && t.urlsUpgraded
+        ? `Merge ${t.groupsMerged} duplicate group${s(t.groupsMerged)} and upgrade ${t.urlsUpgraded} URL${s(t.urlsUpgraded)}`
+        : '';
+    assert.equal(decisionSummary('cleanup', t), `${what} in ${t.files} files.`);
   });
 });
 

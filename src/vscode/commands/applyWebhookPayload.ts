@@ -120,7 +120,10 @@ export async function applyWebhookPayloadCommand(
     return done({
       ok: false,
       reason: 'no-match',
-      message: `No version matches job ${jobId} (neither its id nor its base id ${baseJobId(jobId)}) in ${files.length} training_versions.json file${files.length === 1 ? '' : 's'}; nothing changed. Check that the payload belongs to this workspace.`,
+      message:
+        `No version matches job ${jobId} (neither its id nor its base id ${baseJobId(jobId)}) in ` +
+        `${files.length} training_versions.json file${files.length === 1 ? '' : 's'}; nothing ` +
+        `changed. Check that the payload belongs to this workspace.`,
       changed: false,
     });
   }

@@ -61,7 +61,8 @@ export async function checkStatus(deps: CheckDeps, scope: CheckScope): Promise<C
   const empty = { ran: false, jobs: [], health: [], written: [], expiredStyles: [] };
   if (!vscode.workspace.isTrusted) {
     const message =
-      'Checking RunPod status needs a trusted workspace: it sends your API key to RunPod for the endpoint this workspace names. Trust the workspace, then check again.';
+      'Checking RunPod status needs a trusted workspace: it sends your API key to RunPod for the ' +
+      'endpoint this workspace names. Trust the workspace, then check again.';
     deps.log.warn(message);
     notify('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
     return { ...empty, problem: 'untrusted', message };

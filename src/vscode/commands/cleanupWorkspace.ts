@@ -98,7 +98,10 @@ export async function cleanupWorkspace(
     },
   });
   if (!outcome) {
-    const msg = `Nothing to clean up: no duplicates to merge and no S3 URL to upgrade in ${flow.files.length - result.skipped.length} file(s)${result.skipped.length ? ` (${result.skipped.length} skipped: they do not parse)` : ''}.`;
+    const msg =
+      `Nothing to clean up: no duplicates to merge and no S3 URL to upgrade in ` +
+      `${flow.files.length - result.skipped.length} ` +
+      `file(s)${result.skipped.length ? ` (${result.skipped.length} skipped: they do not parse)` : ''}.`;
     log.info(msg);
     result.message = msg;
     // Never silent, but a modal for "nothing" would be too much: a notification.

@@ -19,7 +19,8 @@ export async function setRunpodApiKey(deps: Pick<CommandDeps, 'log' | 'secrets' 
   const value = await vscode.window.showInputBox({
     title: 'Training Versions: RunPod API Key',
     prompt:
-      "Paste a RunPod API key with access to the endpoint (RunPod console → Settings → API Keys). It is kept in VS Code's secret storage, never in settings or files.",
+      'Paste a RunPod API key with access to the endpoint (RunPod console → Settings → API Keys). ' +
+      "It is kept in VS Code's secret storage, never in settings or files.",
     placeHolder: 'rpa_…',
     password: true,
     ignoreFocusOut: true,
@@ -35,7 +36,10 @@ export async function setRunpodApiKey(deps: Pick<CommandDeps, 'log' | 'secrets' 
     () => checkRunpodKey(deps.runpodClientFactory, settings, value, (l) => deps.log.debug(l)),
   );
   if (check.kind === 'rejected') {
-    const message = `RunPod rejected this API key (${check.status}) for endpoint ${check.endpointId}; it was not stored. Copy a key with access to that endpoint (RunPod console → Settings → API Keys) and try again.`;
+    const message =
+      `RunPod rejected this API key (${check.status}) for endpoint ${check.endpointId}; it was ` +
+      `not stored. Copy a key with access to that endpoint (RunPod console → Settings → API ` +
+      `Keys) and try again.`;
     deps.log.warn(message);
     notify('error', message, ['Try Again'], () => vscode.commands.executeCommand('trainingVersions.setRunpodApiKey'));
     return false;

@@ -123,7 +123,8 @@ export async function syncS3(deps: SyncDeps, options: SyncS3Options): Promise<Sy
   const { log } = deps;
   if (!vscode.workspace.isTrusted) {
     const message =
-      "Syncing from S3 needs a trusted workspace: it uses your AWS credentials with the bucket and endpoint this workspace's settings name. Trust the workspace, then sync again.";
+      'Syncing from S3 needs a trusted workspace: it uses your AWS credentials with the bucket ' +
+      "and endpoint this workspace's settings name. Trust the workspace, then sync again.";
     log.warn(message);
     notify('error', message, ['Manage Workspace Trust'], () => vscode.commands.executeCommand('workbench.trust.manage'));
     return emptyResult(message, { problem: 'untrusted' });
@@ -347,7 +348,8 @@ async function runGroups(
         signal,
         onResolved: (config, pathStyle) => {
           deps.log.info(
-            `S3 sync: listing s3://${group.s3.bucket}/${group.s3.prefix ?? ''} ${config ? describeEndpoint(config, EDITOR_WORDING, pathStyle) : group.s3.endpoint ? `on ${group.s3.endpoint}` : ''} for ${what}.`,
+            `S3 sync: listing s3://${group.s3.bucket}/${group.s3.prefix ?? ''} ` +
+              `${config ? describeEndpoint(config, EDITOR_WORDING, pathStyle) : group.s3.endpoint ? `on ${group.s3.endpoint}` : ''} for ${what}.`,
           );
           for (const n of config?.notices ?? []) deps.log.warn(`S3 sync: ${describeNotice(n, EDITOR_WORDING)}`);
         },
@@ -389,7 +391,8 @@ function logPlan(log: vscode.LogOutputChannel, plan: SyncPlan, prefix: string): 
     log.warn(
       g.count === 1
         ? `No style folder for ${g.examples[0]}: ${g.reason}; written nowhere.`
-        : `No style folder for ${g.count} model files of style ${g.styleId} (${g.examples.join(', ')}${g.count > g.examples.length ? ', …' : ''}): ${g.reason}; written nowhere.`,
+        : `No style folder for ${g.count} model files of style ${g.styleId} ` +
+            `(${g.examples.join(', ')}${g.count > g.examples.length ? ', …' : ''}): ${g.reason}; written nowhere.`,
     );
   }
 }
@@ -468,10 +471,10 @@ async function finish(
   result.conflicts = applied.conflicts.map((u) => u.toString());
 
   const backups = applied.written.filter((u) => readSettings(u).backups);
-  if (applied.written.length)
-    log.info(
-      `S3 sync: wrote ${applied.written.map(shortName).join(', ')}${backups.length ? ` (previous text in ${backups.map((u) => `${shortName(u)}.backup`).join(', ')})` : ''}.`,
-    );
+  if (applied.written.length) {
+    const previous = backups.length ? ` (previous text in ${backups.map((u) => `${shortName(u)}.backup`).join(', ')})` : '';
+    log.info(`S3 sync: wrote ${applied.written.map(shortName).join(', ')}${previous}.`);
+  }
   if (applied.conflicts.length)
     log.warn(`S3 sync: ${applied.conflicts.map(shortName).join(', ')} changed while S3 was listed; left alone (sync again).`);
 
@@ -501,7 +504,8 @@ function summarize(
   if (homeless.length) {
     const styles = [...new Set(homeless.map((u) => u.styleId))].sort((a, b) => Number(a) - Number(b));
     notes.push(
-      `${plural(homeless.length, 'model file has', 'model files have')} no style folder here (style ${styles.slice(0, 5).join(', ')}${styles.length > 5 ? ', …' : ''}): written nowhere.`,
+      `${plural(homeless.length, 'model file has', 'model files have')} no style folder here ` +
+        `(style ${styles.slice(0, 5).join(', ')}${styles.length > 5 ? ', …' : ''}): written nowhere.`,
     );
   }
   if (r.notAdded.length)
@@ -514,12 +518,15 @@ function summarize(
       ? `; ${plural(waiting, 'model file waits', 'model files wait')} for ${r.skipped.length === 1 ? 'it' : 'them'}`
       : '';
     notes.push(
-      `${plural(r.skipped.length, 'file was', 'files were')} skipped because ${r.skipped.length === 1 ? 'it does' : 'they do'} not parse (${names}${wait}): fix and sync again.`,
+      `${plural(r.skipped.length, 'file was', 'files were')} skipped because ` +
+        `${r.skipped.length === 1 ? 'it does' : 'they do'} not parse (${names}${wait}): fix and sync again.`,
     );
   }
   if (r.conflicts.length)
     notes.push(
-      `${plural(r.conflicts.length, 'file')} changed while S3 was listed and ${r.conflicts.length === 1 ? 'was' : 'were'} left alone (${r.conflicts.map((u) => shortName(vscode.Uri.parse(u))).join(', ')}): sync again.`,
+      `${plural(r.conflicts.length, 'file')} changed while S3 was listed and ` +
+        `${r.conflicts.length === 1 ? 'was' : 'were'} left alone ` +
+        `(${r.conflicts.map((u) => shortName(vscode.Uri.parse(u))).join(', ')}): sync again.`,
     );
   const severity = notes.length ? 'warning' : 'information';
   const tail = notes.length ? ` ${notes.join(' ')}` : '';

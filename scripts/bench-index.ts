@@ -240,6 +240,8 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
       return m;
     });
     const analyseOnly = inMemory(() => texts.map((t, i) => indexStyleFile(files[i], files[i], t, settings, { bytes: raw[i] })));
+    // The bytes the index keeps outside the heap (a closed file's contents), counted in the second figure.
+    const keptBytes = raw.reduce((n, b) => n + b.byteLength, 0);
     // Not needed any more: keep the bench's peak memory down.
     texts.length = 0;
     raw.length = 0;
@@ -312,6 +314,9 @@ export async function runIndexBench(options: IndexBenchOptions = {}): Promise<st
         `${(parsedRetained / 1048576).toFixed(0)} MB = ` +
         `${(indexRetained / parsedRetained).toFixed(2)} × | | ≤ 2 ×: ` +
         `${indexRetained <= 2 * parsedRetained ? 'met' : 'MISSED'} |`,
+      `| … and with the file bytes the index keeps outside the heap: (index + ${(keptBytes / 1048576).toFixed(0)} MB) / ` +
+        `JSON.parse values | ${((indexRetained + keptBytes) / parsedRetained).toFixed(2)} × | | ≤ 2 ×: ` +
+        `${indexRetained + keptBytes <= 2 * parsedRetained ? 'met' : 'MISSED'} |`,
       `| longest the initial scan holds the event loop (a 1 ms timer's worst lateness) | ` +
         `${fmt(blockedMs)} | | ≤ 50 ms: ${blockedMs <= 50 ? 'met' : 'MISSED'} |`,
       `| growth: index ms (ms per 1,000 versions) at ` +

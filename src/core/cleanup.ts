@@ -42,7 +42,6 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
   const urlUpgrades: UrlUpgradePlan[] = [];
   // Worked out once, for the plan and for its edits (`fixAllEdits`).
   const groupChanges: PropertyChange[][] = [];
-  const upgradedUrls = new Map<number, string>();
   const merges: MergePlan[] = analysis.groups.map((g) => {
     const changes = mergeChanges(analysis.doc, g);
     const final = prefer ? withUrlUpgrade(g.winner, changes) : changes;
@@ -78,13 +77,10 @@ export function planCleanup(analysis: Analysis): CleanupPlan {
       if (grouped.has(v.index)) continue;
       const url = str(v.value, 'loraUrl');
       const to = url === undefined ? undefined : urlUpgradeOf(v);
-      if (url !== undefined && to !== undefined) {
-        urlUpgrades.push({ id: v.id ?? null, label: describeVersion(v), from: url, to });
-        upgradedUrls.set(v.index, to);
-      }
+      if (url !== undefined && to !== undefined) urlUpgrades.push({ id: v.id ?? null, label: describeVersion(v), from: url, to });
     }
   }
-  const edits = fixAllEdits(analysis, { groupChanges, urlUpgrades: upgradedUrls });
+  const edits = fixAllEdits(analysis, { groupChanges });
   const newText = edits.length ? applyEdits(text, edits) : text;
   return { merges, urlUpgrades, edits, newText, changed: newText !== text };
 }

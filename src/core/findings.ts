@@ -364,12 +364,10 @@ export function fixFor(analysis: Analysis, finding: Finding): TextEdit[] | undef
 /**
  * What a caller (the clean-up plan) has already worked out for `fixAllEdits`, so that
  * it is not worked out twice: each group's final changes (`withUrlUpgrade` applied when
- * accelerated URLs are preferred), and the upgraded URL of each entry outside a group.
+ * accelerated URLs are preferred).
  */
 export interface FixAllWork {
   groupChanges: readonly PropertyChange[][];
-  /** Entry index → its accelerated URL; an entry absent here has no upgrade. */
-  urlUpgrades: ReadonlyMap<number, string>;
 }
 
 /** Every fix of the file at once: all groups merged, every remaining regular URL upgraded. */
@@ -391,14 +389,7 @@ export function fixAllEdits(analysis: Analysis, work?: FixAllWork): TextEdit[] {
     }
   }
   if (prefer) {
-    for (const v of analysis.versions) {
-      if (inGroup.has(v.index)) continue;
-      if (!work) edits.push(...upgradeUrlEdits(doc, v));
-      else {
-        const to = work.urlUpgrades.get(v.index);
-        if (to !== undefined) edits.push(...setPropertiesEdits(doc, v.node, [{ key: 'loraUrl', raw: JSON.stringify(to) }]));
-      }
-    }
+    for (const v of analysis.versions) if (!inGroup.has(v.index)) edits.push(...upgradeUrlEdits(doc, v));
   }
   edits.push(...removeElementsEdits(doc, remove));
   return edits;

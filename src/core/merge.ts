@@ -7,7 +7,7 @@ import type { DuplicateGroup } from './duplicates';
 import { acceleratedUrl, parseS3Url } from './s3Url';
 import { type PropertyChange, removeElementsEdits, setPropertiesEdits } from './jsonEdit';
 import type { TextEdit } from './edits';
-import { type Version, SYNCED_FROM_S3, isEmptyValue, str } from './versions';
+import { type Version, SYNCED_FROM_S3, isEmptyValue, str, urlUpgradeOf } from './versions';
 
 /** The JSON text of an entry's own property value, as written in the file. */
 export function rawValue(doc: ParsedDocument, v: Version, key: string): string | undefined {
@@ -119,9 +119,13 @@ export function upgradeUrl(url: string): string | undefined {
 /** Adds the URL upgrade to a set of changes for `v`, looking at its final loraUrl. */
 export function withUrlUpgrade(v: Version, changes: PropertyChange[]): PropertyChange[] {
   const i = changes.findIndex((c) => c.key === 'loraUrl');
-  const current = i >= 0 ? (JSON.parse(changes[i].raw) as unknown) : v.value.loraUrl;
-  if (typeof current !== 'string') return changes;
-  const up = upgradeUrl(current);
+  let up: string | undefined;
+  if (i < 0) {
+    up = urlUpgradeOf(v); // its own loraUrl, as the entry already split it
+  } else {
+    const current = JSON.parse(changes[i].raw) as unknown;
+    if (typeof current === 'string') up = upgradeUrl(current);
+  }
   if (up === undefined) return changes;
   const change = { key: 'loraUrl', raw: JSON.stringify(up) };
   return i >= 0 ? changes.map((c, k) => (k === i ? change : c)) : [...changes, change];

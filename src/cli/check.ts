@@ -24,7 +24,7 @@ export async function runCheck(args: string[], io: CliIO, version: string): Prom
       staleAfterHours: parseNumber(values['stale-after-hours'], '--stale-after-hours', 24),
       preferAcceleratedUrls: !values['no-prefer-accelerated'],
     },
-    (f) => toPositioned({ path: f.path, text: f.text, bom: f.analysis.doc.bom, findings: f.analysis.findings }),
+    (f) => toPositioned({ path: f.path, doc: f.analysis.doc, findings: f.analysis.findings }),
   );
   io.out(
     format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, version, io.cwd) : formatText(reports, io.color),

@@ -1,15 +1,15 @@
 /** Output formats of `training-versions check`: text, json (SPEC.md §7) and SARIF 2.1.0. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { positionsAt } from '../core/document';
+import { documentPositions, type ParsedDocument } from '../core/document';
 import type { Finding, FindingCode, Severity } from '../core/findings';
 import { FINDING_DOCS } from '../core/catalogue';
 
 export interface FileReport {
   /** The path as found (relative to the working folder when given so). */
   path: string;
-  text: string;
-  bom: boolean;
+  /** The parsed file the findings point into (its text, its BOM, where its elements are). */
+  doc: ParsedDocument;
   findings: Finding[];
 }
 
@@ -38,12 +38,13 @@ export function positionFindings(report: FileReport): PositionedFinding[] {
     offsets.push(f.offset, f.offset + f.length);
     for (const r of f.related) offsets.push(r.offset, r.offset + r.length);
   }
-  const ps = positionsAt(report.text, offsets);
+  const ps = documentPositions(report.doc, offsets);
+  const bom = report.doc.bom;
   let k = 0;
   const next = () => {
     const offset = offsets[k];
     const p = ps[k++];
-    const shift = report.bom && p.line === 0 && offset > 0 ? 1 : 0;
+    const shift = bom && p.line === 0 && offset > 0 ? 1 : 0;
     return { line: p.line + 1, column: p.character - shift + 1 };
   };
   const range = () => {
@@ -61,12 +62,12 @@ export function positionFindings(report: FileReport): PositionedFinding[] {
   }));
 }
 
-/** The positioned findings of a report, positioning them when it still holds its text. */
+/** The positioned findings of a report, positioning them when it still holds its document. */
 function positioned(r: FileReport | PositionedReport): PositionedFinding[] {
-  return 'text' in r ? positionFindings(r) : r.findings;
+  return 'doc' in r ? positionFindings(r) : r.findings;
 }
 
-/** Drops a report's text once its findings are positioned (what a workspace-wide check keeps per file). */
+/** Drops a report's document once its findings are positioned (what a workspace-wide check keeps per file). */
 export function toPositioned(report: FileReport): PositionedReport {
   return { path: report.path, findings: positionFindings(report) };
 }

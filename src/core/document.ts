@@ -31,6 +31,9 @@ export interface ElementNode {
   /** `byKey.get(key)`, without locating the other properties when they are not needed yet. */
   property(key: string): PropertyNode | undefined;
   isObject: boolean;
+  /** 0-based line of `offset`, and the offset where that line starts (lines end as in `LineIndex`). */
+  line: number;
+  lineStart: number;
 }
 
 export interface JsonSyntaxError {
@@ -98,9 +101,14 @@ export function parseDocument(text: string): ParsedDocument {
   if (isPlainObject(root)) {
     // One pass over the text: the elements of each "versions" array are located
     // while the root's properties are (JSON.parse keeps the last "versions").
-    const spans = new Map<PropertyNode, number[]>();
+    const spans = new Map<PropertyNode, ElementTable>();
     doc.rootProperties = s.objectProperties((p) => {
-      if (p.key === 'versions' && text.charCodeAt(s.pos) === LBRACK) spans.set(p, s.arraySpans());
+      if (p.key === 'versions' && text.charCodeAt(s.pos) === LBRACK) {
+        const at = positionsAt(text, [s.pos])[0];
+        const table = scanElements(text, s.pos, at.line, s.pos - at.character, keys);
+        s.pos = table.end;
+        spans.set(p, table);
+      }
     });
     doc.rootLength = s.pos - doc.rootOffset;
     const versions = lastByKey(doc.rootProperties, 'versions');
@@ -143,32 +151,153 @@ function countKeys(v: unknown): number {
   return n;
 }
 
-/** Elements from their spans; an object's own properties are located on first use. */
-function elementsOf(text: string, spans: number[], values: unknown[]): ElementNode[] {
-  const out: ElementNode[] = new Array(spans.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = new Element(text, i, spans[2 * i], spans[2 * i + 1], values[i]);
+/**
+ * What one pass over a `versions` array records, flat (no object per element or per key):
+ * per element `ROW` numbers (offset, length, line, line start, and the range of its own
+ * keys in `keys`), and the offset of each element's own keys (their opening quote).
+ */
+interface ElementTable {
+  end: number;
+  rows: number[];
+  keys: number[];
+}
+const ROW = 6;
+
+/**
+ * At an array's `[` in valid JSON: its elements' spans, lines and own keys, in one pass
+ * (the hot loop: locals only). Counts every key it passes (a colon outside strings) into
+ * `keyCount[0]`. A string is skipped with `indexOf`, so the loop sees only structure and
+ * whitespace, where every line end of valid JSON is (strings cannot hold a raw one).
+ */
+function scanElements(t: string, p: number, line: number, lineStart: number, keyCount: Int32Array): ElementTable {
+  const rows: number[] = [];
+  const keys: number[] = [];
+  const n = t.length;
+  let colons = 0;
+  p++; // [
+  for (;;) {
+    // Whitespace before an element (or the closing bracket of an empty array).
+    for (;;) {
+      const c = t.charCodeAt(p);
+      if (c === 32 || c === 9) p++;
+      else if (c === 10 || (c === 13 && t.charCodeAt(p + 1) !== 10)) {
+        line++;
+        lineStart = ++p;
+      } else if (c === 13) p++;
+      else break;
+    }
+    const start = p;
+    const first = t.charCodeAt(p);
+    if (first === RBRACK) break;
+    const elLine = line,
+      elLineStart = lineStart,
+      keyFrom = keys.length;
+    if (first === LBRACE || first === LBRACK) {
+      let depth = 0;
+      let lastString = -1;
+      while (p < n) {
+        const d = t.charCodeAt(p);
+        if (d === 32) {
+          p++;
+          continue;
+        }
+        if (d === QUOTE) {
+          if (depth === 1) lastString = p;
+          p = stringEnd(t, p);
+          continue;
+        }
+        if (d < LBRACK) {
+          if (d === 10) {
+            // A line end, then its indentation, skipped in a tight loop.
+            line++;
+            lineStart = ++p;
+            while (t.charCodeAt(p) === 32) p++;
+            continue;
+          }
+          if (d === COLON) {
+            colons++;
+            if (depth === 1) keys.push(lastString);
+          } else if (d === 13 && t.charCodeAt(p + 1) !== 10) {
+            line++;
+            lineStart = p + 1;
+          }
+        } else if (d === LBRACE || d === LBRACK) depth++;
+        else if (d === RBRACE || d === RBRACK) {
+          if (--depth === 0) {
+            p++;
+            break;
+          }
+        }
+        p++;
+      }
+    } else if (first === QUOTE) p = stringEnd(t, p);
+    else {
+      for (;;) {
+        const d = t.charCodeAt(p);
+        if (d === COMMA || d === RBRACK || d === 32 || d === 10 || d === 13 || d === 9 || Number.isNaN(d)) break;
+        p++;
+      }
+    }
+    rows.push(start, p - start, elLine, elLineStart, keyFrom, keys.length);
+    for (;;) {
+      const c = t.charCodeAt(p);
+      if (c === 32 || c === 9) p++;
+      else if (c === 10 || (c === 13 && t.charCodeAt(p + 1) !== 10)) {
+        line++;
+        lineStart = ++p;
+      } else if (c === 13) p++;
+      else break;
+    }
+    if (t.charCodeAt(p) !== COMMA) break;
+    p++;
+  }
+  keyCount[0] += colons;
+  return { end: p + 1, rows, keys };
+}
+
+/** Elements from their table; an object's own properties are located on first use. */
+function elementsOf(text: string, table: ElementTable, values: unknown[]): ElementNode[] {
+  const out: ElementNode[] = new Array(table.rows.length / ROW);
+  for (let i = 0; i < out.length; i++) out[i] = new Element(text, i, table, values[i]);
   return out;
 }
 
 /**
  * Most entries never need their properties' offsets (only those with a finding or
- * an edit do), so they are scanned lazily: a file of 50 versions costs one pass.
+ * an edit do): the scan kept where each own key starts, and a property is read from
+ * there on first use, its value skipped to find its end.
  */
 class Element implements ElementNode {
   readonly isObject: boolean;
+  readonly offset: number;
+  readonly length: number;
+  readonly line: number;
+  readonly lineStart: number;
   private props: PropertyNode[] | undefined;
   private keys: Map<string, PropertyNode> | undefined;
   constructor(
     private readonly text: string,
     readonly index: number,
-    readonly offset: number,
-    readonly length: number,
+    private readonly table: ElementTable,
     readonly value: unknown,
   ) {
+    const r = index * ROW,
+      rows = table.rows;
+    this.offset = rows[r];
+    this.length = rows[r + 1];
+    this.line = rows[r + 2];
+    this.lineStart = rows[r + 3];
     this.isObject = isPlainObject(value);
   }
   get properties(): PropertyNode[] {
-    if (!this.props) this.props = this.isObject ? new Scanner(this.text, this.offset).objectProperties() : [];
+    if (!this.props) {
+      const props: PropertyNode[] = [];
+      if (this.isObject) {
+        const r = this.index * ROW + 4;
+        for (let k = this.table.rows[r]; k < this.table.rows[r + 1]; k++) props.push(propertyAt(this.text, this.table.keys[k]));
+      }
+      this.props = props;
+    }
     return this.props;
   }
   get byKey(): Map<string, PropertyNode> {
@@ -181,8 +310,35 @@ class Element implements ElementNode {
   property(key: string): PropertyNode | undefined {
     if (this.keys) return this.keys.get(key);
     if (this.props || !this.isObject) return this.byKey.get(key);
-    return new Scanner(this.text, this.offset).findProperty(key);
+    // The last one of that name: the one JSON.parse keeps.
+    const t = this.text,
+      keys = this.table.keys,
+      r = this.index * ROW + 4;
+    for (let k = this.table.rows[r + 1] - 1; k >= this.table.rows[r]; k--) {
+      const at = keys[k];
+      const plain = t.charCodeAt(at + 1 + key.length) === QUOTE && t.startsWith(key, at + 1);
+      if (plain || (t.charCodeAt(at + 1 + key.length) !== QUOTE && propertyKeyIs(t, at, key))) return propertyAt(t, at);
+    }
+    return undefined;
   }
+}
+
+/** True when the key whose quote is at `at` is written with escapes and decodes to `key`. */
+function propertyKeyIs(t: string, at: number, key: string): boolean {
+  const end = stringEnd(t, at);
+  return end - at > key.length + 2 && hasBackslash(t, at + 1, end - 1) && JSON.parse(t.slice(at, end)) === key;
+}
+
+/** The property whose key's opening quote is at `at` (valid JSON). */
+function propertyAt(t: string, at: number): PropertyNode {
+  const s = new Scanner(t, at);
+  const k = s.readKey();
+  s.ws();
+  s.pos++; // :
+  s.ws();
+  const valueOffset = s.pos;
+  s.skipValue();
+  return { key: k.key, keyOffset: k.offset, keyLength: k.length, valueOffset, valueLength: s.pos - valueOffset };
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -371,7 +527,7 @@ class Scanner {
     this.pos = p;
   }
 
-  private readKey(): { key: string; offset: number; length: number } {
+  readKey(): { key: string; offset: number; length: number } {
     const offset = this.pos;
     this.skipString();
     const raw = this.text.slice(offset + 1, this.pos - 1);
@@ -410,57 +566,6 @@ class Scanner {
       if (c !== COMMA) return props;
     }
   }
-
-  /** At an object's `{`: the last property named `key` (the one JSON.parse keeps); allocates only that one. */
-  findProperty(key: string): PropertyNode | undefined {
-    const t = this.text;
-    let found: PropertyNode | undefined;
-    this.pos++; // {
-    this.ws();
-    if (t.charCodeAt(this.pos) === RBRACE) return undefined;
-    for (;;) {
-      this.ws();
-      const keyOffset = this.pos;
-      this.skipString();
-      const keyLength = this.pos - keyOffset;
-      const plain = keyLength === key.length + 2 && t.startsWith(key, keyOffset + 1);
-      const hit =
-        plain ||
-        (keyLength > key.length + 2 && hasBackslash(t, keyOffset + 1, this.pos - 1) && JSON.parse(t.slice(keyOffset, this.pos)) === key);
-      this.ws();
-      this.pos++; // :
-      this.ws();
-      const valueOffset = this.pos;
-      this.skipValue();
-      if (hit) found = { key, keyOffset, keyLength, valueOffset, valueLength: this.pos - valueOffset };
-      this.ws();
-      const c = t.charCodeAt(this.pos);
-      this.pos++;
-      if (c !== COMMA) return found;
-    }
-  }
-
-  /** At an array's `[`: offset and length of each element, flat; leaves pos after the `]`. */
-  arraySpans(): number[] {
-    const out: number[] = [];
-    const t = this.text;
-    this.pos++; // [
-    this.ws();
-    if (t.charCodeAt(this.pos) === RBRACK) {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      this.ws();
-      const offset = this.pos;
-      this.skipValue();
-      out.push(offset, this.pos - offset);
-      this.ws();
-      const c = t.charCodeAt(this.pos);
-      this.pos++;
-      if (c !== COMMA) return out;
-    }
-  }
 }
 
 /** Maps offsets to 0-based lines and UTF-16 columns; a line ends at LF, CRLF or a lone CR (as VS Code counts them). */
@@ -491,6 +596,67 @@ export class LineIndex {
     }
     return { line: lo, character: offset - this.starts[lo] };
   }
+}
+
+/** The element of `versions` whose text holds `offset` (its end included), if any. */
+export function elementAt(doc: ParsedDocument, offset: number): ElementNode | undefined {
+  const els = doc.elements;
+  if (!els) return undefined;
+  let lo = 0,
+    hi = els.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const e = els[mid];
+    if (offset < e.offset) hi = mid - 1;
+    else if (offset > e.offset + e.length) lo = mid + 1;
+    else return e;
+  }
+  return undefined;
+}
+
+/**
+ * The 0-based line and UTF-16 column of each offset of the document's text (line ends
+ * as in `LineIndex`). An offset in an element of `versions` is counted from that
+ * element's own line, which the scan recorded: a report on a large file reads only the
+ * elements it points into. Other offsets (a root-level finding) go through `positionsAt`.
+ */
+export function documentPositions(doc: ParsedDocument, offsets: readonly number[]): { line: number; character: number }[] {
+  const text = doc.text;
+  const hasCr = text.indexOf('\r') >= 0;
+  const out: { line: number; character: number }[] = new Array(offsets.length);
+  const rest: number[] = [];
+  const restAt: number[] = [];
+  for (let i = 0; i < offsets.length; i++) {
+    const o = offsets[i];
+    const el = elementAt(doc, o);
+    if (!el) {
+      rest.push(o);
+      restAt.push(i);
+      continue;
+    }
+    let line = el.line,
+      lineStart = el.lineStart;
+    if (!hasCr) {
+      for (let nl = text.indexOf('\n', el.offset); nl >= 0 && nl < o; nl = text.indexOf('\n', nl + 1)) {
+        line++;
+        lineStart = nl + 1;
+      }
+    } else {
+      for (let q = el.offset; q < o; q++) {
+        const c = text.charCodeAt(q);
+        if (c === 10 || (c === 13 && text.charCodeAt(q + 1) !== 10)) {
+          line++;
+          lineStart = q + 1;
+        }
+      }
+    }
+    out[i] = { line, character: o - lineStart };
+  }
+  if (rest.length > 0) {
+    const ps = positionsAt(text, rest);
+    for (let j = 0; j < ps.length; j++) out[restAt[j]] = ps[j];
+  }
+  return out;
 }
 
 /**

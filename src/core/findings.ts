@@ -3,7 +3,7 @@
  * into findings with offsets. Also the fixes: per finding and for the whole file.
  */
 import { FINDING_DOCS, type FindingCode, type Severity } from './catalogue';
-import { type ElementNode, type ParsedDocument, isPlainObject, parseDocument } from './document';
+import { type ParsedDocument, elementAt, isPlainObject, parseDocument } from './document';
 import { type DuplicateGroup, RULE_TITLES, describeVersion, explainMember, findDuplicateGroups, sortSmall } from './duplicates';
 import { type TextEdit } from './edits';
 import { type PropertyChange, removeElementsEdits, setPropertiesEdits } from './jsonEdit';
@@ -311,22 +311,6 @@ export function analyze(text: string, options: AnalyzeOptions): Analysis {
     }
   }
   return done();
-}
-
-/** The element of `versions` whose text holds `offset`, if any. */
-function elementAt(doc: ParsedDocument, offset: number): ElementNode | undefined {
-  const els = doc.elements;
-  if (!els) return undefined;
-  let lo = 0,
-    hi = els.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const e = els[mid];
-    if (offset < e.offset) hi = mid - 1;
-    else if (offset >= e.offset + e.length) lo = mid + 1;
-    else return e;
-  }
-  return undefined;
 }
 
 /**

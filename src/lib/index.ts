@@ -186,7 +186,7 @@ export function analyze(text: string, options?: AnalyzeOptions): AnalyzeResult {
     };
   }
   const analysis = analyzeText(text, opts);
-  const findings: Finding[] = positionFindings({ path: '', text, bom: analysis.doc.bom, findings: analysis.findings }).map(jsonFinding);
+  const findings: Finding[] = positionFindings({ path: '', doc: analysis.doc, findings: analysis.findings }).map(jsonFinding);
   return { findings };
 }
 

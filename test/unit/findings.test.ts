@@ -1,7 +1,8 @@
 /** SPEC.md §3: every finding code with its exact range, severity, versionId and related location. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LineIndex, positionsAt } from '../../src/core/document';
+import { parseTree } from 'jsonc-parser';
+import { LineIndex, documentPositions, parseDocument, positionsAt } from '../../src/core/document';
 import { analyze, type Finding } from '../../src/core/findings';
 import {
   BUCKET,
@@ -454,5 +455,79 @@ describe('line index (§1: lines end at LF, CRLF or a lone CR)', () => {
         JSON.stringify(text),
       );
     }
+  });
+});
+
+describe('the offset scan (one pass over versions: spans, lines, own keys)', () => {
+  // Random valid JSON with what makes offsets hard: CR / CRLF / LF line ends, a BOM,
+  // escaped and repeated keys, nested objects that reuse the entry's keys, strings
+  // holding braces, colons and escaped quotes, non-object elements.
+  const eols = ['\n', '\r\n', '\r'];
+  function randomFile(next: () => number): string {
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
+    const eol = pick(eols);
+    const ws = () => pick(['', ' ', '  ', eol, eol + '    ', '\t', ' ' + eol + eol + ' ']);
+    const key = () => pick(['"id"', '"status"', '"loraUrl"', '"st\\u0061tus"', '"name"', '"x:{["', '"a\\"b"']);
+    const scalar = () => pick(['"V1"', '"{[:,]}"', '"q\\"}"', '12', '-0.5e3', 'true', 'null', '"😀é"']);
+    const value = (depth: number): string => {
+      const r = next();
+      if (depth > 2 || r < 0.5) return scalar();
+      if (r < 0.8)
+        return `{${ws()}${Array.from({ length: Math.floor(next() * 3) }, () => `${key()}${ws()}:${ws()}${value(depth + 1)}`).join(`,${ws()}`)}${ws()}}`;
+      return `[${ws()}${Array.from({ length: Math.floor(next() * 3) }, () => value(depth + 1)).join(`,${ws()}`)}${ws()}]`;
+    };
+    const element = () => {
+      if (next() < 0.15) return value(1);
+      const props = Array.from({ length: 1 + Math.floor(next() * 5) }, () => `${key()}${ws()}:${ws()}${value(1)}`);
+      return `{${ws()}${props.join(`,${ws()}`)}${ws()}}`;
+    };
+    const els = Array.from({ length: Math.floor(next() * 6) }, element);
+    const before = next() < 0.5 ? `"other"${ws()}:${ws()}${value(1)},${ws()}` : '';
+    return `${next() < 0.2 ? '\ufeff' : ''}${ws()}{${ws()}${before}"versions"${ws()}:${ws()}[${ws()}${els.join(`,${ws()}`)}${ws()}]${ws()}}${ws()}`;
+  }
+
+  test('positions, properties and property() agree with LineIndex and jsonc-parser on random files', () => {
+    let seed = 11;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    let elementsSeen = 0;
+    for (let round = 0; round < 300; round++) {
+      const text = randomFile(next);
+      const doc = parseDocument(text);
+      assert.equal(doc.syntaxError, undefined, JSON.stringify(text));
+      const idx = new LineIndex(text);
+      const offsets = Array.from({ length: 40 }, () => Math.floor(next() * (text.length + 1)));
+      for (const el of doc.elements ?? []) offsets.push(el.offset, el.offset + el.length);
+      assert.deepEqual(
+        documentPositions(doc, offsets),
+        offsets.map((o) => idx.position(o)),
+        JSON.stringify(text),
+      );
+      const start = doc.bom ? 1 : 0;
+      const tree = parseTree(text.slice(start))!;
+      const versions = tree.children!.filter((p) => p.children![0].value === 'versions').pop()!.children![1];
+      for (const [i, node] of (versions.children ?? []).entries()) {
+        const el = doc.elements![i];
+        elementsSeen++;
+        assert.equal(el.offset, node.offset + start);
+        assert.equal(el.length, node.length);
+        const expected =
+          node.type === 'object'
+            ? node.children!.map((p) => ({
+                key: p.children![0].value as string,
+                keyOffset: p.children![0].offset + start,
+                keyLength: p.children![0].length,
+                valueOffset: p.children![1].offset + start,
+                valueLength: p.children![1].length,
+              }))
+            : [];
+        for (const k of ['id', 'status', 'loraUrl', 'name', 'x:{[', 'a"b', 'missing']) {
+          // A fresh parse each time: property() before anything else located the element's properties.
+          const fresh = parseDocument(text).elements![i];
+          assert.deepEqual(fresh.property(k), expected.filter((p) => p.key === k).pop(), `${k} in ${JSON.stringify(text)}`);
+        }
+        assert.deepEqual(el.properties, expected, JSON.stringify(text));
+      }
+    }
+    assert.ok(elementsSeen > 500, `only ${elementsSeen} elements generated`);
   });
 });

@@ -209,7 +209,7 @@ function assertSane(text: string, folder: string): void {
     for (const r of f.related) assert.ok(r.offset >= 0 && r.length >= 0 && r.offset + r.length <= text.length, 'related range');
     assert.ok(f.message.length > 0);
   }
-  for (const p of positionFindings({ path: 'x', text, bom: a.doc.bom, findings: a.findings })) {
+  for (const p of positionFindings({ path: 'x', doc: a.doc, findings: a.findings })) {
     assert.ok(p.line >= 1 && p.column >= 1 && p.endLine >= p.line, `${p.code} position`);
   }
   const plan = planCleanup(a);

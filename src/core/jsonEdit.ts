@@ -24,6 +24,7 @@ function lineIndent(text: string, offset: number): string {
 
 /** Edits that set `changes` on the object element `node` (replace in place, or append). */
 export function setPropertiesEdits(doc: ParsedDocument, node: ElementNode, changes: PropertyChange[]): TextEdit[] {
+  if (changes.length === 0) return []; // most entries of a clean-up: nothing to set
   const text = doc.text;
   const edits: TextEdit[] = [];
   const inserts: PropertyChange[] = [];

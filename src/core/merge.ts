@@ -7,7 +7,7 @@ import type { DuplicateGroup } from './duplicates';
 import { acceleratedUrl, parseS3Url } from './s3Url';
 import { type PropertyChange, removeElementsEdits, setPropertiesEdits } from './jsonEdit';
 import type { TextEdit } from './edits';
-import { type Version, SYNCED_FROM_S3, isEmptyValue, str, urlUpgradeOf } from './versions';
+import { type Version, SYNCED_FROM_S3, isEmptyValue, locationOf, urlUpgradeOf } from './versions';
 
 /** The JSON text of an entry's own property value, as written in the file. */
 export function rawValue(doc: ParsedDocument, v: Version, key: string): string | undefined {
@@ -67,12 +67,8 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
         else fill(key);
         break;
       case 'loraUrl': {
-        const own = str(w.value, 'loraUrl');
-        if (own !== undefined && parseS3Url(own)?.accelerated) break;
-        const fast = others.find((m) => {
-          const u = str(m.value, 'loraUrl');
-          return u !== undefined && parseS3Url(u)?.accelerated === true;
-        });
+        if (locationOf(w)?.accelerated) break;
+        const fast = others.find((m) => locationOf(m)?.accelerated === true);
         if (fast) set(key, fast);
         else fill(key);
         break;

@@ -163,6 +163,13 @@ export function urlUpgradeOf(v: Version): string | undefined {
   return loc && !loc.accelerated ? acceleratedUrl(loc) : undefined;
 }
 
+/** `parseS3Url(v.value.loraUrl)`: the S3 object the entry's URL names, parsed once when `versionsOf` made it. */
+export function locationOf(v: Version): S3Location | undefined {
+  if (v instanceof VersionEntry) return v.location;
+  const url = v.value.loraUrl;
+  return typeof url === 'string' ? parseS3Url(url) : undefined;
+}
+
 /** `hasAcceleratedHost(v.value.loraUrl)`: from the entry's URL as it was split, when `versionsOf` made it. */
 export function hasAcceleratedUrl(v: Version): boolean {
   return v instanceof VersionEntry ? v.acceleratedHost : hasAcceleratedHost(v.value.loraUrl);

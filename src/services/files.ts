@@ -4,7 +4,17 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { promises as fs, readdirSync, readFile as readFileCallback, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  promises as fs,
+  openSync,
+  read,
+  readdirSync,
+  readFile as readFileCallback,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import * as path from 'node:path';
 
 export const VERSIONS_FILE = 'training_versions.json';
@@ -199,6 +209,31 @@ async function readWhole(file: string): Promise<Buffer> {
 }
 
 /**
+ * `readWhole`, with its one read already in the thread pool when this returns (the
+ * file is opened and its size asked at once): the caller can work meanwhile.
+ */
+function readWholeStarted(file: string): Promise<Buffer> {
+  const fd = openSync(file, 'r');
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  const buf = Buffer.allocUnsafe(size + 1);
+  return new Promise((resolve, reject) =>
+    read(fd, buf, 0, buf.length, 0, (err, n) => {
+      closeSync(fd);
+      if (err) reject(err);
+      else if (n === size) resolve(buf.subarray(0, n));
+      // A file that grew or shrank since its size was asked, or a short read: read again, to its end.
+      else readWhole(file).then(resolve, reject);
+    }),
+  );
+}
+
+/**
  * `readText`, blocking: for a one-shot command that reads thousands of small files
  * one after the other (measured: about half the time of bounded concurrent reads, whose
  * per-file round trips through the thread pool cost more than the read itself). Never
@@ -229,19 +264,22 @@ export class ConcurrentChangeError extends Error {}
  * Replaces `file` with `text` atomically (temporary file in the same folder,
  * then rename), after an optional backup. Refuses text that is not JSON.
  * When `file` is a symbolic link, its target is replaced and the link stays (§1).
+ *
+ * The work overlaps the I/O: the text is encoded while the thread pool re-reads the
+ * file, and checked to parse while the pool writes the temporary file. The file itself
+ * is replaced (and backed up) only once both are done and the text parses.
  */
 export async function writeAtomic(file: string, text: string, options: WriteOptions): Promise<{ backup?: string }> {
-  JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // never write a file that does not parse
-  if (options.expected !== undefined || options.expectedBytes !== undefined) {
-    const now = await readWhole(file);
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const current = options.expected !== undefined || options.expectedBytes !== undefined ? readWholeStarted(file) : undefined;
+  const bytes = Buffer.from(text, 'utf8');
+  if (current) {
+    const now = await current;
     const changed = options.expectedBytes !== undefined ? !now.equals(options.expectedBytes) : now.toString('utf8') !== options.expected;
-    if (changed)
+    if (changed) {
+      JSON.parse(json); // text that does not parse is the first thing to report
       throw new ConcurrentChangeError(`${file} changed on disk while the change was planned; nothing was written. Run the command again.`);
-  }
-  let backup: string | undefined;
-  if (options.backup) {
-    backup = `${file}.backup`;
-    await fs.copyFile(file, backup);
+    }
   }
   // Through links to the file itself: renaming onto the link would replace the link.
   const target = await fs.realpath(file).catch(() => file);
@@ -253,16 +291,31 @@ export async function writeAtomic(file: string, text: string, options: WriteOpti
     mode = undefined;
   }
   const handle = await fs.open(tmp, 'w', mode ?? 0o644);
+  let parsed = false;
   try {
     // One buffer, written in as few calls as the system takes (FileHandle.writeFile
     // writes a large text in 512 KB round trips through the thread pool).
-    const bytes = Buffer.from(text, 'utf8');
-    for (let done = 0; done < bytes.length;) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+    const writing = handle.write(bytes, 0, bytes.length);
+    try {
+      JSON.parse(json); // never write a file that does not parse
+      parsed = true;
+    } finally {
+      let done = (await writing).bytesWritten;
+      while (parsed && done < bytes.length) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+    }
     await handle.sync();
-  } finally {
+  } catch (e) {
     await handle.close();
+    await fs.rm(tmp, { force: true });
+    throw e;
   }
+  await handle.close();
+  let backup: string | undefined;
   try {
+    if (options.backup) {
+      backup = `${file}.backup`;
+      await fs.copyFile(file, backup);
+    }
     await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });

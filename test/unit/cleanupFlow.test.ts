@@ -1,6 +1,6 @@
 /** The clean-up flow (src/flows/cleanup.ts) with both surfaces' seams injected: finding, reading, the decision, the writer. */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -247,6 +247,12 @@ describe('writeAtomic compared by bytes (expectedBytes)', () => {
       await writeFile(a, DUPES);
       await assert.rejects(writeAtomic(a, BROKEN, { backup: true, expectedBytes: Buffer.from(DUPES) }), SyntaxError);
       assert.equal(await readFile(a, 'utf8'), DUPES);
+      // The temporary file written while the text was checked is gone, and no backup was made.
+      assert.deepEqual(await readdir(dir), ['a.json']);
+      // Text that does not parse is reported first, even when the file also changed.
+      await writeFile(a, DUPES.replace('"V1"', '"V9"'));
+      await assert.rejects(writeAtomic(a, BROKEN, { backup: true, expectedBytes: Buffer.from(DUPES) }), SyntaxError);
+      assert.deepEqual(await readdir(dir), ['a.json']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

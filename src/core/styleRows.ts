@@ -9,6 +9,7 @@ import { linkUrl } from './s3Url';
 import { type StyleFile, digestOf } from './styleFile';
 import { keyParameters, plural, relativeTime } from './versionText';
 import { IN_FLIGHT, STATUSES, type Version, str } from './versions';
+import { compareLabels } from './order';
 
 /** One style row. */
 export interface StyleSummary {
@@ -144,10 +145,8 @@ export function compareStyles(
     if (a.styleId !== b.styleId) return a.styleId < b.styleId ? -1 : 1;
   } else if (a.styleId !== undefined) return -1;
   else if (b.styleId !== undefined) return 1;
-  return collator.compare(a.label, b.label) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return compareLabels(a.label, b.label) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
-
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** The version label of a version: `V7` from its name or file, else its row label. */
 export function versionLabelOf(v: Version): string {

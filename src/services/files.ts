@@ -16,6 +16,7 @@ import {
   statSync,
 } from 'node:fs';
 import * as path from 'node:path';
+import { comparePaths } from '../core/order';
 
 export const VERSIONS_FILE = 'training_versions.json';
 const SKIP_DIRS = new Set(['node_modules', '.git']);
@@ -41,7 +42,7 @@ export async function findVersionFiles(paths: string[]): Promise<string[]> {
     else if (st.isDirectory()) await walk(p, found);
     else throw new PathError(`Cannot read ${p}: not a file or folder.`);
   }
-  return [...found].sort(PATH_ORDER.compare);
+  return [...found].sort(comparePaths);
 }
 
 /**
@@ -62,7 +63,7 @@ export function findVersionFilesSync(paths: string[]): string[] {
     else if (st.isDirectory()) walkSync(p, found);
     else throw new PathError(`Cannot read ${p}: not a file or folder.`);
   }
-  return [...found].sort(PATH_ORDER.compare);
+  return [...found].sort(comparePaths);
 }
 
 function pathError(p: string, e: unknown): PathError {
@@ -101,8 +102,6 @@ function isFileThroughLinkSync(p: string): boolean {
 }
 
 /** Natural order of paths (`2_x` before `10_x`); one collator, not one per comparison. */
-const PATH_ORDER = new Intl.Collator('en', { numeric: true });
-
 /** Folders read at once by the search: enough to keep the disk and libuv's pool busy. */
 const WALK_CONCURRENCY = 16;
 

@@ -25,6 +25,7 @@ export {
   type RunpodStatusClient,
   defaultRunpodClientFactory,
 } from './runpodClientFactory';
+import { comparePaths } from '../core/order';
 
 /**
  * What a check asks about: the whole workspace, one style folder, one file,
@@ -113,7 +114,7 @@ export async function prepareStatusCheck(
       if (files.length === 0)
         return { ok: false, problem: 'not-found', message: `No training_versions.json in ${vscode.workspace.asRelativePath(folder)}.` };
     }
-    files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
+    files.sort((a, b) => comparePaths(a.uri.path, b.uri.path));
   }
 
   const withJobs: IndexedFile[] = [];

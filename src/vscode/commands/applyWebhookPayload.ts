@@ -14,6 +14,7 @@ import { applyPlannedEdits, shortName } from '../applyPlannedEdits';
 import { readSettings } from '../settings';
 import type { IndexedFile } from '../workspaceIndex';
 import type { CommandDeps } from './deps';
+import { comparePaths } from '../../core/order';
 
 export interface ApplyWebhookArgs {
   payload: string;
@@ -107,7 +108,7 @@ export async function applyWebhookPayloadCommand(
     return doc ? index.forDocument(doc) : f;
   };
   const files = index.all().map(live);
-  files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
+  files.sort((a, b) => comparePaths(a.uri.path, b.uri.path));
   if (first) {
     const i = files.findIndex((f) => f.uri.toString() === first.toString());
     if (i > 0) files.unshift(...files.splice(i, 1));

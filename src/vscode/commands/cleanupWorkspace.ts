@@ -9,6 +9,7 @@ import { type CleanupDecision, type CleanupWriteReport, runCleanupFlow } from '.
 import { shortName } from '../applyPlannedEdits';
 import type { DecisionChoice, DecisionOutcome } from '../writeDecision';
 import type { CommandDeps } from './deps';
+import { comparePaths } from '../../core/order';
 
 export interface CleanupOptions {
   /** `false`: apply without asking (scripts, tests); default: ask. */
@@ -63,7 +64,7 @@ export async function cleanupWorkspace(
   const flow = await runCleanupFlow<IndexFile, CleanupDecision>({
     files: async () => {
       const files = index.all().filter((f) => !wanted || wanted.has(f.uri.toString()));
-      return files.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
+      return files.sort((a, b) => comparePaths(a.uri.path, b.uri.path));
     },
     // An open document's text, saved or not, is what the clean-up plans on.
     read: (f0) => {

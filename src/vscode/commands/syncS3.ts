@@ -31,6 +31,7 @@ import type { CommandDeps } from './deps';
 /** What a sync uses. */
 type SyncDeps = Pick<CommandDeps, 'index' | 'log' | 's3Listers' | 'writes'>;
 import { notify } from '../notify';
+import { comparePaths } from '../../core/order';
 
 export interface SyncS3Options {
   /** Only this style folder (default: every style of the workspace). */
@@ -238,7 +239,7 @@ function timeoutOf(uri: vscode.Uri): number | undefined {
 async function prepare(index: WorkspaceIndex, options: SyncS3Options): Promise<Prepared> {
   await index.whenReady();
   const all = index.all().map((f) => currentFile(index, f));
-  all.sort((a, b) => a.uri.path.localeCompare(b.uri.path, 'en', { numeric: true }));
+  all.sort((a, b) => comparePaths(a.uri.path, b.uri.path));
   let files = all;
   let only: SyncGroup['only'];
   if (options.styleFolder) {

@@ -4,8 +4,6 @@ import { isProblem } from '../core/catalogue';
 import { type CliIO, parseFormat, parseNumber, visitFiles } from './common';
 import { formatJson, formatSarif, formatText, toPositioned } from './report';
 
-export const CHECK_USAGE = 'training-versions check [PATH...] [--format text|json|sarif] [--stale-after-hours N] [--no-prefer-accelerated]';
-
 export async function runCheck(args: string[], io: CliIO, version: string): Promise<number> {
   const { values, positionals } = parseArgs({
     args,

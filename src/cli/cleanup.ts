@@ -11,8 +11,6 @@ import {
 import { ConcurrentChangeError, writeAtomic } from '../services/files';
 import { type CliIO, type LoadedFile, loadFiles, parseFormat } from './common';
 
-export const CLEANUP_USAGE = 'training-versions cleanup [PATH...] [--apply] [--no-backup] [--format text|json] [--no-prefer-accelerated]';
-
 interface FileResult {
   path: string;
   status: 'clean' | 'planned' | 'written' | 'skipped' | 'failed';

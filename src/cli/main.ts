@@ -4,25 +4,25 @@
  * error; 2 bad usage or an unreadable path.
  */
 import { PathError } from '../services/files';
-import { CHECK_USAGE, runCheck } from './check';
-import { CLEANUP_USAGE, runCleanup } from './cleanup';
 import { type CliIO, UsageError, rejectEmptyValues } from './common';
-import { STATUS_USAGE, runStatus } from './status';
-import { SYNC_USAGE, runSync } from './sync';
-import { WEBHOOK_USAGE, runWebhook } from './webhook';
+import { CHECK_USAGE, CLEANUP_USAGE, STATUS_USAGE, SYNC_USAGE, WEBHOOK_USAGE } from './usage';
 
 declare const PACKAGE_VERSION: string | undefined;
 const VERSION = typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : '0.0.0-dev';
 
 type Command = { usage: string; run: (args: string[], io: CliIO) => Promise<number> };
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Each command's module is initialised when the command runs (esbuild turns a require inside the
+// bundle into a lazy init): `check` does not build the RunPod schemas nor load the S3 sync's modules.
 const COMMANDS: Record<string, Command> = {
-  check: { usage: CHECK_USAGE, run: (a, io) => runCheck(a, io, VERSION) },
-  cleanup: { usage: CLEANUP_USAGE, run: runCleanup },
-  status: { usage: STATUS_USAGE, run: runStatus },
-  sync: { usage: SYNC_USAGE, run: runSync },
-  webhook: { usage: WEBHOOK_USAGE, run: (a, io) => runWebhook(a, io) },
+  check: { usage: CHECK_USAGE, run: (a, io) => (require('./check') as typeof import('./check')).runCheck(a, io, VERSION) },
+  cleanup: { usage: CLEANUP_USAGE, run: (a, io) => (require('./cleanup') as typeof import('./cleanup')).runCleanup(a, io) },
+  status: { usage: STATUS_USAGE, run: (a, io) => (require('./status') as typeof import('./status')).runStatus(a, io) },
+  sync: { usage: SYNC_USAGE, run: (a, io) => (require('./sync') as typeof import('./sync')).runSync(a, io) },
+  webhook: { usage: WEBHOOK_USAGE, run: (a, io) => (require('./webhook') as typeof import('./webhook')).runWebhook(a, io) },
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function usage(): string {
   return [

@@ -17,11 +17,6 @@ import {
 } from '../flows/statusText';
 import { type CliIO, UsageError, loadFiles, parseNumber } from './common';
 
-export const STATUS_USAGE =
-  'training-versions status --endpoint-id ID [--api-url URL] [--id VERSION_ID] [--apply] ' +
-  '[--no-backup] [--timeout-ms N] [--format text|json] [--no-prefer-accelerated] ' +
-  '[--no-health] [--verbose] [PATH...]  (API key: environment RUNPOD_API_KEY)';
-
 const CLI_WORDS: SurfaceWords = {
   setKey: 'export a valid key in RUNPOD_API_KEY',
   endpointSetting: '--endpoint-id',

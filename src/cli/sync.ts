@@ -20,11 +20,6 @@ import { writeAtomic } from '../services/files';
 import { createS3Lister, type S3Settings } from '../services/s3';
 import { type CliIO, loadFiles, parseFormat, parseNumber, UsageError } from './common';
 
-export const SYNC_USAGE =
-  'training-versions sync --bucket B [--prefix P] [--region R] [--endpoint URL] ' +
-  '[--path-style] [--profile NAME] [--read-metadata] [--timeout-ms N] [--apply] [--no-backup] ' +
-  '[--format text|json] [--no-prefer-accelerated] [PATH...]';
-
 /** Seams for tests and embedders: another lister, a progress hook, a cancellation signal, a clock. */
 export interface SyncDeps {
   createLister?: ListerFactory;

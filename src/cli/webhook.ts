@@ -8,10 +8,6 @@ import { type WebhookFlowResult, runWebhookFlow } from '../flows/webhook';
 import { PathError, writeAtomic } from '../services/files';
 import { type CliIO, UsageError, parseFormat } from './common';
 
-export const WEBHOOK_USAGE =
-  'training-versions webhook [--payload FILE | -] [--apply] [--no-backup] [--format ' +
-  'text|json] [--no-prefer-accelerated] [PATH...]  (the payload is read from standard input by default)';
-
 /** Standard input as text, or undefined when it is a terminal (nothing piped). */
 export type StdinReader = () => Promise<string | undefined>;
 

@@ -230,14 +230,7 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
         }
         p++;
       }
-    } else if (first === QUOTE) p = stringEnd(t, p);
-    else {
-      for (;;) {
-        const d = t.charCodeAt(p);
-        if (d === COMMA || d === RBRACK || d === 32 || d === 10 || d === 13 || d === 9 || Number.isNaN(d)) break;
-        p++;
-      }
-    }
+    } else p = valueEnd(t, p, undefined); // a string or a scalar: no line end inside
     rows.push(start, p - start, elLine, elLineStart, keyFrom, keys.length);
     for (;;) {
       const c = t.charCodeAt(p);
@@ -331,14 +324,38 @@ function propertyKeyIs(t: string, at: number, key: string): boolean {
 
 /** The property whose key's opening quote is at `at` (valid JSON). */
 function propertyAt(t: string, at: number): PropertyNode {
-  const s = new Scanner(t, at);
-  const k = s.readKey();
-  s.ws();
-  s.pos++; // :
-  s.ws();
-  const valueOffset = s.pos;
-  s.skipValue();
-  return { key: k.key, keyOffset: k.offset, keyLength: k.length, valueOffset, valueLength: s.pos - valueOffset };
+  const keyEnd = stringEnd(t, at);
+  const valueOffset = wsEnd(t, wsEnd(t, keyEnd) + 1); // past the colon
+  const end = valueEnd(t, valueOffset, undefined);
+  return { key: keyText(t, at, keyEnd), keyOffset: at, keyLength: keyEnd - at, valueOffset, valueLength: end - valueOffset };
+}
+
+/** The key written from `at` (its opening quote) to `end` (after its closing quote), unescaped. */
+function keyText(t: string, at: number, end: number): string {
+  const raw = t.slice(at + 1, end - 1);
+  return raw.includes('\\') ? (JSON.parse('"' + raw + '"') as string) : raw;
+}
+
+/** The offset after the whitespace at `p`. */
+function wsEnd(t: string, p: number): number {
+  for (;;) {
+    const c = t.charCodeAt(p);
+    if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+    else return p;
+  }
+}
+
+/** The offset after the value that starts at `p`; adds the keys of a composite value to `keys[0]`, when given. */
+function valueEnd(t: string, p: number, keys: Int32Array | undefined): number {
+  const c = t.charCodeAt(p);
+  if (c === QUOTE) return stringEnd(t, p);
+  if (c === LBRACE || c === LBRACK) return compositeEnd(t, p, keys);
+  // number, true, false, null
+  for (;;) {
+    const d = t.charCodeAt(p);
+    if (d === COMMA || d === RBRACE || d === RBRACK || d === 32 || d === 10 || d === 13 || d === 9 || Number.isNaN(d)) return p;
+    p++;
+  }
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -494,14 +511,7 @@ class Scanner {
   }
 
   ws(): void {
-    const t = this.text;
-    let p = this.pos;
-    for (;;) {
-      const c = t.charCodeAt(p);
-      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
-      else break;
-    }
-    this.pos = p;
+    this.pos = wsEnd(this.text, this.pos);
   }
 
   /** Skips a string starting at pos (on the opening quote). */
@@ -510,29 +520,13 @@ class Scanner {
   }
 
   skipValue(): void {
-    const t = this.text;
-    const c = t.charCodeAt(this.pos);
-    if (c === QUOTE) return this.skipString();
-    if (c === LBRACE || c === LBRACK) {
-      this.pos = compositeEnd(t, this.pos, this.keys);
-      return;
-    }
-    // number, true, false, null
-    let p = this.pos;
-    for (;;) {
-      const d = t.charCodeAt(p);
-      if (d === COMMA || d === RBRACE || d === RBRACK || d === 32 || d === 10 || d === 13 || d === 9 || Number.isNaN(d)) break;
-      p++;
-    }
-    this.pos = p;
+    this.pos = valueEnd(this.text, this.pos, this.keys);
   }
 
   readKey(): { key: string; offset: number; length: number } {
     const offset = this.pos;
     this.skipString();
-    const raw = this.text.slice(offset + 1, this.pos - 1);
-    const key = raw.includes('\\') ? (JSON.parse('"' + raw + '"') as string) : raw;
-    return { key, offset, length: this.pos - offset };
+    return { key: keyText(this.text, offset, this.pos), offset, length: this.pos - offset };
   }
 
   /**

@@ -108,6 +108,8 @@ class VersionEntry implements Version {
   private parsed = false;
   private loc: S3Location | undefined;
   private key: string | undefined;
+  /** `urlUpgrade`, once worked out (null: not yet). */
+  private upgrade: string | undefined | null = null;
 
   constructor(readonly node: ElementNode) {
     const value = node.value as Record<string, unknown>;
@@ -149,6 +151,15 @@ class VersionEntry implements Version {
   get acceleratedHost(): boolean {
     return this.parts !== undefined && isAcceleratedHostname(this.parts.hostname);
   }
+
+  /** `urlUpgradeOf(this)`, worked out once (the clean-up plan and its edits both ask). */
+  get urlUpgrade(): string | undefined {
+    if (this.upgrade === null) {
+      const loc = typeof this.value.loraUrl !== 'string' || this.acceleratedHost ? undefined : this.location;
+      this.upgrade = loc && !loc.accelerated ? acceleratedUrl(loc) : undefined;
+    }
+    return this.upgrade;
+  }
 }
 
 /**
@@ -157,9 +168,10 @@ class VersionEntry implements Version {
  * (`parseS3Url` would say accelerated), else from the object parsed once.
  */
 export function urlUpgradeOf(v: Version): string | undefined {
+  if (v instanceof VersionEntry) return v.urlUpgrade;
   const url = v.value.loraUrl;
   if (typeof url !== 'string') return undefined;
-  const loc = v instanceof VersionEntry ? (v.acceleratedHost ? undefined : v.location) : parseS3Url(url);
+  const loc = parseS3Url(url);
   return loc && !loc.accelerated ? acceleratedUrl(loc) : undefined;
 }
 

@@ -176,7 +176,7 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
   let colons = 0;
   p++; // [
   for (;;) {
-    // Whitespace before an element (or the closing bracket of an empty array).
+    // Whitespace before an element, a comma or the closing bracket.
     for (;;) {
       const c = t.charCodeAt(p);
       if (c === 32 || c === 9) p++;
@@ -189,6 +189,10 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
     const start = p;
     const first = t.charCodeAt(p);
     if (first === RBRACK) break;
+    if (first === COMMA) {
+      p++;
+      continue;
+    }
     const elLine = line,
       elLineStart = lineStart,
       keyFrom = keys.length;
@@ -232,17 +236,6 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
       }
     } else p = valueEnd(t, p, undefined); // a string or a scalar: no line end inside
     rows.push(start, p - start, elLine, elLineStart, keyFrom, keys.length);
-    for (;;) {
-      const c = t.charCodeAt(p);
-      if (c === 32 || c === 9) p++;
-      else if (c === 10 || (c === 13 && t.charCodeAt(p + 1) !== 10)) {
-        line++;
-        lineStart = ++p;
-      } else if (c === 13) p++;
-      else break;
-    }
-    if (t.charCodeAt(p) !== COMMA) break;
-    p++;
   }
   keyCount[0] += colons;
   return { end: p + 1, rows, keys };

@@ -302,8 +302,11 @@ class Element implements ElementNode {
       r = this.index * ROW + 4;
     for (let k = this.table.rows[r + 1] - 1; k >= this.table.rows[r]; k--) {
       const at = keys[k];
-      const plain = t.charCodeAt(at + 1 + key.length) === QUOTE && t.startsWith(key, at + 1);
-      if (plain || (t.charCodeAt(at + 1 + key.length) !== QUOTE && propertyKeyIs(t, at, key))) return propertyAt(t, at);
+      // Written as is: `key` then the closing quote. Written with escapes: longer than `key`, so the
+      // character after `key`'s length is no closing quote (or one escaped by a backslash).
+      const after = t.charCodeAt(at + 1 + key.length);
+      if (after === QUOTE && t.charCodeAt(at + key.length) !== BACKSLASH && t.startsWith(key, at + 1)) return propertyAt(t, at);
+      if ((after !== QUOTE || t.charCodeAt(at + key.length) === BACKSLASH) && propertyKeyIs(t, at, key)) return propertyAt(t, at);
     }
     return undefined;
   }

@@ -101,7 +101,6 @@ function isFileThroughLinkSync(p: string): boolean {
   }
 }
 
-/** Natural order of paths (`2_x` before `10_x`); one collator, not one per comparison. */
 /** Folders read at once by the search: enough to keep the disk and libuv's pool busy. */
 const WALK_CONCURRENCY = 16;
 

@@ -467,7 +467,7 @@ describe('the offset scan (one pass over versions: spans, lines, own keys)', () 
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
     const eol = pick(eols);
     const ws = () => pick(['', ' ', '  ', eol, eol + '    ', '\t', ' ' + eol + eol + ' ']);
-    const key = () => pick(['"id"', '"status"', '"loraUrl"', '"st\\u0061tus"', '"name"', '"x:{["', '"a\\"b"']);
+    const key = () => pick(['"id"', '"status"', '"loraUrl"', '"st\\u0061tus"', '"name"', '"x:{["', '"a\\"b"', '"x\\""', '"x\\\\"']);
     const scalar = () => pick(['"V1"', '"{[:,]}"', '"q\\"}"', '12', '-0.5e3', 'true', 'null', '"😀é"']);
     const value = (depth: number): string => {
       const r = next();
@@ -520,7 +520,7 @@ describe('the offset scan (one pass over versions: spans, lines, own keys)', () 
                 valueLength: p.children![1].length,
               }))
             : [];
-        for (const k of ['id', 'status', 'loraUrl', 'name', 'x:{[', 'a"b', 'missing']) {
+        for (const k of ['id', 'status', 'loraUrl', 'name', 'x:{[', 'a"b', 'x"', 'missing']) {
           // A fresh parse each time: property() before anything else located the element's properties.
           const fresh = parseDocument(text).elements![i];
           assert.deepEqual(fresh.property(k), expected.filter((p) => p.key === k).pop(), `${k} in ${JSON.stringify(text)}`);

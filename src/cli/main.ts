@@ -3,6 +3,7 @@
  * Exit codes: 0 success / nothing at warning or above; 1 findings or a remote
  * error; 2 bad usage or an unreadable path.
  */
+import { setFlagsFromString } from 'node:v8';
 import { PathError } from '../services/files';
 import { type CliIO, UsageError, rejectEmptyValues } from './common';
 import { CHECK_USAGE, CLEANUP_USAGE, STATUS_USAGE, SYNC_USAGE, WEBHOOK_USAGE } from './usage';
@@ -84,7 +85,19 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+/**
+ * `check` and `cleanup` read a file once and exit: most of their time is code that V8 has not
+ * optimised yet, and inlining makes each optimisation of a large function take longer while the
+ * loop keeps running unoptimised meanwhile. Without it, `check` on a 13 MB file is about 10 % faster
+ * and `cleanup` about 15 % (`npm run bench`, whole process). Set for this process only, as it starts
+ * (never for the library or the webhook server, which run long).
+ */
+export function v8FlagsFor(command: string | undefined): string[] {
+  return command === 'check' || command === 'cleanup' ? ['--no-turbo-inlining'] : [];
+}
+
 if (require.main === module) {
+  for (const flag of v8FlagsFor(process.argv[2])) setFlagsFromString(flag);
   const io: CliIO = {
     out: (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'),
     err: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { main } from '../../src/cli/main';
+import { benchFile } from '../../scripts/bench-index';
+import { main, v8FlagsFor } from '../../src/cli/main';
 import { analyze } from '../../src/core/findings';
 import { baseJobId, isJobId } from '../../src/core/identity';
 import { objectIdentity, parseS3Url } from '../../src/core/s3Url';
@@ -535,6 +536,38 @@ describe('the built command', () => {
       (e: { code: number }) => e.code,
     );
     assert.equal(bad, 2);
+  });
+
+  test('check and cleanup run with V8 inlining off (short runs); the webhook server and the library keep it', async () => {
+    assert.deepEqual(v8FlagsFor('check'), ['--no-turbo-inlining']);
+    assert.deepEqual(v8FlagsFor('cleanup'), ['--no-turbo-inlining']);
+    for (const other of ['webhook', 'status', 'sync', undefined]) assert.deepEqual(v8FlagsFor(other), []);
+    // V8 prints each inlining decision with --trace-turbo-inlining (to stdout): a hot loop shows some,
+    // and the built `check` on a file large enough to be optimised shows none.
+    const exec = promisify(execFile);
+    const control = await exec(process.execPath, [
+      '--trace-turbo-inlining',
+      '-e',
+      'function f(x) { return x + 1 } let s = 0; for (let i = 0; i < 1e6; i++) s = f(s);',
+    ]);
+    assert.match(control.stdout, /^Inlining /m);
+    const { dir, remove } = await tempDir('tv-inline-');
+    try {
+      const file = path.join(dir, '7_style', 'training_versions.json');
+      await fs.mkdir(path.dirname(file));
+      await fs.writeFile(file, benchFile('7', 3000, 1, Date.parse('2026-01-01T00:00:00Z')));
+      for (const command of ['check', 'cleanup']) {
+        const r = await exec(process.execPath, ['--trace-turbo-inlining', cli, command, '--format', 'json', file]).then(
+          (x) => ({ code: 0, stdout: x.stdout }),
+          (e: { code: number; stdout: string }) => e,
+        );
+        assert.ok(r.code === 0 || r.code === 1, `${command} exit ${r.code}`);
+        assert.doesNotMatch(r.stdout, /^(Inlining|Considering) /m, command);
+        assert.ok(r.stdout.includes('"files"'), `${command} printed its report`);
+      }
+    } finally {
+      await remove();
+    }
   });
 });
 

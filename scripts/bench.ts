@@ -335,9 +335,37 @@ const median0 = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
  * Node's own start-up (an empty script) is subtracted on both sides; the variants
  * run interleaved, round after round, and the medians are compared.
  */
+/**
+ * The bench's stage processes (`runProcessBench`), with `check`'s V8 flags: `document PATH` reads
+ * and parses each training_versions.json under PATH (JSON.parse and the offset scan); `rules PATH`
+ * runs every rule as `check` does, file after file, and prints no report.
+ */
+const STAGES_SOURCE = `
+import { setFlagsFromString } from 'node:v8';
+import { v8FlagsFor, visitFiles } from '../src/cli/common';
+import { parseDocument } from '../src/core/document';
+import { findVersionFilesSync, readTextSync } from '../src/services/files';
+for (const flag of v8FlagsFor('check')) setFlagsFromString(flag);
+const [stage, root] = process.argv.slice(2);
+if (stage === 'document') {
+  let n = 0;
+  for (const f of findVersionFilesSync([root])) n += parseDocument(readTextSync(f).text).elements?.length ?? 0;
+  if (n === 0) throw new Error('no versions under ' + root);
+} else {
+  void visitFiles([root], {}, (f) => f.analysis.findings.length).then((counts) => {
+    if (counts.reduce((a, b) => a + b, 0) === 0) throw new Error('no findings under ' + root);
+  });
+}
+`;
+
 export async function runProcessBench(options: { rounds?: number } = {}): Promise<string> {
   const rounds = options.rounds ?? 7;
   const root = path.resolve(__dirname, '..');
+  const bundleCommon = (
+    (await import(pathToFileURL(path.join(root, 'scripts', 'bundles.mjs')).href)) as {
+      commonOptions: (o: { production: boolean; version: string }) => BuildOptions;
+    }
+  ).commonOptions({ production: false, version: '0.0.0-bench' });
   const cli = path.join(root, 'dist', 'cli.js');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tv-bench-process-'));
   const devNull = openSync('/dev/null', 'w');
@@ -376,6 +404,17 @@ export async function runProcessBench(options: { rounds?: number } = {}): Promis
       ].join('\n'),
     );
 
+    // Where `check`'s time goes, as whole processes too: the engine's document layer alone (read,
+    // JSON.parse and the offset scan), then every rule as `check` runs them, without its report.
+    const stages = path.join(dir, 'stages.js');
+    buildSync({
+      ...(bundleCommon as BuildOptions),
+      stdin: { contents: STAGES_SOURCE, resolveDir: path.join(root, 'scripts'), sourcefile: 'stages.ts', loader: 'ts' },
+      outfile: stages,
+      absWorkingDir: root,
+      sourcemap: false,
+    });
+
     const time = (args: string[], before?: () => void, after?: () => void) => {
       before?.();
       const t0 = performance.now();
@@ -389,6 +428,8 @@ export async function runProcessBench(options: { rounds?: number } = {}): Promis
     const variants: { name: string; args: string[]; before?: () => void; after?: () => void }[] = [
       { name: 'start-up (empty script)', args: [empty] },
       { name: 'read + JSON.parse (13 MB)', args: [readParse, big] },
+      { name: 'read + offsets (document layer)', args: [stages, 'document', big] },
+      { name: 'read + every rule (no report)', args: [stages, 'rules', big] },
       { name: 'check --format json', args: [cli, 'check', '--format', 'json', big] },
       { name: 'check --format text', args: [cli, 'check', '--format', 'text', big] },
       { name: 'check --format sarif', args: [cli, 'check', '--format', 'sarif', big] },
@@ -396,6 +437,8 @@ export async function runProcessBench(options: { rounds?: number } = {}): Promis
       // Restored after the write too: every other variant reads the original file, never the cleaned one.
       { name: 'cleanup --apply', args: [cli, 'cleanup', '--apply', big], before: restore, after: restore },
       { name: 'find + read + JSON.parse (2,000 files)', args: [findReadParse, ws] },
+      { name: 'find + read + offsets (2,000 files)', args: [stages, 'document', ws] },
+      { name: 'find + read + every rule (2,000 files)', args: [stages, 'rules', ws] },
       { name: 'check --format json (2,000 files)', args: [cli, 'check', '--format', 'json', ws] },
     ];
     const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
@@ -421,18 +464,24 @@ export async function runProcessBench(options: { rounds?: number } = {}): Promis
       '',
       `\`node dist/cli.js …\` as a user runs it, against a process that only reads and parses: ` +
         `${mb} MB / 20,000 entries; a workspace of 2,000 style folders × 50 versions. Median of ` +
-        `${rounds} interleaved rounds; net = minus Node's start-up (${fmt(start)} ms).`,
+        `${rounds} interleaved rounds; net = minus Node's start-up (${fmt(start)} ms). The offsets and ` +
+        `every-rule rows are stages of \`check\` run as processes of their own (no target): the engine's ` +
+        `document layer (JSON.parse and the offset scan), then every rule without the report.`,
       '',
       '| process | median ms | net ms | net / baseline | target |',
       '|---|---:|---:|---:|---|',
       row('start-up (empty script)', undefined),
       row('read + JSON.parse (13 MB)', undefined),
+      row('read + offsets (document layer)', base),
+      row('read + every rule (no report)', base),
       row('check --format json', base, 3, 2.5),
       row('check --format text', base, 3, 2.5),
       row('check --format sarif', base, 3, 2.5),
       row('cleanup (dry run)', base, 3, 2.5),
       row('cleanup --apply', base, 3, 2.5),
       row('find + read + JSON.parse (2,000 files)', undefined),
+      row('find + read + offsets (2,000 files)', wsBase),
+      row('find + read + every rule (2,000 files)', wsBase),
       row('check --format json (2,000 files)', wsBase, 1.5),
     ].join('\n');
   } finally {

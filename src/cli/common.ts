@@ -91,3 +91,15 @@ export function parseNumber(value: string | undefined, name: string, fallback: n
   if (!Number.isFinite(n)) throw new UsageError(`${name} must be a non-negative number such as 24 or 1.5, not "${value}".`);
   return n;
 }
+
+/**
+ * `check` and `cleanup` read a file once and exit: most of their time is code that V8 has not
+ * optimised yet, and inlining makes each optimisation of a large function take longer while the
+ * loop keeps running unoptimised meanwhile. Without it, `check` on a 13 MB file is about 10 % faster
+ * and `cleanup` about 15 % (`npm run bench`, whole process). Set for this process only, as it starts
+ * (never for the library or the webhook server, which run long). The bench's stage processes
+ * use it too, to measure what `check` runs.
+ */
+export function v8FlagsFor(command: string | undefined): string[] {
+  return command === 'check' || command === 'cleanup' ? ['--no-turbo-inlining'] : [];
+}

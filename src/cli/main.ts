@@ -5,7 +5,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { PathError } from '../services/files';
-import { type CliIO, UsageError, rejectEmptyValues } from './common';
+import { type CliIO, UsageError, rejectEmptyValues, v8FlagsFor } from './common';
 import { CHECK_USAGE, CLEANUP_USAGE, STATUS_USAGE, SYNC_USAGE, WEBHOOK_USAGE } from './usage';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -83,17 +83,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.err(`training-versions ${name}: ${(e as Error).message}`);
     return 1;
   }
-}
-
-/**
- * `check` and `cleanup` read a file once and exit: most of their time is code that V8 has not
- * optimised yet, and inlining makes each optimisation of a large function take longer while the
- * loop keeps running unoptimised meanwhile. Without it, `check` on a 13 MB file is about 10 % faster
- * and `cleanup` about 15 % (`npm run bench`, whole process). Set for this process only, as it starts
- * (never for the library or the webhook server, which run long).
- */
-export function v8FlagsFor(command: string | undefined): string[] {
-  return command === 'check' || command === 'cleanup' ? ['--no-turbo-inlining'] : [];
 }
 
 if (require.main === module) {

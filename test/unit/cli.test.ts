@@ -559,11 +559,13 @@ describe('the built command', () => {
       await fs.writeFile(file, benchFile('7', 3000, 1, Date.parse('2026-01-01T00:00:00Z')));
       for (const command of ['check', 'cleanup']) {
         const r = await exec(process.execPath, ['--trace-turbo-inlining', cli, command, '--format', 'json', file]).then(
-          (x) => ({ code: 0, stdout: x.stdout }),
-          (e: { code: number; stdout: string }) => e,
+          (x) => ({ code: 0, stdout: x.stdout, stderr: x.stderr }),
+          (e: { code: number; stdout: string; stderr: string }) => e,
         );
         assert.ok(r.code === 0 || r.code === 1, `${command} exit ${r.code}`);
         assert.doesNotMatch(r.stdout, /^(Inlining|Considering) /m, command);
+        // A V8 without the flag would say "unrecognized flag" here, on every run.
+        assert.equal(r.stderr, '', command);
         assert.ok(r.stdout.includes('"files"'), `${command} printed its report`);
       }
     } finally {

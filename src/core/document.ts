@@ -158,8 +158,10 @@ function countKeys(v: unknown): number {
  */
 interface ElementTable {
   end: number;
-  rows: number[];
-  keys: number[];
+  /** `ROW` numbers per element; only the first `count * ROW` are used. */
+  rows: Int32Array;
+  count: number;
+  keys: Int32Array;
 }
 const ROW = 6;
 
@@ -170,8 +172,11 @@ const ROW = 6;
  * whitespace, where every line end of valid JSON is (strings cannot hold a raw one).
  */
 function scanElements(t: string, p: number, line: number, lineStart: number, keyCount: Int32Array): ElementTable {
-  const rows: number[] = [];
-  const keys: number[] = [];
+  // Typed arrays: their contents live outside the JS heap, so the collector never copies them.
+  let rows: Int32Array = new Int32Array(ROW * 64),
+    rowCount = 0;
+  let keys: Int32Array = new Int32Array(512),
+    keyCount0 = 0;
   const n = t.length;
   let colons = 0;
   p++; // [
@@ -195,7 +200,7 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
     }
     const elLine = line,
       elLineStart = lineStart,
-      keyFrom = keys.length;
+      keyFrom = keyCount0;
     if (first === LBRACE || first === LBRACK) {
       let depth = 0;
       let lastString = -1;
@@ -220,7 +225,10 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
           }
           if (d === COLON) {
             colons++;
-            if (depth === 1) keys.push(lastString);
+            if (depth === 1) {
+              if (keyCount0 === keys.length) keys = grown(keys);
+              keys[keyCount0++] = lastString;
+            }
           } else if (d === 13 && t.charCodeAt(p + 1) !== 10) {
             line++;
             lineStart = p + 1;
@@ -235,15 +243,29 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
         p++;
       }
     } else p = valueEnd(t, p, undefined); // a string or a scalar: no line end inside
-    rows.push(start, p - start, elLine, elLineStart, keyFrom, keys.length);
+    if (rowCount === rows.length) rows = grown(rows);
+    rows[rowCount] = start;
+    rows[rowCount + 1] = p - start;
+    rows[rowCount + 2] = elLine;
+    rows[rowCount + 3] = elLineStart;
+    rows[rowCount + 4] = keyFrom;
+    rows[rowCount + 5] = keyCount0;
+    rowCount += ROW;
   }
   keyCount[0] += colons;
-  return { end: p + 1, rows, keys };
+  return { end: p + 1, rows, count: rowCount / ROW, keys };
+}
+
+/** A copy of `a` with twice the room. */
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Elements from their table; an object's own properties are located on first use. */
 function elementsOf(text: string, table: ElementTable, values: unknown[]): ElementNode[] {
-  const out: ElementNode[] = new Array(table.rows.length / ROW);
+  const out: ElementNode[] = new Array(table.count);
   for (let i = 0; i < out.length; i++) out[i] = new Element(text, i, table, values[i]);
   return out;
 }

@@ -221,6 +221,30 @@ describe('edit primitives', () => {
     }
   });
 
+  test("a long array's element table: every element's span, line and own keys, past the table's first sizes", () => {
+    // 300 elements of 0 to 11 keys (about 1,650 in all): the scan's tables start smaller than that and grow.
+    const entries = Array.from({ length: 300 }, (_, i) =>
+      Object.fromEntries(Array.from({ length: i % 12 }, (_, k) => [`k${k}_${i}`, k % 3 === 0 ? { nested: [i, k] } : `v${i}`])),
+    );
+    for (const layout of [LAYOUTS[0], LAYOUTS[LAYOUTS.length - 1]]) {
+      const text = file(entries, layout);
+      const doc = parseDocument(text);
+      assert.equal(doc.elements?.length, entries.length, layout.label);
+      for (const el of doc.elements!) {
+        assert.deepEqual(JSON.parse(text.slice(el.offset, el.offset + el.length)), entries[el.index], `${layout.label} #${el.index}`);
+        assert.equal(el.line, text.slice(0, el.offset).split('\n').length - 1, `${layout.label} #${el.index} line`);
+        assert.equal(el.lineStart, text.lastIndexOf('\n', el.offset - 1) + 1, `${layout.label} #${el.index} line start`);
+        assert.deepEqual(
+          el.properties.map((p) => p.key),
+          Object.keys(entries[el.index]),
+          `${layout.label} #${el.index} keys`,
+        );
+        for (const p of el.properties)
+          assert.deepEqual(JSON.parse(text.slice(p.valueOffset, p.valueOffset + p.valueLength)), entries[el.index][p.key]);
+      }
+    }
+  });
+
   test('removing properties: a run in the middle, the last ones, all of them, with an insertion', () => {
     const text = '{"versions": [\n  {\n    "id": "a",\n    "error": "x",\n    "failedAt": "t",\n    "status": "failed"\n  }\n]}\n';
     const doc = parseDocument(text);

@@ -70,7 +70,15 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
         if (locationOf(w)?.accelerated) break;
         const fast = others.find((m) => locationOf(m)?.accelerated === true);
         if (fast) set(key, fast);
-        else fill(key);
+        else if (locationOf(w) === undefined) {
+          // The winner's loraUrl names no S3 object (none, not a URL, another host) while the group may
+          // have one: the merged entry takes the URL of that object (§2 "never drop a real model"). Else
+          // the merged entry would name no object, and an entry the group's object kept apart from it
+          // would be its duplicate on the next analysis (§3: after every fix, no duplicate-version).
+          const named = others.find((m) => locationOf(m) !== undefined);
+          if (named) set(key, named);
+          else fill(key);
+        } else fill(key);
         break;
       }
       case 'lastSynced': {

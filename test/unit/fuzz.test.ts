@@ -14,8 +14,12 @@ import { planCleanup } from '../../src/core/cleanup';
 import { analyze } from '../../src/core/findings';
 import { EXAMPLES, NOW, captureIO, render, tempDir } from '../support/helpers';
 
-/** The example files, as seeds (examples/writers/ holds scripts, no training_versions.json). */
+/**
+ * The example files, as seeds (examples/writers/ holds scripts, no training_versions.json). Sorted:
+ * `readdir`'s order differs between file systems, and a failing run's seed must replay elsewhere.
+ */
 const SEEDS: { folder: string; text: string }[] = readdirSync(EXAMPLES)
+  .sort()
   .filter((folder) => existsSync(path.join(EXAMPLES, folder, 'training_versions.json')))
   .map((folder) => ({
     folder,

@@ -225,6 +225,30 @@ describe('loraUrl', () => {
     const [m] = merged([detailed(`${JOB.a}-e1`, 'V7'), minimal(1, 'V7', { loraUrl: spell.global })], '1');
     assert.equal(m.loraUrl, spell.global);
   });
+
+  test("a winner whose loraUrl names no S3 object takes the group's object: the clean-up is final (§3)", () => {
+    // The winner's loraUrl is a bare key, or a URL of another host: only the S3 sync's copy names the
+    // object. An entry of another object, with the winner's version name, is kept apart by that object;
+    // if the merged entry named no object, the next analysis would link it to the merged entry.
+    const other = urlSpellings(BUCKET, `${key.slice(0, key.lastIndexOf('/'))}/previews/v7.safetensors`).accelerated;
+    for (const own of [key, `https://cdn.example.com/models/style_1_vV7.safetensors`]) {
+      const w = { ...minimal(1, 'V7', { loraUrl: own }), parameters: { network_dim: 16 }, completedAt: '2025-10-12T08:41:05Z' };
+      const entries = [detailed(`${JOB.b}-e1`, 'V7', { loraUrl: other }), w, minimal(1, 'V7', { loraUrl: spell.virtualHostedRegion })];
+      const text = file(entries);
+      const first = fixAll(text, { styleId: '1', preferAcceleratedUrls: false });
+      assert.deepEqual(
+        first.analysis.groups.map((g) => g.members.map((m) => m.index)),
+        [[1, 2]],
+        `${own}: the other object's entry is not in the group`,
+      );
+      const out = versionsOfText(first.text);
+      assert.equal(out.length, 2);
+      assert.equal(out[1].loraUrl, spell.virtualHostedRegion, `${own}: the kept entry names the group's object`);
+      assert.equal(out[0].loraUrl, other);
+      const again = analyze(first.text, { now: Date.now(), styleId: '1', preferAcceleratedUrls: false });
+      assert.deepEqual(findingsOf(again, 'duplicate-version'), [], `${own}: no duplicate after the clean-up`);
+    }
+  });
 });
 
 describe('status and completedAt', () => {

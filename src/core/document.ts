@@ -176,7 +176,7 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
   let rows: Int32Array = new Int32Array(ROW * 64),
     rowCount = 0;
   let keys: Int32Array = new Int32Array(512),
-    keyCount0 = 0;
+    keysUsed = 0;
   const n = t.length;
   let colons = 0;
   p++; // [
@@ -200,7 +200,7 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
     }
     const elLine = line,
       elLineStart = lineStart,
-      keyFrom = keyCount0;
+      keyFrom = keysUsed;
     if (first === LBRACE || first === LBRACK) {
       let depth = 0;
       let lastString = -1;
@@ -226,8 +226,8 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
           if (d === COLON) {
             colons++;
             if (depth === 1) {
-              if (keyCount0 === keys.length) keys = grown(keys);
-              keys[keyCount0++] = lastString;
+              if (keysUsed === keys.length) keys = grown(keys);
+              keys[keysUsed++] = lastString;
             }
           } else if (d === 13 && t.charCodeAt(p + 1) !== 10) {
             line++;
@@ -249,7 +249,7 @@ function scanElements(t: string, p: number, line: number, lineStart: number, key
     rows[rowCount + 2] = elLine;
     rows[rowCount + 3] = elLineStart;
     rows[rowCount + 4] = keyFrom;
-    rows[rowCount + 5] = keyCount0;
+    rows[rowCount + 5] = keysUsed;
     rowCount += ROW;
   }
   keyCount[0] += colons;

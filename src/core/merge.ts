@@ -78,7 +78,7 @@ export function mergeChanges(doc: ParsedDocument, group: DuplicateGroup): Proper
           const named = others.find((m) => locationOf(m) !== undefined);
           if (named) set(key, named);
           else fill(key);
-        } else fill(key);
+        } // else the winner's URL names the group's object: it stays
         break;
       }
       case 'lastSynced': {
